@@ -1,0 +1,128 @@
+# mboot - a Multiboot loader module for PXELINUX 6.04
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+#   make            build/mboot.c32 (BIOS COM32 module)
+#   make check      install what is needed, then every test
+#   make demo       boot Xen + a Debian dom0 through PXE in QEMU (LOADER=stock
+#                   for SYSLINUX's own mboot.c32)
+#   make bench      benchmarks against the peers
+#   make fuzz       run each fuzz target for FUZZ_SECONDS
+#   make install    into $(DESTDIR)$(MODULEDIR)
+
+VERSION     := 0.1
+BUILD       ?= build
+B           := $(abspath $(BUILD))
+SYSLINUX_SRC = $(B)/syslinux-src
+SYSLINUX_MODULES ?= /usr/lib/syslinux/modules/bios
+PREFIX      ?= /usr
+MODULEDIR   ?= $(PREFIX)/lib/syslinux/modules/bios
+FUZZ_SECONDS ?= 60
+LOADER      ?= ours
+
+CC          ?= gcc
+HOSTCC      ?= gcc
+CLANG       ?= clang
+NASM        ?= nasm
+
+LIB_SRCS    := $(sort $(wildcard lib/*.c))
+LIB_HDRS    := $(wildcard lib/*.h)
+COM32_SRCS  := $(sort $(wildcard com32/*.c))
+COM32_HDRS  := $(wildcard com32/*.h)
+
+# --- the BIOS module, with SYSLINUX's own module flags ---------------------
+COM32_CFLAGS := -std=gnu99 -m32 -march=i386 -mpreferred-stack-boundary=2 \
+	-Os -fomit-frame-pointer -fno-stack-protector -fwrapv -freg-struct-return \
+	-fno-exceptions -fno-asynchronous-unwind-tables -fPIC -mregparm=3 \
+	-DREGPARM=3 -fcommon -D__COM32__ -D__FIRMWARE_BIOS__ -DDYNAMIC_MODULE \
+	-nostdinc -iwithprefix include \
+	-I$(SYSLINUX_SRC)/com32/include -I$(SYSLINUX_SRC)/com32/include/sys \
+	-I$(SYSLINUX_SRC)/com32/libutil/include -I$(SYSLINUX_SRC)/com32/gplinclude \
+	-I$(SYSLINUX_SRC)/core/include \
+	-W -Wall -Wextra -Werror=implicit-function-declaration \
+	-DMBOOT_VERSION='"$(VERSION)"'
+# The decoder is the hot path: speed over size there.
+FAST_SRCS   := lib/inflate.c lib/gzip.c lib/crc32.c
+LIB_CFLAGS  := -ffreestanding
+
+BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(COM32_SRCS))
+
+all: $(B)/mboot.c32
+
+$(SYSLINUX_SRC)/.complete:
+	com32/get-syslinux-src.sh $(SYSLINUX_SRC)
+
+$(B)/bios/lib/%.o: lib/%.c $(LIB_HDRS) $(SYSLINUX_SRC)/.complete
+	@mkdir -p $(dir $@)
+	$(CC) $(COM32_CFLAGS) $(LIB_CFLAGS) $(if $(filter $<,$(FAST_SRCS)),-O2) -c $< -o $@
+
+$(B)/bios/com32/%.o: com32/%.c $(COM32_HDRS) $(LIB_HDRS) $(SYSLINUX_SRC)/.complete
+	@mkdir -p $(dir $@)
+	$(CC) $(COM32_CFLAGS) -c $< -o $@
+
+$(B)/mboot.elf: $(BIOS_OBJS)
+	ld -m elf_i386 -shared --hash-style=gnu -T $(SYSLINUX_SRC)/com32/lib/i386/elf.ld \
+		--as-needed --no-warn-rwx-segments -o $@ $(BIOS_OBJS) \
+		$(SYSLINUX_MODULES)/libcom32.c32
+
+$(B)/mboot.c32: $(B)/mboot.elf
+	objcopy --strip-debug --strip-unneeded $< $@
+
+# --- host build of lib/ and its unit tests ---------------------------------
+HOST_CFLAGS := -std=gnu99 -O2 -g -Wall -Wextra -Ilib
+UNIT_SRCS   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
+
+$(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+# --- fuzzing ------------------------------------------------------------------
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -Ilib $< $(LIB_SRCS) -lz -o $@
+
+fuzz: $(FUZZ_BINS)
+	@tests/run-fuzz.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@tests/run-fuzz.sh $(B)/fuzz 10 $(FUZZ_BINS)
+
+# --- test kernels and the QEMU PXE boot tests -------------------------------
+testkernels:
+	$(MAKE) -C tests/kernel BUILD=$(B)/tk
+
+boot-tests: $(B)/mboot.c32 testkernels
+	python3 qemu/boottest.py --build $(B)
+
+xen-test: $(B)/mboot.c32
+	python3 qemu/xen/demo.py --build $(B) --loader ours --quiet
+
+demo: $(if $(filter ours,$(LOADER)),$(B)/mboot.c32) deps
+	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER)
+
+# --- everything -----------------------------------------------------------
+deps:
+	@tests/install-deps.sh
+
+check: deps
+	$(MAKE) all
+	@tests/run-all.sh $(B)
+
+bench: deps all
+	tests/bench/bench-inflate.sh $(B)
+
+install: $(B)/mboot.c32
+	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
+
+clean:
+	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
+
+.PHONY: all unit fuzz fuzz-smoke testkernels boot-tests xen-test demo deps \
+	check bench install clean

@@ -1,0 +1,67 @@
+/*
+ * cmdline.h - the request: what the user asked for on the KERNEL line.
+ *
+ *     mboot.c32 [loader options] KERNEL [args] --- [-gunzip] MODULE [args] ...
+ *
+ * The line is split on "---" tokens only (a "--" in the kernel's own
+ * arguments belongs to the kernel).  Each part is [options] NAME [ARGS]:
+ * options are leading tokens starting with '-', NAME is the file to fetch and
+ * ARGS is the rest of the part's text exactly as typed (inner spacing kept,
+ * only the spacing around the part trimmed).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_CMDLINE_H
+#define MBOOT_CMDLINE_H
+
+#include <stddef.h>
+#include "error.h"
+
+/* PXELINUX refuses command lines of this length or more (MAX_CMDLINE_LEN). */
+#define MB_CMDLINE_MAX 2048
+/* Kernel plus modules; Xen looks at the first 64 modules. */
+#define MB_MAX_FILES 128
+
+/* Loader options (kernel part). */
+#define MB_OPT_AOUT	(1u << 0)	/* use a.out kludge fields even for ELF */
+#define MB_OPT_NOAOUT	(1u << 1)	/* prefer ELF headers, like GRUB */
+#define MB_OPT_QUIET	(1u << 2)	/* no progress or summary output */
+#define MB_OPT_VERBOSE	(1u << 3)	/* print the load plan */
+/* Per-file options. */
+#define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
+
+/** One file of the request: its name and argument text, as typed. */
+struct mb_file_req {
+	const char *name;	/* NUL-terminated, points into mb_request.text */
+	const char *args;	/* "" when there are none */
+	unsigned opts;		/* MB_FILE_* */
+};
+
+/** The parsed command line. */
+struct mb_request {
+	unsigned opts;			/* MB_OPT_* */
+	unsigned nfiles;		/* files[0] is the kernel */
+	struct mb_file_req files[MB_MAX_FILES];
+	char text[MB_CMDLINE_MAX + MB_MAX_FILES * 2];
+};
+
+/**
+ * Parse @line (the text after "mboot.c32") into @req.
+ * Returns MB_OK, or an error code with @err filled: no kernel named, an
+ * empty part ("--- ---", a trailing "---"), an unknown option, too many
+ * files, or a line of MB_CMDLINE_MAX characters or more.
+ */
+int mb_parse_cmdline(const char *line, struct mb_request *req,
+		     struct mb_error *err);
+
+/**
+ * Length of the command line the kernel receives for @f: its name, then a
+ * space and its arguments when there are any (what SYSLINUX's stock module
+ * and GRUB legacy pass).  Excludes the NUL.
+ */
+size_t mb_file_cmdline_len(const struct mb_file_req *f);
+
+/** Write that command line, NUL-terminated, to @dst; returns @dst. */
+char *mb_file_cmdline(const struct mb_file_req *f, char *dst);
+
+#endif

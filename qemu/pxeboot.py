@@ -1,0 +1,144 @@
+"""pxeboot.py - boot a TFTP root through Debian's pxelinux.0 in QEMU.
+
+Shared by the conformance boot tests (boottest.py) and the Xen demo: builds
+a PXELINUX TFTP root, runs QEMU (TCG) with the serial console on a pipe,
+watches the console for patterns and ends QEMU when a verdict is reached.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+
+PXELINUX = "/usr/lib/PXELINUX/pxelinux.0"
+BIOS_MODULES = "/usr/lib/syslinux/modules/bios"
+STOCK_MBOOT = os.path.join(BIOS_MODULES, "mboot.c32")
+
+
+def make_tftp_root(root, loader, files, default_line, extra_cfg=""):
+    """Create the TFTP root @root: pxelinux.0, ldlinux.c32, libcom32.c32,
+    @loader as mboot.c32, @files ({name in root: source path}, hard-linked or
+    copied) and pxelinux.cfg/default booting @default_line."""
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    os.makedirs(os.path.join(root, "pxelinux.cfg"))
+    base = {"pxelinux.0": PXELINUX,
+            "ldlinux.c32": os.path.join(BIOS_MODULES, "ldlinux.c32"),
+            "libcom32.c32": os.path.join(BIOS_MODULES, "libcom32.c32"),
+            "mboot.c32": loader}
+    base.update(files)
+    for name, src in base.items():
+        dst = os.path.join(root, name)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+    with open(os.path.join(root, "pxelinux.cfg", "default"), "w") as f:
+        f.write("SERIAL 0 115200\nPROMPT 0\n" + extra_cfg +
+                "DEFAULT " + default_line + "\n")
+
+
+def qemu_command(root, mem="512", cpu=None, extra=()):
+    """The QEMU command line for a PXE boot of @root."""
+    cmd = ["qemu-system-x86_64", "-m", str(mem), "-smp", "1",
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-no-reboot", "-boot", "n",
+           "-netdev", "user,id=n0,tftp=%s,bootfile=pxelinux.0" % root,
+           "-device", "e1000,netdev=n0",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if cpu:
+        cmd += ["-cpu", cpu]
+    return cmd + list(extra)
+
+
+class Boot:
+    """One QEMU run: the console text, when each line arrived, how it ended."""
+
+    def __init__(self):
+        self.lines = []        # (seconds since start, text)
+        self.exit_code = None  # QEMU's status, None if we ended it
+        self.reason = ""       # "exit", "stop:<pattern>", "timeout"
+        self.seconds = 0.0
+
+    @property
+    def text(self):
+        return "\n".join(l for _, l in self.lines)
+
+    def first(self, pattern):
+        """Seconds at which the first line matching @pattern arrived."""
+        rx = re.compile(pattern)
+        for t, l in self.lines:
+            if rx.search(l):
+                return t
+        return None
+
+
+def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None):
+    """Run QEMU @cmd; end it after @timeout seconds or when a console line
+    matches one of @stop_patterns (regexes).  Returns a Boot."""
+    boot = Boot()
+    rxs = [re.compile(p) for p in stop_patterns]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    buf = b""
+    log = open(log_path, "w") if log_path else None
+    try:
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                boot.reason = "timeout"
+                break
+            r, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            if not r:
+                if proc.poll() is not None:
+                    boot.reason = "exit"
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                proc.wait()
+                boot.reason = "exit"
+                break
+            if echo:
+                os.write(1, chunk)
+            buf += chunk
+            *done, buf = re.split(rb"\r?\n|\r(?!\n)", buf)
+            now = time.monotonic() - start
+            stop = None
+            for raw in done:
+                line = raw.decode("latin-1")
+                line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line)
+                boot.lines.append((now, line))
+                if log:
+                    log.write("[%7.2f] %s\n" % (now, line))
+                for rx in rxs:
+                    if rx.search(line):
+                        stop = rx.pattern
+            # "boot: " is a prompt without a newline: look at the tail too.
+            tail = buf.decode("latin-1")
+            for rx in rxs:
+                if stop is None and rx.search(tail):
+                    stop = rx.pattern
+                    boot.lines.append((now, tail))
+                    buf = b""
+            if stop:
+                boot.reason = "stop:" + stop
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        else:
+            boot.exit_code = proc.returncode
+        if boot.exit_code is None and proc.returncode is not None and \
+                boot.reason == "exit":
+            boot.exit_code = proc.returncode
+        if log:
+            log.close()
+    boot.seconds = time.monotonic() - start
+    return boot
