@@ -102,7 +102,9 @@ boot-tests: $(B)/mboot.c32 testkernels
 	python3 qemu/boottest.py --build $(B)
 
 xen-test: $(B)/mboot.c32
-	python3 qemu/xen/demo.py --build $(B) --loader ours --quiet
+	@if python3 qemu/xen/demo.py --build $(B) --loader ours --quiet; then \
+		echo "xen: 1 passed, 0 failed"; \
+	else echo "xen: 0 passed, 1 failed"; exit 1; fi
 
 demo: $(if $(filter ours,$(LOADER)),$(B)/mboot.c32) deps
 	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER)

@@ -77,11 +77,15 @@ class Boot:
         return None
 
 
-def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None):
-    """Run QEMU @cmd; end it after @timeout seconds or when a console line
-    matches one of @stop_patterns (regexes).  Returns a Boot."""
+def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
+        prompt_patterns=(r"^boot: *$",)):
+    """Run QEMU @cmd; end it after @timeout seconds, when a console line
+    matches one of @stop_patterns (regexes), or when the unfinished last
+    line matches one of @prompt_patterns (a prompt has no newline).
+    Returns a Boot."""
     boot = Boot()
     rxs = [re.compile(p) for p in stop_patterns]
+    prompts = [re.compile(p) for p in prompt_patterns]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -121,7 +125,7 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None):
                         stop = rx.pattern
             # "boot: " is a prompt without a newline: look at the tail too.
             tail = buf.decode("latin-1")
-            for rx in rxs:
+            for rx in prompts:
                 if stop is None and rx.search(tail):
                     stop = rx.pattern
                     boot.lines.append((now, tail))
@@ -134,9 +138,6 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None):
             proc.kill()
             proc.wait()
         else:
-            boot.exit_code = proc.returncode
-        if boot.exit_code is None and proc.returncode is not None and \
-                boot.reason == "exit":
             boot.exit_code = proc.returncode
         if log:
             log.close()

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Run every test suite of `make check` and print one closing line
+# "N passed, M failed" over all of them.  $1 is the build directory.
+set -u
+B=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=$B/check.log
+: > "$log"
+suite() {
+    # Run one suite; its last "X: N passed, M failed" line is counted.
+    name=$1; shift
+    echo "=== $name: $*"
+    out=$("$@" 2>&1; echo "rc=$?")
+    printf '%s\n' "$out" | sed '$d'
+    printf '%s\n' "$out" >> "$log"
+    rc=$(printf '%s\n' "$out" | tail -n 1 | sed 's/rc=//')
+    line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$name: no result line (exit $rc)"
+        FAILED=$((FAILED + 1))
+        return
+    fi
+    p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && FAILED=$((FAILED + 1)) && echo "$name: exit status $rc"
+}
+PASSED=0
+FAILED=0
+suite unit make -s unit
+suite lint tests/lint.sh
+suite fuzz make -s fuzz-smoke
+suite boot make -s boot-tests
+suite xen make -s xen-test
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
