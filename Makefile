@@ -102,12 +102,16 @@ boot-tests: $(B)/mboot.c32 testkernels
 	python3 qemu/boottest.py --build $(B)
 
 xen-test: $(B)/mboot.c32
-	@if python3 qemu/xen/demo.py --build $(B) --loader ours --quiet; then \
+	@if python3 qemu/xen/demo.py --build $(B) --test; then \
 		echo "xen: 1 passed, 0 failed"; \
 	else echo "xen: 0 passed, 1 failed"; exit 1; fi
 
-demo: $(if $(filter ours,$(LOADER)),$(B)/mboot.c32) deps
-	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER)
+# The stock module gunzips initrd.gz before dom0 sees it: the demo reports
+# that (initrd=CHANGED(gunzipped)) but still counts the boot as shown.
+demo: deps
+	$(if $(filter ours,$(LOADER)),$(MAKE) all)
+	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER) \
+		$(if $(filter stock,$(LOADER)),--accept-gunzipped)
 
 # --- everything -----------------------------------------------------------
 deps:
