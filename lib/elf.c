@@ -128,7 +128,9 @@ int mb_elf_segments(const uint8_t *buf, size_t len, const char *name,
 				       "%s: segment %u (offset %llu, %llu bytes) runs past the end of the file (%zu bytes)",
 				       name, i, (unsigned long long)ph.offset,
 				       (unsigned long long)ph.filesz, len);
-		if (ph.paddr >= 0x100000000ull ||
+		/* memsz must also fit the 32-bit mb_segment: 4 GiB at 0 would
+		 * end "below 4 GiB" yet truncate to an empty segment. */
+		if (ph.paddr >= 0x100000000ull || ph.memsz > 0xffffffffull ||
 		    ph.memsz > 0x100000000ull - ph.paddr)
 			return mb_fail(err, MB_E_SEGMENT_RANGE,
 				       "%s: segment %u at 0x%llx-0x%llx does not lie below 4 GiB",

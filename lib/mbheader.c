@@ -64,7 +64,9 @@ int mb1_find_header(const uint8_t *buf, size_t len, const char *name,
 			       name, off, mb_le32(buf + off), mb_le32(buf + off + 4),
 			       mb_le32(buf + off + 8));
 	}
-	for (size_t off = MB1_SEARCH_LIMIT;
+	/* Resume after the last offset searched above (8180): a header at
+	 * 8184 or 8188 straddles the limit and is too far as well. */
+	for (size_t off = MB1_SEARCH_LIMIT - 12 + MB1_HEADER_ALIGN;
 	     off + 12 <= len && off < MB1_LOOK_FURTHER; off += MB1_HEADER_ALIGN)
 		if (header_valid(buf + off))
 			return mb_fail(err, MB_E_HEADER_TOO_FAR,

@@ -30,9 +30,12 @@ uint32_t mb_contiguous_kib(const struct mb_e820 *map, unsigned n,
 		grew = 0;
 		for (unsigned i = 0; i < n; i++) {
 			const struct mb_e820 *e = &map[i];
+			/* Saturate: a hostile length must not wrap to 0. */
+			uint64_t e_end = e->len > ~0ull - e->base ?
+					 ~0ull : e->base + e->len;
 			if (e->type == MB_E820_RAM && e->base <= end &&
-			    e->base + e->len > end) {
-				end = e->base + e->len;
+			    e_end > end) {
+				end = e_end;
 				grew = 1;
 			}
 		}

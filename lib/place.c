@@ -148,7 +148,8 @@ int mb_plan(const struct mb_range *ram, unsigned nram,
 						    (uint64_t)MB_PAGE_SIZE);
 			return mb_fail(err, MB_E_OUT_OF_MEMORY,
 				       "%s: out of memory: needs %u bytes (%u KiB) in one piece, the largest free block below 4 GiB is %llu KiB (%llu KiB free in all, %llu KiB still to place)",
-				       a->name, a->size, (a->size + 1023) / 1024,
+				       a->name, a->size,
+				       (unsigned)((a->size + 1023ull) / 1024),
 				       (unsigned long long)largest / 1024,
 				       (unsigned long long)total / 1024,
 				       (unsigned long long)need / 1024);

@@ -1,0 +1,23 @@
+/*
+ * crc32.h - CRC-32 (IEEE 802.3 polynomial, reflected), as used by gzip.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_CRC32_H
+#define MBOOT_CRC32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * crc32_update - extend a CRC-32 over more data
+ * @crc: CRC of the data so far (0 for none)
+ * @buf: next bytes
+ * @len: number of bytes at @buf
+ *
+ * Returns the CRC of the concatenation.  crc32_update(0, buf, len) is the
+ * CRC of @buf, and chaining works like zlib's crc32().
+ */
+uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
+
+#endif

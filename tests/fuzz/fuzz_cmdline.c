@@ -1,0 +1,143 @@
+/*
+ * fuzz_cmdline.c - libFuzzer target for the KERNEL line parser
+ * (lib/cmdline.c).  The input is the line itself (cut at the first NUL).
+ *
+ * Beyond memory safety (ASan/UBSan) it checks what a parse promises:
+ * names are single tokens that are not options or separators, argument
+ * text is trimmed and taken verbatim from the line, the per-file command
+ * line has the length it claims, and writing the request back out as a
+ * line parses to the same request.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmdline.h"
+#include "error.h"
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+static void fail(const char *what, const char *line)
+{
+	fprintf(stderr, "fuzz_cmdline: %s\nline: \"%s\"\n", what, line);
+	abort();
+}
+
+static int same_request(const struct mb_request *a, const struct mb_request *b)
+{
+	if (a->nfiles != b->nfiles || a->opts != b->opts)
+		return 0;
+	for (unsigned i = 0; i < a->nfiles; i++)
+		if (strcmp(a->files[i].name, b->files[i].name) ||
+		    strcmp(a->files[i].args, b->files[i].args) ||
+		    a->files[i].opts != b->files[i].opts)
+			return 0;
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct mb_request req, again;
+	static char line[MB_CMDLINE_MAX + 512];
+	static char rebuilt[2 * MB_CMDLINE_MAX + 4096];
+	static char cmd[MB_CMDLINE_MAX + 8];
+	struct mb_error err;
+
+	if (size >= sizeof(line))
+		size = sizeof(line) - 1;
+	memcpy(line, data, size);
+	line[size] = '\0';
+	size_t len = strlen(line);
+
+	memset(&err, 0, sizeof(err));
+	int rc = mb_parse_cmdline(line, &req, &err);
+	if (rc) {
+		if (err.code != (enum mb_code)rc || !err.msg[0] ||
+		    !memchr(err.msg, '\0', sizeof(err.msg)))
+			fail("error not recorded", line);
+		if (len >= MB_CMDLINE_MAX && rc != MB_E_CMDLINE_TOO_LONG)
+			fail("overlong line not refused as such", line);
+		return 0;
+	}
+	if (len >= MB_CMDLINE_MAX)
+		fail("overlong line accepted", line);
+	if (req.nfiles < 1 || req.nfiles > MB_MAX_FILES)
+		fail("file count out of range", line);
+	if (req.opts & ~(MB_OPT_AOUT | MB_OPT_NOAOUT | MB_OPT_QUIET |
+			 MB_OPT_VERBOSE))
+		fail("unknown loader option bit", line);
+
+	size_t text_used = 0;
+	for (unsigned i = 0; i < req.nfiles; i++) {
+		const struct mb_file_req *f = &req.files[i];
+		const char *lo = req.text, *hi = req.text + sizeof(req.text);
+		if (f->name < lo || f->name >= hi || f->args < lo || f->args >= hi)
+			fail("strings outside the request's text", line);
+		size_t nl = strlen(f->name), al = strlen(f->args);
+		text_used += nl + al + 2;
+		if (nl == 0 || f->name[0] == '-')
+			fail("empty name or name that is an option", line);
+		for (size_t k = 0; k < nl; k++)
+			if (is_space(f->name[k]))
+				fail("name with a space", line);
+		if (al && (is_space(f->args[0]) || is_space(f->args[al - 1])))
+			fail("arguments not trimmed", line);
+		if (!strstr(line, f->name) || !strstr(line, f->args))
+			fail("name or arguments not from the line", line);
+		if (f->opts & ~MB_FILE_GUNZIP || (i == 0 && f->opts))
+			fail("bad file option bits", line);
+		/* No "---" token inside the arguments. */
+		const char *p = f->args;
+		while ((p = strstr(p, "---")) != NULL) {
+			if ((p == f->args || is_space(p[-1])) &&
+			    (p[3] == '\0' || is_space(p[3])))
+				fail("separator kept in arguments", line);
+			p++;
+		}
+		size_t cl = mb_file_cmdline_len(f);
+		if (cl != nl + (al ? al + 1 : 0) || cl > MB_CMDLINE_MAX)
+			fail("command line length", line);
+		memset(cmd, 'X', sizeof(cmd));
+		mb_file_cmdline(f, cmd);
+		if (strlen(cmd) != cl || strncmp(cmd, f->name, nl) ||
+		    (al && (cmd[nl] != ' ' || strcmp(cmd + nl + 1, f->args))))
+			fail("command line text", line);
+	}
+	if (text_used > len + 2 * req.nfiles)
+		fail("request text larger than the line", line);
+
+	/* Write it back out and parse again. */
+	size_t n = 0;
+	for (unsigned i = 0; i < req.nfiles; i++) {
+		if (i)
+			n += (size_t)sprintf(rebuilt + n, " --- ");
+		if (i == 0) {
+			if (req.opts & MB_OPT_AOUT)
+				n += (size_t)sprintf(rebuilt + n, "-aout ");
+			if (req.opts & MB_OPT_NOAOUT)
+				n += (size_t)sprintf(rebuilt + n, "-noaout ");
+			if (req.opts & MB_OPT_QUIET)
+				n += (size_t)sprintf(rebuilt + n, "-quiet ");
+			if (req.opts & MB_OPT_VERBOSE)
+				n += (size_t)sprintf(rebuilt + n, "-verbose ");
+		} else if (req.files[i].opts & MB_FILE_GUNZIP) {
+			n += (size_t)sprintf(rebuilt + n, "-gunzip ");
+		}
+		mb_file_cmdline(&req.files[i], rebuilt + n);
+		n += strlen(rebuilt + n);
+	}
+	rc = mb_parse_cmdline(rebuilt, &again, &err);
+	if (n < MB_CMDLINE_MAX) {
+		if (rc != MB_OK || !same_request(&req, &again))
+			fail("rebuilt line parses differently", line);
+	} else if (rc != MB_E_CMDLINE_TOO_LONG) {
+		fail("long rebuilt line not refused", line);
+	}
+	return 0;
+}
