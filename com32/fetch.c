@@ -1,77 +1,128 @@
 /*
- * fetch.c - reading a whole file through PXELINUX's open/read.
- *
- * When the size is known up front (TFTP tsize, HTTP Content-Length, fstat)
- * the buffer is allocated once and filled by large reads; otherwise it
- * grows geometrically.
+ * fetch.c - choosing a transport, reading, and the progress display.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <sys/times.h>
 #include "fetch.h"
 
-int fetch_file(const char *name, uint8_t **data, size_t *len,
+/* Progress lines for files of at least this size, at most 4 a second. */
+#define PROGRESS_MIN_SIZE (1024u * 1024u)
+#define PROGRESS_INTERVAL_MS 250u
+
+/** Milliseconds since boot (PXELINUX's timer, 1 ms resolution). */
+static uint32_t now_ms(void)
+{
+	return (uint32_t)times(NULL);
+}
+
+int fetch_open(struct fetch *f, const char *name, unsigned flags,
 	       struct mb_error *err)
 {
-	struct stat st;
-	size_t cap, have = 0;
-	uint8_t *buf;
-	int fd = open(name, O_RDONLY);
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->fd = -1;
+	f->quiet = flags & FETCH_QUIET;
+	f->ops = &fetch_pxelinux_ops;
+	f->t_start = f->t_last = now_ms();
+	return f->ops->open(f, name, err);
+}
 
-	if (fd < 0)
-		return mb_fail(err, MB_E_NOT_FOUND, "%s: file not found (%s)",
-			       name, strerror(errno));
-	cap = (!fstat(fd, &st) && st.st_size > 0) ? (size_t)st.st_size : 0;
-	int size_known = cap != 0;
-	if (!size_known)
-		cap = 64 * 1024;
-	buf = malloc(cap + 1);	/* +1: a read at EOF still has room */
-	if (!buf) {
-		close(fd);
-		return mb_fail(err, MB_E_NO_MEMORY,
-			       "%s: cannot allocate %zu bytes to read it", name, cap);
+/** Update the in-place progress line for @f. */
+static void progress(struct fetch *f, int final)
+{
+	uint32_t t = now_ms();
+
+	if (f->quiet || (!final && (f->size < PROGRESS_MIN_SIZE ||
+				    t - f->t_last < PROGRESS_INTERVAL_MS)))
+		return;
+	f->t_last = t;
+	uint32_t ms = t - f->t_start;
+	unsigned rate = ms ? (unsigned)(f->done / 1000 / ms) : 0;	/* MB/s */
+	unsigned rate_frac = ms ? (unsigned)((f->done / ms) % 1000 / 100) : 0;
+	if (final) {
+		printf("\rmboot: %s: %llu bytes in %u.%03u s (%u.%u MB/s) via %s\n",
+		       f->name, (unsigned long long)f->done, ms / 1000,
+		       ms % 1000, rate, rate_frac, f->ops->name);
+	} else {
+		unsigned pct = (unsigned)(f->done * 100 / f->size);
+		printf("\rmboot: %s: %llu / %llu bytes %3u%% %u.%u MB/s ",
+		       f->name, (unsigned long long)f->done,
+		       (unsigned long long)f->size, pct, rate, rate_frac);
 	}
-	for (;;) {
-		if (have == cap + 1) {	/* full: unknown size, or longer
-					 * than announced */
-			size_known = 0;
-			size_t ncap = cap * 2;
-			uint8_t *nbuf = realloc(buf, ncap + 1);
-			if (!nbuf) {
-				free(buf);
-				close(fd);
-				return mb_fail(err, MB_E_NO_MEMORY,
-					       "%s: cannot grow the read buffer to %zu bytes",
-					       name, ncap);
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		ssize_t n = read(fd, buf + have, cap + 1 - have);
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return mb_fail(err, MB_E_READ,
-				       "%s: read error after %zu bytes (%s)", name,
-				       have, strerror(e));
-		}
+}
+
+int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
+	       struct mb_error *err)
+{
+	size_t have = 0;
+
+	while (have < len) {
+		size_t n = 0;
+		int rc = f->ops->read(f, (uint8_t *)dst + have, len - have, &n,
+				      err);
+		if (rc)
+			return rc;
 		if (n == 0)
 			break;
-		have += (size_t)n;
+		have += n;
+		f->done += n;
+		progress(f, 0);
 	}
-	close(fd);
-	if (size_known && have != cap) {
+	*got = have;
+	return MB_OK;
+}
+
+void fetch_close(struct fetch *f)
+{
+	progress(f, 1);
+	f->ops->close(f);
+}
+
+int fetch_file(const char *name, unsigned flags, uint8_t **data, size_t *len,
+	       struct mb_error *err)
+{
+	struct fetch f;
+	int rc = fetch_open(&f, name, flags, err);
+	if (rc)
+		return rc;
+
+	/* Known size: one buffer, one pass (+1 byte to notice a longer
+	 * file).  Unknown: grow geometrically. */
+	size_t cap = f.size ? (size_t)f.size + 1 : 256 * 1024, have = 0;
+	uint8_t *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fetch_close(&f);
+			return mb_fail(err, MB_E_NO_MEMORY,
+				       "%s: cannot allocate %zu bytes to read it",
+				       name, cap);
+		}
+		size_t got;
+		rc = fetch_read(&f, buf + have, cap - have, &got, err);
+		if (rc) {
+			free(buf);
+			fetch_close(&f);
+			return rc;
+		}
+		have += got;
+		if (have < cap)
+			break;
+		uint8_t *nbuf = realloc(buf, cap * 2);
+		if (!nbuf)
+			free(buf);
+		buf = nbuf;
+		cap *= 2;
+	}
+	fetch_close(&f);
+	if (f.size && have != f.size) {
 		free(buf);
 		return mb_fail(err, MB_E_READ,
-			       "%s: transfer ended after %zu of %zu bytes", name,
-			       have, cap);
+			       "%s: transfer ended after %zu of %llu bytes", name,
+			       have, (unsigned long long)f.size);
 	}
 	*data = buf;
 	*len = have;

@@ -92,17 +92,14 @@ static int load_file(unsigned i, struct mb_error *err)
 	size_t len;
 	int rc;
 
-	say("mboot: loading %s... ", name);
-	rc = fetch_file(name, &file_data[i], &len, err);
-	if (rc) {
-		say("failed\n");
+	rc = fetch_file(name, (req.opts & MB_OPT_QUIET) ? FETCH_QUIET : 0,
+			&file_data[i], &len, err);
+	if (rc)
 		return rc;
-	}
 	if (len > 0xffffffffu)
 		return mb_fail(err, MB_E_OUT_OF_MEMORY, "%s: larger than 4 GiB",
 			       name);
 	file_len[i] = (uint32_t)len;
-	say("%zu bytes\n", len);
 	return maybe_gunzip(i, err);
 }
 
