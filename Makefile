@@ -39,12 +39,14 @@ COM32_CFLAGS := -std=gnu99 -m32 -march=i386 -mpreferred-stack-boundary=2 \
 	-I$(SYSLINUX_SRC)/com32/libutil/include -I$(SYSLINUX_SRC)/com32/gplinclude \
 	-I$(SYSLINUX_SRC)/core/include \
 	-W -Wall -Wextra -Werror=implicit-function-declaration \
-	-DMBOOT_VERSION='"$(VERSION)"'
+	-DMBOOT_VERSION='"$(VERSION)"' -DMBOOT_ASM_MEMCPY
 # The decoder is the hot path: speed over size there.
 FAST_SRCS   := lib/inflate.c lib/gzip.c lib/crc32.c
 LIB_CFLAGS  := -ffreestanding
 
-BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(COM32_SRCS))
+ASM_SRCS  := asm/memcpy.asm asm/trampoline.asm
+BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(COM32_SRCS)) \
+	$(patsubst %.asm,$(B)/bios/%.o,$(ASM_SRCS))
 
 all: $(B)/mboot.c32
 
@@ -58,6 +60,10 @@ $(B)/bios/lib/%.o: lib/%.c $(LIB_HDRS) $(SYSLINUX_SRC)/.complete
 $(B)/bios/com32/%.o: com32/%.c $(COM32_HDRS) $(LIB_HDRS) $(SYSLINUX_SRC)/.complete
 	@mkdir -p $(dir $@)
 	$(CC) $(COM32_CFLAGS) -c $< -o $@
+
+$(B)/bios/asm/%.o: asm/%.asm asm/copy.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 -Iasm/ $< -o $@
 
 $(B)/mboot.elf: $(BIOS_OBJS)
 	ld -m elf_i386 -shared --hash-style=gnu -T $(SYSLINUX_SRC)/com32/lib/i386/elf.ld \

@@ -8,30 +8,36 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../lib/error.h"
 #include "../lib/image.h"
 
-/** Size of the hand-off stub (must fit the allocation made for it). */
-#define HANDOFF_STUB_SIZE 16
-/** Bytes reserved for the stub plus a small stack under it. */
-#define HANDOFF_AREA_SIZE 4096
-
-/** A piece of memory to be copied to its final address. */
-struct handoff_piece {
-	uint32_t dest;
-	const void *src;
+/** One entry of the trampoline's copy list. */
+struct handoff_copy {
+	uint32_t dst;
+	uint32_t src;		/* HANDOFF_ZERO: fill with zeroes */
 	uint32_t len;
 };
+#define HANDOFF_ZERO 0xffffffffu
+
+/** Bytes the trampoline needs for a copy list of @ncopies entries. */
+size_t handoff_area_size(unsigned ncopies);
 
 /**
- * Copy the kernel's segments (zeroing their BSS), the @npieces pieces and
- * the hand-off stub (at @stub_addr, HANDOFF_AREA_SIZE bytes) into place,
- * then enter the kernel at @img->entry with EAX=@magic, EBX=@info_addr and
- * every segment register flat.  Returns only on failure.
+ * Fill @copies with the kernel's segments: bytes from @image (the kernel
+ * file, in memory that no destination overlaps) and the BSS zero fills.
+ * Returns the number of entries (at most 2 * img->nsegs).
  */
-int handoff_boot(const struct mb_image *img, const uint8_t *kernel,
-		 const struct handoff_piece *pieces, unsigned npieces,
-		 uint32_t stub_addr, uint32_t magic, uint32_t info_addr,
-		 struct mb_error *err);
+unsigned handoff_kernel_copies(const struct mb_image *img,
+			       const uint8_t *image,
+			       struct handoff_copy *copies);
+
+/**
+ * Copy the trampoline with its parameters and copy list into @area (at
+ * least handoff_area_size() bytes of memory that no destination touches),
+ * shut PXELINUX down and jump to it: it runs the copy list and enters the
+ * kernel at @entry with EAX=@magic, EBX=@info.  Does not return.
+ */
+void handoff_boot(void *area, uint32_t magic, uint32_t info, uint32_t entry,
+		  const struct handoff_copy *copies, unsigned ncopies)
+	__attribute__((noreturn));
 
 #endif

@@ -7,13 +7,17 @@
  *   parse    the KERNEL line into a request             lib/cmdline.c
  *   fetch    the kernel (gunzip it if compressed)       com32/fetch.c, lib/gzip.c
  *   probe    its Multiboot header and segments          lib/image.c
- *   fetch    the modules                                com32/fetch.c
- *   plan     every final address                        lib/place.c
- *   describe the Multiboot information                  lib/mbi1.c
- *   hand off move into place and jump                   com32/handoff.c
+ *   size     every module (opened, not yet read)        com32/fetch.c
+ *   plan     every final address, inside one arena      lib/place.c, com32/arena.c
+ *   fetch    the modules straight into place            com32/fetch.c
+ *   describe the Multiboot information, in place        lib/mbi1.c
+ *   hand off move the kernel into place and jump        com32/handoff.c, asm/
  *
- * Any failure prints one line naming the file and the cause and returns
- * to PXELINUX's boot: prompt; nothing is moved before the plan succeeds.
+ * Each module byte is written once, by the network read, at its final
+ * address; the kernel's bytes are copied once, by the trampoline.  Any
+ * failure prints one line naming the file and the cause and returns to
+ * PXELINUX's boot: prompt; nothing is downloaded before the plan fits and
+ * nothing is moved before every file has arrived.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,10 +27,12 @@
 #include <string.h>
 #include <syslinux/config.h>
 #include "../lib/cmdline.h"
+#include "../lib/crc32.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
 #include "../lib/mbi1.h"
 #include "../lib/place.h"
+#include "arena.h"
 #include "fetch.h"
 #include "handoff.h"
 #include "memmap.h"
@@ -35,72 +41,154 @@
 #define MBOOT_VERSION "0.1"
 #endif
 
+/* Heap left to PXELINUX while files are read into the arena. */
+#define ARENA_KEEP_FREE (2u * 1024 * 1024)
+
+/* Fixed slots of the allocation list; modules follow. */
+enum { A_INFO, A_TRAMP, A_IMAGE, A_MODS };
+
 static struct mb_request req;
 static struct mb_image img;
 static struct mb_e820 e820[MEMMAP_MAX_E820];
 static struct mb_range ram[MB_MAX_RANGES];
-static uint8_t *file_data[MB_MAX_FILES];
+static struct arena arena;
+/* Per file (index 0 = kernel): bytes already in the heap, if any. */
+static uint8_t *heap_data[MB_MAX_FILES];
 static uint32_t file_len[MB_MAX_FILES], file_addr[MB_MAX_FILES];
-static struct mb_alloc allocs[MB_MAX_FILES + 2];
-static struct handoff_piece pieces[MB_MAX_FILES + 1];
+static struct mb_alloc allocs[A_MODS + MB_MAX_FILES];
+static struct handoff_copy copies[2 * MB_MAX_SEGMENTS];
 
 /** Print unless -quiet was given. */
 #define say(...) do { if (!(req.opts & MB_OPT_QUIET)) printf(__VA_ARGS__); } while (0)
 
-/**
- * If @i's data is gzip and should be decompressed (always for the kernel,
- * on -gunzip for modules), replace it by its decompressed bytes.
- */
-static int maybe_gunzip(unsigned i, struct mb_error *err)
+/** Fetch flags for the request's options. */
+static unsigned fetch_flags(void)
 {
-	const char *name = req.files[i].name;
-	uint8_t *in = file_data[i];
-	size_t in_len = file_len[i], out_len, err_pos = 0;
+	return ((req.opts & MB_OPT_QUIET) ? FETCH_QUIET : 0) |
+	       ((req.opts & MB_OPT_PXELINUX) ? FETCH_FORCE_PXELINUX : 0);
+}
 
-	if (!gz_is_gzip(in, in_len))
-		return MB_OK;
-	if (i && !(req.files[i].opts & MB_FILE_GUNZIP))
-		return MB_OK;
-	if (in_len < 18)
-		return mb_fail(err, MB_E_GZIP,
-			       "%s: gzip file is truncated (%zu bytes)", name,
-			       in_len);
-	size_t cap = gz_isize(in, in_len);
-	uint8_t *out = malloc(cap ? cap : 1);
-	if (!out)
-		return mb_fail(err, MB_E_NO_MEMORY,
-			       "%s: cannot allocate %zu bytes to decompress it",
-			       name, cap);
-	int rc = gz_decompress(in, in_len, out, cap, &out_len, &err_pos);
-	if (rc) {
-		free(out);
+/**
+ * Decompress the gzip data of file @i (@in, @in_len bytes) into @out
+ * (@cap bytes); *@out_len gets the size.  Errors name the file and the
+ * compressed offset.
+ */
+static int gunzip(unsigned i, const uint8_t *in, size_t in_len, uint8_t *out,
+		  size_t cap, size_t *out_len, struct mb_error *err)
+{
+	size_t err_pos = 0;
+	int rc = gz_decompress(in, in_len, out, cap, out_len, &err_pos);
+
+	if (rc)
 		return mb_fail(err, MB_E_GZIP,
 			       "%s: gzip data error at compressed offset %zu: %s",
-			       name, err_pos, gz_strerror(rc));
-	}
-	say("mboot: %s: decompressed %zu -> %zu bytes\n", name, in_len, out_len);
-	free(in);
-	file_data[i] = out;
-	file_len[i] = (uint32_t)out_len;
+			       req.files[i].name, err_pos, gz_strerror(rc));
 	return MB_OK;
 }
 
-/** Fetch file @i of the request into file_data/file_len. */
-static int load_file(unsigned i, struct mb_error *err)
+/**
+ * Read file @i whole into the heap (heap_data/file_len); decompress it
+ * there when it is gzip and @inflate is set.
+ */
+static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 {
 	const char *name = req.files[i].name;
+	uint8_t *data;
 	size_t len;
-	int rc;
+	int rc = fetch_file(name, fetch_flags(), &data, &len, err);
 
-	rc = fetch_file(name, (req.opts & MB_OPT_QUIET) ? FETCH_QUIET : 0,
-			&file_data[i], &len, err);
 	if (rc)
 		return rc;
-	if (len > 0xffffffffu)
-		return mb_fail(err, MB_E_OUT_OF_MEMORY, "%s: larger than 4 GiB",
-			       name);
+	if (len > 0xfff00000u) {
+		free(data);
+		return mb_fail(err, MB_E_OUT_OF_MEMORY,
+			       "%s: %zu bytes cannot fit below 4 GiB", name, len);
+	}
+	if (inflate && gz_is_gzip(data, len)) {
+		size_t cap = len >= 18 ? gz_isize(data, len) : 0, out_len;
+		uint8_t *out = malloc(cap ? cap : 1);
+		if (!out) {
+			free(data);
+			return mb_fail(err, MB_E_NO_MEMORY,
+				       "%s: cannot allocate %zu bytes to decompress it",
+				       name, cap);
+		}
+		rc = gunzip(i, data, len, out, cap, &out_len, err);
+		free(data);
+		if (rc) {
+			free(out);
+			return rc;
+		}
+		say("mboot: %s: decompressed to %zu bytes\n", name, out_len);
+		data = out;
+		len = out_len;
+	}
+	heap_data[i] = data;
 	file_len[i] = (uint32_t)len;
-	return maybe_gunzip(i, err);
+	return MB_OK;
+}
+
+/**
+ * Learn module @i's size without reading it, so the plan can be made
+ * before any download.  Modules marked -gunzip and files whose size the
+ * transport does not tell are read into the heap instead.
+ */
+static int size_module(unsigned i, struct mb_error *err)
+{
+	struct fetch f;
+	int rc;
+
+	if (req.files[i].opts & MB_FILE_GUNZIP)
+		return load_to_heap(i, 1, err);
+	rc = fetch_open(&f, req.files[i].name, fetch_flags() | FETCH_QUIET,
+			err);
+	if (rc)
+		return rc;
+	uint64_t size = f.size;
+	fetch_close(&f);
+	if (!size)	/* unknown (or empty): read it to find out */
+		return load_to_heap(i, 0, err);
+	if (size > 0xfff00000u)
+		return mb_fail(err, MB_E_OUT_OF_MEMORY,
+			       "%s: %llu bytes cannot fit below 4 GiB",
+			       req.files[i].name, (unsigned long long)size);
+	file_len[i] = (uint32_t)size;
+	return MB_OK;
+}
+
+/** Read module @i straight into its final place, exactly file_len[i] bytes. */
+static int fetch_into_place(unsigned i, struct mb_error *err)
+{
+	uint8_t *dst = (uint8_t *)file_addr[i];
+	const char *name = req.files[i].name;
+	struct fetch f;
+	size_t got;
+	uint8_t extra;
+	int rc;
+
+	if (heap_data[i]) {	/* already read (size unknown, or -gunzip) */
+		memcpy(dst, heap_data[i], file_len[i]);
+		free(heap_data[i]);
+		heap_data[i] = NULL;
+		return MB_OK;
+	}
+	rc = fetch_open(&f, name, fetch_flags(), err);
+	if (rc)
+		return rc;
+	rc = fetch_read(&f, dst, file_len[i], &got, err);
+	if (!rc && got != file_len[i])
+		rc = mb_fail(err, MB_E_READ,
+			     "%s: transfer ended after %zu of %u bytes", name,
+			     got, file_len[i]);
+	if (!rc && (rc = fetch_read(&f, &extra, 1, &got, err)) == MB_OK && got)
+		rc = mb_fail(err, MB_E_READ,
+			     "%s: file is longer than the %u bytes announced",
+			     name, file_len[i]);
+	fetch_close(&f);
+	if (!rc && (req.opts & MB_OPT_VERBOSE))
+		printf("mboot: %s: crc32 %08x at 0x%08x\n", name,
+		       crc32_update(0, dst, file_len[i]), file_addr[i]);
+	return rc;
 }
 
 /** The boot loader name: PXELINUX's version and ours, never "GRUB". */
@@ -108,10 +196,38 @@ static const char *loader_name(void)
 {
 	static char name[96];
 	const char *v = syslinux_version()->version_string;
+	int n;
 
-	snprintf(name, sizeof(name), "%.40s mboot " MBOOT_VERSION,
-		 v ? v : "SYSLINUX");
+	n = snprintf(name, sizeof(name), "%.40s", v ? v : "SYSLINUX");
+	while (n > 0 && name[n - 1] == ' ')
+		name[--n] = '\0';
+	snprintf(name + n, sizeof(name) - n, " mboot " MBOOT_VERSION);
 	return name;
+}
+
+/** True if [a, a+alen) overlaps any of the kernel's segments. */
+static int overlaps_segments(uint32_t a, uint32_t alen)
+{
+	for (unsigned i = 0; i < img.nsegs; i++)
+		if (a < img.segs[i].addr + img.segs[i].memsz &&
+		    img.segs[i].addr < a + alen)
+			return 1;
+	return 0;
+}
+
+/** Print the plan (-verbose). */
+static void print_plan(unsigned nallocs)
+{
+	printf("mboot: arena 0x%08x-0x%08x\n", (uint32_t)arena.base,
+	       (uint32_t)arena.base + arena.size);
+	for (unsigned i = 0; i < img.nsegs; i++)
+		printf("mboot: segment %u: 0x%08x-0x%08x (%u from file)\n", i,
+		       img.segs[i].addr, img.segs[i].addr + img.segs[i].memsz,
+		       img.segs[i].filesz);
+	for (unsigned i = 0; i < nallocs; i++)
+		if (allocs[i].size)
+			printf("mboot: %s at 0x%08x (%u bytes)\n",
+			       allocs[i].name, allocs[i].addr, allocs[i].size);
 }
 
 /** The whole pipeline; returns only on failure. */
@@ -121,15 +237,18 @@ static int run(const char *line, struct mb_error *err)
 	if (rc)
 		return rc;
 
-	rc = load_file(0, err);
+	/* The kernel: whole, decompressed, described. */
+	rc = load_to_heap(0, 1, err);
 	if (rc)
 		return rc;
-	rc = mb_image_probe(file_data[0], file_len[0], req.files[0].name,
+	rc = mb_image_probe(heap_data[0], file_len[0], req.files[0].name,
 			    req.opts, &img, err);
 	if (rc)
 		return rc;
+
+	/* Every module's size, before anything is read. */
 	for (unsigned i = 1; i < req.nfiles; i++) {
-		rc = load_file(i, err);
+		rc = size_module(i, err);
 		if (rc)
 			return rc;
 	}
@@ -145,46 +264,59 @@ static int run(const char *line, struct mb_error *err)
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
 	};
-	size_t info_size = mb1_info_size(&info_in);
-	allocs[0] = (struct mb_alloc){ "Multiboot information", info_size,
-				       MB_PAGE_SIZE, 0 };
-	allocs[1] = (struct mb_alloc){ "hand-off stub", HANDOFF_AREA_SIZE,
-				       MB_PAGE_SIZE, 0 };
+	unsigned ncopies_max = 2 * img.nsegs;
+	allocs[A_INFO] = (struct mb_alloc){ "Multiboot information",
+					    mb1_info_size(&info_in), 8, 0 };
+	allocs[A_TRAMP] = (struct mb_alloc){ "trampoline",
+					     handoff_area_size(ncopies_max), 16, 0 };
+	/* The kernel image is the trampoline's copy source: if the heap
+	 * put it where a segment goes, it needs a safe place of its own. */
+	uint32_t image = (uint32_t)heap_data[0];
+	int move_image = overlaps_segments(image, file_len[0]);
+	allocs[A_IMAGE] = (struct mb_alloc){ "kernel image",
+					     move_image ? file_len[0] : 0, 16, 0 };
 	for (unsigned i = 1; i < req.nfiles; i++)
-		allocs[i + 1] = (struct mb_alloc){ req.files[i].name,
-						   file_len[i], MB_PAGE_SIZE, 0 };
-	rc = mb_plan(ram, nram, &img, req.files[0].name, allocs,
-		     req.nfiles + 1, err);
-	if (rc)
-		return rc;
-	for (unsigned i = 1; i < req.nfiles; i++)
-		file_addr[i] = allocs[i + 1].addr;
+		allocs[A_MODS + i - 1] = (struct mb_alloc){
+			req.files[i].name, file_len[i], MB_PAGE_SIZE, 0 };
+	unsigned nallocs = A_MODS + req.nfiles - 1;
 
-	uint8_t *info = malloc(info_size);
-	if (!info)
+	if (arena_grab(&arena, ARENA_KEEP_FREE))
 		return mb_fail(err, MB_E_NO_MEMORY,
-			       "cannot allocate %zu bytes for the Multiboot information",
-			       info_size);
-	mb1_info_build(&info_in, info, allocs[0].addr);
-
-	unsigned np = 0;
-	pieces[np++] = (struct handoff_piece){ allocs[0].addr, info, info_size };
+			       "less than %u KiB of memory left for the modules",
+			       ARENA_KEEP_FREE / 1024);
+	struct mb_range within = { (uint32_t)arena.base,
+				   (uint64_t)(uint32_t)arena.base + arena.size };
+	rc = mb_plan_within(ram, nram, &within, 1, &img, req.files[0].name,
+			    allocs, nallocs, err);
+	if (rc)
+		goto fail;
 	for (unsigned i = 1; i < req.nfiles; i++)
-		pieces[np++] = (struct handoff_piece){ file_addr[i],
-						       file_data[i], file_len[i] };
-	if (req.opts & MB_OPT_VERBOSE) {
-		for (unsigned i = 0; i < img.nsegs; i++)
-			printf("mboot: segment %u: 0x%08x-0x%08x (%u from file)\n",
-			       i, img.segs[i].addr,
-			       img.segs[i].addr + img.segs[i].memsz,
-			       img.segs[i].filesz);
-		for (unsigned i = 0; i < req.nfiles + 1; i++)
-			printf("mboot: %s at 0x%08x (%u bytes)\n", allocs[i].name,
-			       allocs[i].addr, allocs[i].size);
+		file_addr[i] = allocs[A_MODS + i - 1].addr;
+	if (req.opts & MB_OPT_VERBOSE)
+		print_plan(nallocs);
+
+	/* Everything fits: now the downloads, straight into place. */
+	for (unsigned i = 1; i < req.nfiles; i++) {
+		rc = fetch_into_place(i, err);
+		if (rc)
+			goto fail;
 	}
+	if (move_image) {
+		memcpy((void *)allocs[A_IMAGE].addr, heap_data[0], file_len[0]);
+		image = allocs[A_IMAGE].addr;
+	}
+	mb1_info_build(&info_in, (void *)allocs[A_INFO].addr,
+		       allocs[A_INFO].addr);
+
+	unsigned ncopies = handoff_kernel_copies(&img, (const uint8_t *)image,
+						 copies);
 	say("mboot: booting %s, entry 0x%08x\n", req.files[0].name, img.entry);
-	return handoff_boot(&img, file_data[0], pieces, np, allocs[1].addr,
-			    MB1_BOOT_MAGIC, allocs[0].addr, err);
+	handoff_boot((void *)allocs[A_TRAMP].addr, MB1_BOOT_MAGIC,
+		     allocs[A_INFO].addr, img.entry, copies, ncopies);
+
+fail:
+	arena_release(&arena);
+	return rc;
 }
 
 int main(int argc, char *argv[])
@@ -202,5 +334,7 @@ int main(int argc, char *argv[])
 	}
 	run(line, &err);
 	printf("mboot: error: %s\n", err.msg);
+	for (unsigned i = 0; i < MB_MAX_FILES; i++)
+		free(heap_data[i]);
 	return 1;
 }

@@ -89,6 +89,15 @@ int mb_plan(const struct mb_range *ram, unsigned nram,
 	    const struct mb_image *img, const char *kernel_name,
 	    struct mb_alloc *allocs, unsigned n, struct mb_error *err)
 {
+	return mb_plan_within(ram, nram, NULL, 0, img, kernel_name, allocs, n,
+			      err);
+}
+
+int mb_plan_within(const struct mb_range *ram, unsigned nram,
+		   const struct mb_range *within, unsigned nwithin,
+		   const struct mb_image *img, const char *kernel_name,
+		   struct mb_alloc *allocs, unsigned n, struct mb_error *err)
+{
 	static struct freelist fl;	/* large; the planner is not reentrant */
 
 	fl.n = 0;
@@ -110,6 +119,13 @@ int mb_plan(const struct mb_range *ram, unsigned nram,
 				       kernel_name, s->addr, (unsigned long long)end);
 	}
 
+	if (within) {	/* allocations only inside these ranges */
+		fl.n = 0;
+		if (nwithin > MB_MAX_RANGES)
+			nwithin = MB_MAX_RANGES;
+		for (unsigned i = 0; i < nwithin; i++)
+			fl_add(&fl, within[i].start, within[i].end);
+	}
 	fl_remove(&fl, 0, MB_LOW_LIMIT);
 	fl_remove(&fl, FOUR_GIB, ~0ull);
 	for (unsigned i = 0; img && i < img->nsegs; i++) {

@@ -47,4 +47,14 @@ int mb_plan(const struct mb_range *ram, unsigned nram,
 	    const struct mb_image *img, const char *kernel_name,
 	    struct mb_alloc *allocs, unsigned n, struct mb_error *err);
 
+/**
+ * As mb_plan, but the allocations are made only inside the @nwithin ranges
+ * @within (memory the loader has reserved for them, e.g. one large heap
+ * block), while the segments are still checked against @ram.
+ */
+int mb_plan_within(const struct mb_range *ram, unsigned nram,
+		   const struct mb_range *within, unsigned nwithin,
+		   const struct mb_image *img, const char *kernel_name,
+		   struct mb_alloc *allocs, unsigned n, struct mb_error *err);
+
 #endif
