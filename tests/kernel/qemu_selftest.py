@@ -68,8 +68,11 @@ def main():
         bad = "%s/m1.bin len=299999 crc=%08x name=other" % (d, good_crc ^ 1)
         elf32 = build + "/tk-elf32.elf"
         lie = os.path.join(d, "lie.elf")
-        subprocess.check_call([sys.executable, os.path.join(HERE, "mbcheck.py"),
-                               "--lie-bss", elf32, lie])
+        lie_aout = os.path.join(d, "lie.bin")
+        for src, dst in ((elf32, lie), (build + "/tk-aout.bin", lie_aout)):
+            subprocess.check_call([sys.executable,
+                                   os.path.join(HERE, "mbcheck.py"),
+                                   "--lie-bss", src, dst])
         # (description, kernel, append, modules, mem, expected FAIL set)
         cases = [
             ("elf32 positive", elf32, "tk.name=%s tk.mods=1 tk.loader=qemu" % elf32,
@@ -86,6 +89,8 @@ def main():
              {"cmdline.name", "mods.count", "loader_name", "mod0.len", "mod0.crc",
               "mod0.name"}),
             ("BSS lie (modules over BSS)", lie, "tk.mods=1", [m1], "512",
+             {"bss", "overlap.kernel", "mod0.crc"}),
+            ("a.out BSS lie", lie_aout, "tk.mods=1", [m1], "512",
              {"bss", "overlap.kernel", "mod0.crc"}),
         ]
         if big:

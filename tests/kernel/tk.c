@@ -53,7 +53,7 @@ struct tk_save {
 } __attribute__((packed));
 
 extern struct tk_save tk_save;
-extern char __kernel_start[], __kernel_end[], __bss_start[], __bss_end[];
+extern char __kernel_start[], __kernel_end[], __load_end[], __bss_end[];
 
 /* The dedicated zero-checked array (the whole .bss is checked, this just
  * makes sure it is big). */
@@ -625,6 +625,10 @@ static void check_segment(int i)
 
 static void tk_exit(int fail)
 {
+	uint32_t spin = 1000000;
+	/* Let the UART drain (transmitter empty) before QEMU goes away. */
+	while (!(inb(COM1 + 5) & 0x40) && --spin)
+		;
 	outb(0xF4, fail ? 1 : 0);
 	for (;;)
 		__asm__ volatile("cli; hlt");
@@ -645,8 +649,10 @@ static struct obj objs[2 * MAX_MODS + 16];
 void tk_main(void);
 void tk_main(void)
 {
-	/* 1. BSS check first: nothing in .bss has been written yet. */
-	const volatile uint32_t *bp = (const volatile uint32_t *)__bss_start;
+	/* 1. BSS check first: nothing in .bss has been written yet.  The range
+	 * starts right after the loaded bytes (__load_end), so the padding
+	 * before .bss must be zero too. */
+	const volatile uint32_t *bp = (const volatile uint32_t *)__load_end;
 	const volatile uint32_t *be = (const volatile uint32_t *)__bss_end;
 	uint32_t bss_bad = 0, bss_first = 0;
 	for (; bp < be; bp++)
@@ -701,7 +707,7 @@ void tk_main(void)
 	}
 
 	check(!bss_bad, "bss", "range=0x%x-0x%x probe=%u bytes nonzero_words=%u first=0x%x",
-	      (uint32_t)(uintptr_t)__bss_start, (uint32_t)(uintptr_t)__bss_end,
+	      (uint32_t)(uintptr_t)__load_end, (uint32_t)(uintptr_t)__bss_end,
 	      (uint32_t)sizeof(tk_bss_probe), bss_bad, bss_first);
 
 	crc_init();
