@@ -214,7 +214,9 @@ STOCK_EXPECTED_FAILS = {
     "elf32": {"seg.fs", "seg.gs"},
     "high": {"seg.fs", "seg.gs"},
     "aout": {"seg.fs", "seg.gs"},
-    "gzip": {"seg.fs", "seg.gs"},
+    # The stock module gunzips every gzip file, modules included, so the
+    # kernel gets different bytes (and length) than the file on the server.
+    "gzip": {"seg.fs", "seg.gs", "mod0.len", "mod0.crc"},
     "elf64": {"seg.fs", "seg.gs"},
 }
 
