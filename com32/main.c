@@ -54,6 +54,7 @@ static struct mb_range ram[MB_MAX_RANGES];
 static struct arena arena;
 /* Per file (index 0 = kernel): bytes already in the heap, if any. */
 static uint8_t *heap_data[MB_MAX_FILES];
+static uint32_t heap_len[MB_MAX_FILES];
 static uint32_t file_len[MB_MAX_FILES], file_addr[MB_MAX_FILES];
 static struct mb_alloc allocs[A_MODS + MB_MAX_FILES];
 static struct handoff_copy copies[2 * MB_MAX_SEGMENTS];
@@ -124,22 +125,33 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 		len = out_len;
 	}
 	heap_data[i] = data;
-	file_len[i] = (uint32_t)len;
+	heap_len[i] = file_len[i] = (uint32_t)len;
 	return MB_OK;
 }
 
 /**
  * Learn module @i's size without reading it, so the plan can be made
- * before any download.  Modules marked -gunzip and files whose size the
- * transport does not tell are read into the heap instead.
+ * before any download.  Files whose size the transport does not tell are
+ * read into the heap instead, and so are modules marked -gunzip: their
+ * final size is the gzip trailer's ISIZE, and they are decompressed
+ * straight into their final place later.
  */
 static int size_module(unsigned i, struct mb_error *err)
 {
 	struct fetch f;
 	int rc;
 
-	if (req.files[i].opts & MB_FILE_GUNZIP)
-		return load_to_heap(i, 1, err);
+	if (req.files[i].opts & MB_FILE_GUNZIP) {
+		rc = load_to_heap(i, 0, err);
+		if (rc || !gz_is_gzip(heap_data[i], heap_len[i]))
+			return rc;	/* not gzip: passed as it is */
+		if (heap_len[i] < 18)
+			return mb_fail(err, MB_E_GZIP,
+				       "%s: gzip file is truncated (%u bytes)",
+				       req.files[i].name, heap_len[i]);
+		file_len[i] = gz_isize(heap_data[i], heap_len[i]);
+		return MB_OK;
+	}
 	rc = fetch_open(&f, req.files[i].name, fetch_flags() | FETCH_QUIET,
 			err);
 	if (rc)
@@ -166,11 +178,26 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 	uint8_t extra;
 	int rc;
 
-	if (heap_data[i]) {	/* already read (size unknown, or -gunzip) */
-		memcpy(dst, heap_data[i], file_len[i]);
+	if (heap_data[i]) {	/* already read: -gunzip, or size unknown */
+		size_t out_len = heap_len[i];
+		rc = MB_OK;
+		if ((req.files[i].opts & MB_FILE_GUNZIP) &&
+		    gz_is_gzip(heap_data[i], heap_len[i])) {
+			rc = gunzip(i, heap_data[i], heap_len[i], dst,
+				    file_len[i], &out_len, err);
+			if (!rc && out_len != file_len[i])	/* ISIZE lied */
+				rc = mb_fail(err, MB_E_GZIP,
+					     "%s: decompressed to %zu bytes, but the gzip trailer says %u",
+					     name, out_len, file_len[i]);
+			if (!rc)
+				say("mboot: %s: decompressed %u -> %u bytes in place\n",
+				    name, heap_len[i], file_len[i]);
+		} else {
+			memcpy(dst, heap_data[i], heap_len[i]);
+		}
 		free(heap_data[i]);
 		heap_data[i] = NULL;
-		return MB_OK;
+		return rc;
 	}
 	rc = fetch_open(&f, name, fetch_flags(), err);
 	if (rc)
