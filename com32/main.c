@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslinux/boot.h>
 #include <syslinux/config.h>
 #include "../lib/cmdline.h"
 #include "../lib/crc32.h"
@@ -363,5 +364,10 @@ int main(int argc, char *argv[])
 	printf("mboot: error: %s\n", err.msg);
 	for (unsigned i = 0; i < MB_MAX_FILES; i++)
 		free(heap_data[i]);
+	if (req.fallback[0]) {
+		printf("mboot: running fallback label \"%s\"\n", req.fallback);
+		syslinux_run_command(req.fallback);	/* returns only if
+							 * the label failed */
+	}
 	return 1;
 }

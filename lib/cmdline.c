@@ -42,6 +42,22 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_QUIET, MB_OK;
 		if (token_is(s, n, "-verbose"))
 			return req->opts |= MB_OPT_VERBOSE, MB_OK;
+		if (token_is(s, n, "-pxelinux"))
+			return req->opts |= MB_OPT_PXELINUX, MB_OK;
+		if (token_is(s, n, "-mb1"))
+			return req->opts |= MB_OPT_MB1, MB_OK;
+		if (token_is(s, n, "-mb2"))
+			return req->opts |= MB_OPT_MB2, MB_OK;
+		if (n > 10 && !mb_memcmp(s, "-fallback=", 10)) {
+			if (n - 10 >= sizeof(req->fallback))
+				return mb_fail(err, MB_E_BAD_OPTION,
+					       "fallback label \"%.*s\" is longer than %zu characters",
+					       (int)(n - 10), s + 10,
+					       sizeof(req->fallback) - 1);
+			mb_memcpy(req->fallback, s + 10, n - 10);
+			req->fallback[n - 10] = '\0';
+			return MB_OK;
+		}
 	} else if (token_is(s, n, "-gunzip")) {
 		req->files[req->nfiles].opts |= MB_FILE_GUNZIP;
 		return MB_OK;

@@ -27,6 +27,9 @@
 #define MB_OPT_NOAOUT	(1u << 1)	/* prefer ELF headers, like GRUB */
 #define MB_OPT_QUIET	(1u << 2)	/* no progress or summary output */
 #define MB_OPT_VERBOSE	(1u << 3)	/* print the load plan */
+#define MB_OPT_PXELINUX	(1u << 4)	/* fetch through PXELINUX, never iPXE */
+#define MB_OPT_MB1	(1u << 5)	/* boot through the Multiboot 1 header */
+#define MB_OPT_MB2	(1u << 6)	/* boot through the Multiboot 2 header */
 /* Per-file options. */
 #define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
 
@@ -41,6 +44,7 @@ struct mb_file_req {
 struct mb_request {
 	unsigned opts;			/* MB_OPT_* */
 	unsigned nfiles;		/* files[0] is the kernel */
+	char fallback[64];		/* -fallback=LABEL: run on failure */
 	struct mb_file_req files[MB_MAX_FILES];
 	char text[MB_CMDLINE_MAX + MB_MAX_FILES * 2];
 };

@@ -35,13 +35,14 @@ class Case:
 
     def __init__(self, name, kernel, kargs="", modules=(), mem=512,
                  expect="pass", message=None, expect_fails=(), loader="ours",
-                 opts="", line=None, forbid=None):
+                 opts="", line=None, forbid=None, extra_cfg=""):
         self.name, self.kernel, self.kargs = name, kernel, kargs
         self.modules = list(modules)  # (file, size or bytes, extra args, -opts)
         self.mem, self.expect, self.message = mem, expect, message
         self.expect_fails = set(expect_fails)
         self.loader, self.opts, self.line = loader, opts, line
         self.forbid = forbid  # a regex the console must not show
+        self.extra_cfg = extra_cfg  # more pxelinux.cfg lines (labels)
 
 
 def random_bytes(seed, size):
@@ -93,7 +94,7 @@ def build_case(case, build):
             files[word] = os.path.join(data_dir, word)
     loader = os.path.join(build, "mboot.c32") if case.loader == "ours" \
         else pxeboot.STOCK_MBOOT
-    pxeboot.make_tftp_root(root, loader, files, line)
+    pxeboot.make_tftp_root(root, loader, files, line, case.extra_cfg)
     return root, line, kname + " " + kargs, mod_strings
 
 
@@ -154,6 +155,8 @@ def run_case(case, build, verbose=False):
                 problems.append("module %d string %r, expected %r" % (i, got, want))
         if verdict and "cmdline" not in info:
             problems.append("kernel printed no cmdline")
+        if case.message and not re.search(case.message, boot.text, re.M):
+            problems.append("message /%s/ not seen" % case.message)
     else:  # an error case: the message, then PXELINUX's prompt
         if verdict is not None:
             problems.append("the kernel ran (verdict %s)" % verdict)
@@ -206,6 +209,11 @@ def cases():
         Case("trailing-sep", "tk-elf32.elf", expect="error",
              message=r"mboot: error: module 1 is empty",
              line="mboot.c32 tk-elf32.elf a ---"),
+        # -fallback=LABEL: the error, then the named label boots instead.
+        Case("fallback", "tk-elf32.elf", "",
+             message=r"mboot: error: missing\.elf: file not found(.|\n)*running fallback label \"rescue\"",
+             line="mboot.c32 -fallback=rescue missing.elf",
+             extra_cfg="LABEL rescue\n  KERNEL mboot.c32\n  APPEND tk-elf32.elf tk.name=tk-elf32.elf tk.mods=0\n"),
         # Nearly all of a small machine's RAM in one module, byte-exact.
         Case("big", "tk-elf32.elf", "", [("big.bin", 120 << 20, "", "")],
              mem=160),
