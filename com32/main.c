@@ -89,6 +89,26 @@ static int gunzip(unsigned i, const uint8_t *in, size_t in_len, uint8_t *out,
 }
 
 /**
+ * The size a gzip file of @in_len bytes claims to decompress to (its last
+ * member's ISIZE), checked for plausibility: DEFLATE cannot expand more
+ * than about 1032:1, so a larger claim means a truncated or corrupt file.
+ */
+static int gzip_size(unsigned i, const uint8_t *in, size_t in_len,
+		     uint32_t *size, struct mb_error *err)
+{
+	if (in_len < 18)
+		return mb_fail(err, MB_E_GZIP,
+			       "%s: gzip file is truncated (%zu bytes)",
+			       req.files[i].name, in_len);
+	*size = gz_isize(in, in_len);
+	if ((uint64_t)*size > (uint64_t)in_len * 1032 + 1024)
+		return mb_fail(err, MB_E_GZIP,
+			       "%s: gzip trailer claims %u bytes from %zu compressed: the file is truncated or corrupt",
+			       req.files[i].name, *size, in_len);
+	return MB_OK;
+}
+
+/**
  * Read file @i whole into the heap (heap_data/file_len); decompress it
  * there when it is gzip and @inflate is set.
  */
@@ -107,12 +127,18 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 			       "%s: %zu bytes cannot fit below 4 GiB", name, len);
 	}
 	if (inflate && gz_is_gzip(data, len)) {
-		size_t cap = len >= 18 ? gz_isize(data, len) : 0, out_len;
+		uint32_t cap;
+		size_t out_len;
+		rc = gzip_size(i, data, len, &cap, err);
+		if (rc) {
+			free(data);
+			return rc;
+		}
 		uint8_t *out = malloc(cap ? cap : 1);
 		if (!out) {
 			free(data);
 			return mb_fail(err, MB_E_NO_MEMORY,
-				       "%s: cannot allocate %zu bytes to decompress it",
+				       "%s: cannot allocate %u bytes to decompress it",
 				       name, cap);
 		}
 		rc = gunzip(i, data, len, out, cap, &out_len, err);
@@ -146,12 +172,8 @@ static int size_module(unsigned i, struct mb_error *err)
 		rc = load_to_heap(i, 0, err);
 		if (rc || !gz_is_gzip(heap_data[i], heap_len[i]))
 			return rc;	/* not gzip: passed as it is */
-		if (heap_len[i] < 18)
-			return mb_fail(err, MB_E_GZIP,
-				       "%s: gzip file is truncated (%u bytes)",
-				       req.files[i].name, heap_len[i]);
-		file_len[i] = gz_isize(heap_data[i], heap_len[i]);
-		return MB_OK;
+		return gzip_size(i, heap_data[i], heap_len[i], &file_len[i],
+				 err);
 	}
 	rc = fetch_open(&f, req.files[i].name, fetch_flags() | FETCH_QUIET,
 			err);
@@ -273,6 +295,10 @@ static int run(const char *line, struct mb_error *err)
 			    req.opts, &img, err);
 	if (rc)
 		return rc;
+
+	if (req.nfiles == 1 && (img.header.flags & MB1_HF_PAGE_ALIGN))
+		printf("mboot: warning: %s asks for page-aligned modules (header flag 0) but none were given\n",
+		       req.files[0].name);
 
 	/* Every module's size, before anything is read. */
 	for (unsigned i = 1; i < req.nfiles; i++) {

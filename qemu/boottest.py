@@ -24,6 +24,7 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import badkernels  # noqa: E402
 import pxeboot  # noqa: E402
 
 TK = ["tk-elf32.elf", "tk-high.elf", "tk-aout.bin", "tk-elf32.gz",
@@ -191,7 +192,8 @@ def cases():
         Case("gzip", "tk-elf32.gz", "", [("mod-gz.gz", gz_module, "kept compressed", "")],
              opts="-verbose"),
         Case("elf64", "tk-elf64.elf", "", [("mod-e.bin", 5000, "", "")]),
-        Case("highmem", "tk-elf32.elf", "", [], mem="5G"),
+        Case("highmem", "tk-elf32.elf", "", [], mem="5G",
+             message=r"mboot: warning: tk-elf32\.elf asks for page-aligned modules \(header flag 0\) but none were given"),
         Case("many", "tk-elf32.elf", "",
              [("m%02d.bin" % i, 1000 + 37 * i, "", "") for i in range(40)]),
         Case("gunzip", "tk-elf32.elf", "", [("mod-gz.gz", gz_module, "", "-gunzip")]),
@@ -209,6 +211,31 @@ def cases():
         Case("trailing-sep", "tk-elf32.elf", expect="error",
              message=r"mboot: error: module 1 is empty",
              line="mboot.c32 tk-elf32.elf a ---"),
+        # Hostile kernels (qemu/badkernels.py): one clear line each.
+        Case("bad-checksum", None, expect="error",
+             message=r"mboot: error: bad-checksum\.elf: Multiboot header at offset \d+ has a bad checksum",
+             line="mboot.c32 bad-checksum.elf"),
+        Case("required-flag", None, expect="error",
+             message=r"mboot: error: flag2\.elf: Multiboot header requires flag bit 2 \(video mode information\)",
+             line="mboot.c32 flag2.elf"),
+        Case("segment-not-ram", None, expect="error",
+             message=r"mboot: error: not-ram\.elf: segment 0xe0000000-0xe00\w+ is not inside usable RAM",
+             line="mboot.c32 not-ram.elf"),
+        Case("segment-low", None, expect="error",
+             message=r"mboot: error: low\.elf: segment 0x00008000-0x000\w+ lies below 1 MiB",
+             line="mboot.c32 low.elf"),
+        Case("gzip-bad-crc", None, expect="error",
+             message=r"mboot: error: bad-crc\.gz: gzip data error at compressed offset \d+: .*CRC",
+             line="mboot.c32 bad-crc.gz"),
+        Case("gzip-truncated", None, expect="error",
+             message=r"mboot: error: truncated\.gz: (gzip data error at compressed offset \d+: unexpected end of input|gzip trailer claims \d+ bytes from \d+ compressed: the file is truncated or corrupt)",
+             line="mboot.c32 truncated.gz"),
+        Case("empty-kernel", None, expect="error",
+             message=r"mboot: error: empty\.elf: file is empty",
+             line="mboot.c32 empty.elf"),
+        Case("line-too-long", "tk-elf32.elf", expect="error",
+             message=r"cmdline too long",
+             line="mboot.c32 tk-elf32.elf " + "x" * 2100),
         # -fallback=LABEL: the error, then the named label boots instead.
         Case("fallback", "tk-elf32.elf", "",
              message=r"mboot: error: missing\.elf: file not found(.|\n)*running fallback label \"rescue\"",
@@ -256,6 +283,7 @@ def main():
     build = os.path.abspath(args.build)
     data = os.path.join(build, "boottest", "data")
     os.makedirs(data, exist_ok=True)
+    badkernels.write_all(os.path.join(build, "tk", "tk-elf32.elf"), data)
     with open(os.path.join(data, "huge.bin"), "wb") as f:
         f.truncate(200 << 20)
     with open(os.path.join(data, "small.bin"), "wb") as f:
