@@ -33,32 +33,26 @@
 #include "../lib/image.h"
 #include "../lib/mbi1.h"
 #include "../lib/place.h"
-#include "arena.h"
 #include "fetch.h"
-#include "handoff.h"
-#include "memmap.h"
+#include "firmware.h"
 
 #ifndef MBOOT_VERSION
 #define MBOOT_VERSION "0.1"
 #endif
 
-/* Heap left to PXELINUX while files are read into the arena. */
-#define ARENA_KEEP_FREE (2u * 1024 * 1024)
-
 /* Fixed slots of the allocation list; modules follow. */
-enum { A_INFO, A_TRAMP, A_IMAGE, A_MODS };
+enum { A_INFO, A_BOOT, A_IMAGE, A_MODS };
+#define MAX_E820 128
 
 static struct mb_request req;
 static struct mb_image img;
-static struct mb_e820 e820[MEMMAP_MAX_E820];
-static struct mb_range ram[MB_MAX_RANGES];
-static struct arena arena;
+static struct mb_e820 e820[MAX_E820];
+static struct mb_range ram[MB_MAX_RANGES], space[MB_MAX_RANGES];
 /* Per file (index 0 = kernel): bytes already in the heap, if any. */
 static uint8_t *heap_data[MB_MAX_FILES];
 static uint32_t heap_len[MB_MAX_FILES];
 static uint32_t file_len[MB_MAX_FILES], file_addr[MB_MAX_FILES];
 static struct mb_alloc allocs[A_MODS + MB_MAX_FILES];
-static struct handoff_copy copies[2 * MB_MAX_SEGMENTS];
 
 /** Print unless -quiet was given. */
 #define say(...) do { if (!(req.opts & MB_OPT_QUIET)) printf(__VA_ARGS__); } while (0)
@@ -266,10 +260,12 @@ static int overlaps_segments(uint32_t a, uint32_t alen)
 }
 
 /** Print the plan (-verbose). */
-static void print_plan(unsigned nallocs)
+static void print_plan(unsigned nallocs, unsigned nspace)
 {
-	printf("mboot: arena 0x%08x-0x%08x\n", (uint32_t)arena.base,
-	       (uint32_t)arena.base + arena.size);
+	for (unsigned i = 0; i < nspace; i++)
+		printf("mboot: space 0x%08llx-0x%08llx\n",
+		       (unsigned long long)space[i].start,
+		       (unsigned long long)space[i].end);
 	for (unsigned i = 0; i < img.nsegs; i++)
 		printf("mboot: segment %u: 0x%08x-0x%08x (%u from file)\n", i,
 		       img.segs[i].addr, img.segs[i].addr + img.segs[i].memsz,
@@ -307,23 +303,25 @@ static int run(const char *line, struct mb_error *err)
 			return rc;
 	}
 
-	unsigned nmap = memmap_read_e820(e820, MEMMAP_MAX_E820);
-	unsigned nram = memmap_free_ranges(ram, MB_MAX_RANGES);
+	rc = fw_init(err);
+	if (rc)
+		return rc;
+	unsigned nmap = fw_memory_map(e820, MAX_E820);
+	unsigned nram = fw_segment_ranges(ram, MB_MAX_RANGES);
 	if (!nmap || !nram)
 		return mb_fail(err, MB_E_FIRMWARE,
-			       "cannot read the memory map (E820 entries: %u, free ranges: %u)",
+			       "cannot read the memory map (entries: %u, free ranges: %u)",
 			       nmap, nram);
 
 	struct mb1_input info_in = {
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
 	};
-	unsigned ncopies_max = 2 * img.nsegs;
 	allocs[A_INFO] = (struct mb_alloc){ "Multiboot information",
 					    mb1_info_size(&info_in), 8, 0 };
-	allocs[A_TRAMP] = (struct mb_alloc){ "trampoline",
-					     handoff_area_size(ncopies_max), 16, 0 };
-	/* The kernel image is the trampoline's copy source: if the heap
+	allocs[A_BOOT] = (struct mb_alloc){ "boot area",
+					    fw_boot_area_size(img.nsegs), 16, 0 };
+	/* The kernel image is the copy source for its segments: if the heap
 	 * put it where a segment goes, it needs a safe place of its own. */
 	uint32_t image = (uint32_t)heap_data[0];
 	int move_image = overlaps_segments(image, file_len[0]);
@@ -334,20 +332,23 @@ static int run(const char *line, struct mb_error *err)
 			req.files[i].name, file_len[i], MB_PAGE_SIZE, 0 };
 	unsigned nallocs = A_MODS + req.nfiles - 1;
 
-	if (arena_grab(&arena, ARENA_KEEP_FREE))
-		return mb_fail(err, MB_E_NO_MEMORY,
-			       "less than %u KiB of memory left for the modules",
-			       ARENA_KEEP_FREE / 1024);
-	struct mb_range within = { (uint32_t)arena.base,
-				   (uint64_t)(uint32_t)arena.base + arena.size };
-	rc = mb_plan_within(ram, nram, &within, 1, &img, req.files[0].name,
+	unsigned nspace = fw_alloc_ranges(space, MB_MAX_RANGES, err);
+	if (!nspace)
+		return err->code;
+	rc = mb_plan_within(ram, nram, space, nspace, &img, req.files[0].name,
 			    allocs, nallocs, err);
+	if (rc)
+		goto fail;
+	for (unsigned i = 0; i < nallocs && !rc; i++)
+		if (allocs[i].size)
+			rc = fw_claim(allocs[i].addr, allocs[i].size,
+				      allocs[i].name, err);
 	if (rc)
 		goto fail;
 	for (unsigned i = 1; i < req.nfiles; i++)
 		file_addr[i] = allocs[A_MODS + i - 1].addr;
 	if (req.opts & MB_OPT_VERBOSE)
-		print_plan(nallocs);
+		print_plan(nallocs, nspace);
 
 	/* Everything fits: now the downloads, straight into place. */
 	for (unsigned i = 1; i < req.nfiles; i++) {
@@ -362,14 +363,12 @@ static int run(const char *line, struct mb_error *err)
 	mb1_info_build(&info_in, (void *)allocs[A_INFO].addr,
 		       allocs[A_INFO].addr);
 
-	unsigned ncopies = handoff_kernel_copies(&img, (const uint8_t *)image,
-						 copies);
 	say("mboot: booting %s, entry 0x%08x\n", req.files[0].name, img.entry);
-	handoff_boot((void *)allocs[A_TRAMP].addr, MB1_BOOT_MAGIC,
-		     allocs[A_INFO].addr, img.entry, copies, ncopies);
+	rc = fw_boot(&img, (const uint8_t *)image, (void *)allocs[A_BOOT].addr,
+		     MB1_BOOT_MAGIC, allocs[A_INFO].addr, 0, err);
 
 fail:
-	arena_release(&arena);
+	fw_release();
 	return rc;
 }
 

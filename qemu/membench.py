@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""membench.py - how big a module fits, and where the load time goes.
+
+Measurements for `make bench` (not tests), through Debian's pxelinux.0 in
+QEMU with the conformance test kernel checking every module's length and
+CRC-32:
+
+1. Largest single module beside a small kernel with -m 1024.  For ours the
+   plan is made before any download, so sizes are searched cheaply (a
+   refused size prints the out-of-memory line within a second; an accepted
+   one starts the transfer, and QEMU is stopped there).  The largest
+   accepted size is then booted for real, and the stock mboot.c32 is booted
+   with the same size and with 1016 MiB (the size measured for it before).
+2. A 200 MB module: total time from PXELINUX's banner to the kernel's start,
+   the transfer time our module reports, and the rest (our own work).
+
+Modules are sparse files (zeros): the transfer is as real as with data.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import os
+import re
+import sys
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pxeboot  # noqa: E402
+
+MIB = 1 << 20
+
+
+def zero_crc(size):
+    """CRC-32 of @size zero bytes."""
+    crc, chunk = 0, bytes(MIB)
+    while size:
+        n = min(size, MIB)
+        crc = zlib.crc32(chunk[:n], crc)
+        size -= n
+    return crc & 0xffffffff
+
+
+def setup(build, loader, size, tag):
+    """A TFTP root booting the test kernel with one sparse module of @size."""
+    data = os.path.join(build, "membench")
+    os.makedirs(data, exist_ok=True)
+    mod = os.path.join(data, "zero-%d.bin" % size)
+    if not os.path.exists(mod):
+        with open(mod, "wb") as f:
+            f.truncate(size)
+    root = os.path.join(build, "membench", "root-%s" % tag)
+    line = ("mboot.c32 tk-elf32.elf tk.name=tk-elf32.elf tk.mods=1 --- "
+            "big.bin len=%d crc=%08x" % (size, zero_crc(size)))
+    src = os.path.join(build, "mboot.c32") if loader == "ours" \
+        else pxeboot.STOCK_MBOOT
+    pxeboot.make_tftp_root(root, src, {
+        "tk-elf32.elf": os.path.join(build, "tk", "tk-elf32.elf"),
+        "big.bin": mod}, line)
+    return root
+
+
+def boot(build, loader, size, mem, stop_on_transfer=False, timeout=900):
+    """Boot with a @size module; returns the pxeboot.Boot."""
+    root = setup(build, loader, size, "%s-%d" % (loader, size))
+    stops = [r"mboot: error", r"^TK VERDICT"]
+    if stop_on_transfer:
+        stops.append(r"big\.bin: \d+ / \d+ bytes")
+    boot = pxeboot.run(pxeboot.qemu_command(root, mem=mem), timeout,
+                       stop_patterns=stops, log_path=root + ".log")
+    os.remove(os.path.join(build, "membench", "zero-%d.bin" % size))
+    return boot
+
+
+def verdict(b):
+    """PASS/FAIL/the error line, for the table."""
+    m = re.search(r"TK VERDICT (\w+.*)", b.text)
+    if m:
+        return m.group(1)
+    m = re.search(r"(mboot: error: .*|No files found.*|boot failed.*)", b.text)
+    return m.group(1)[:100] if m else "no verdict (%s)" % b.reason
+
+
+def largest_ours(build, mem):
+    """Largest module (MiB) our plan accepts with @mem MiB of RAM."""
+    lo, hi = 1, mem
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        b = boot(build, "ours", mid * MIB, mem, stop_on_transfer=True, timeout=60)
+        if "out of memory" in b.text:
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
+def split(b):
+    """(total, transfer, rest) seconds: banner to kernel start."""
+    t0 = b.first(r"^PXELINUX \d")
+    t1 = b.first(r"^TK START")
+    xfer = sum(float(x) for x in re.findall(r"bytes in (\d+\.\d+) s", b.text))
+    if t0 is None or t1 is None:
+        return None
+    return t1 - t0, xfer, (t1 - t0) - xfer
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--mem", type=int, default=1024)
+    ap.add_argument("--skip-largest", action="store_true")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+
+    if not args.skip_largest:
+        n = largest_ours(build, args.mem)
+        print("largest module our plan accepts with -m %d: %d MiB" % (args.mem, n))
+        for loader, size in (("ours", n), ("ours", n + 1), ("stock", n),
+                             ("stock", 1016), ("stock", 1020)):
+            if loader == "stock" and size == n and n in (1016, 1020):
+                continue
+            b = boot(build, loader, size * MIB, args.mem)
+            print("  %-5s %4d MiB module, -m %d: %-60s (%.0f s)" % (
+                loader, size, args.mem, verdict(b), b.seconds), flush=True)
+
+    print("200 MB module, -m 1024: time from PXELINUX banner to kernel start")
+    for loader in ("ours", "stock"):
+        b = boot(build, loader, 200 * 1000 * 1000, 1024)
+        s = split(b)
+        if not s:
+            print("  %-5s %s" % (loader, verdict(b)))
+        elif loader == "ours":
+            print("  %-5s total %.1f s = transfer %.1f s + our own work %.2f s "
+                  "(%.1f %%)  [%s]" % (loader, s[0], s[1], s[2],
+                                       100 * s[2] / s[0], verdict(b)))
+        else:
+            print("  %-5s total %.1f s  [%s]" % (loader, s[0], verdict(b)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
