@@ -59,3 +59,5 @@ mb_memset:
 	pop	eax
 	pop	edi
 	ret
+
+	section .note.GNU-stack noalloc noexec nowrite progbits

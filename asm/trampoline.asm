@@ -123,3 +123,5 @@ tramp_end:
 
 tramp_params_offset:
 	dd	params - tramp_start
+
+	section .note.GNU-stack noalloc noexec nowrite progbits

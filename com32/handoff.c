@@ -17,8 +17,11 @@
 #include "handoff.h"
 
 /* From asm/trampoline.asm. */
-extern const uint8_t tramp_start[], tramp_end[];
-extern const uint32_t tramp_params_offset;
+extern const uint8_t tramp_start[];
+extern const uint32_t tramp_params_offset;	/* = the code's size */
+
+/** The trampoline's entry: EAX = its own address (regparm(3)). */
+typedef void __attribute__((regparm(3))) tramp_fn(uint32_t base);
 
 /** The parameter block the trampoline reads after its code. */
 struct tramp_params {
@@ -57,10 +60,9 @@ void handoff_boot(void *area, uint32_t magic, uint32_t info, uint32_t entry,
 {
 	struct tramp_params *p =
 		(struct tramp_params *)((uint8_t *)area + tramp_params_offset);
-	void (*tramp)(uint32_t base) __attribute__((regparm(3), noreturn)) =
-		area;
+	tramp_fn *tramp = (tramp_fn *)area;
 
-	memcpy(area, tramp_start, tramp_end - tramp_start);
+	memcpy(area, tramp_start, tramp_params_offset);
 	p->magic = magic;
 	p->info = info;
 	p->entry = entry;
@@ -72,4 +74,5 @@ void handoff_boot(void *area, uint32_t magic, uint32_t info, uint32_t entry,
 	syslinux_final_cleanup(0);
 	asm volatile("cli" ::: "memory");
 	tramp((uint32_t)area);
+	__builtin_unreachable();
 }

@@ -52,6 +52,9 @@ const char *mb_code_name(enum mb_code code)
 		[MB_E_GZIP] = "gzip",
 		[MB_E_BOOT] = "boot",
 		[MB_E_FIRMWARE] = "firmware",
+		[MB_E_MB2_HEADER] = "mb2-header",
+		[MB_E_MB2_UNSUPPORTED] = "mb2-unsupported",
+		[MB_E_RELOCATE] = "relocate",
 	};
 
 	if ((unsigned)code < MB_E__COUNT && names[code])

@@ -43,6 +43,10 @@ enum mb_code {
 	MB_E_GZIP,		/* gzip stream invalid (see message) */
 	MB_E_BOOT,		/* the final hand-off could not be set up */
 	MB_E_FIRMWARE,		/* firmware service failed */
+	MB_E_MB2_HEADER,	/* Multiboot2 header or its tags malformed */
+	MB_E_MB2_UNSUPPORTED,	/* a required Multiboot2 tag or request we
+				   cannot honour (EFI, video mode, ...) */
+	MB_E_RELOCATE,		/* no room for a relocatable image */
 	MB_E__COUNT
 };
 

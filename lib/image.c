@@ -59,6 +59,12 @@ int mb_image_probe(const uint8_t *buf, size_t len, const char *name,
 	if (rc)
 		return rc;
 
+	return mb_segments_check(img, name, err);
+}
+
+int mb_segments_check(struct mb_image *img, const char *name,
+		      struct mb_error *err)
+{
 	sort_segments(img);
 	for (unsigned i = 1; i < img->nsegs; i++) {
 		const struct mb_segment *a = &img->segs[i - 1], *b = &img->segs[i];

@@ -60,6 +60,14 @@ int mb1_find_header(const uint8_t *buf, size_t len, const char *name,
 int mb_image_probe(const uint8_t *buf, size_t len, const char *name,
 		   unsigned opts, struct mb_image *img, struct mb_error *err);
 
+/**
+ * Sort @img's segments by address and check that no two overlap (the last
+ * step of mb_image_probe, shared with mb2_image_probe).  Returns MB_OK or
+ * MB_E_SEGMENT_OVERLAP with @err naming @name and both ranges.
+ */
+int mb_segments_check(struct mb_image *img, const char *name,
+		      struct mb_error *err);
+
 /* Format-specific parts, used by mb_image_probe (lib/elf.c, lib/aout.c). */
 int mb_elf_segments(const uint8_t *buf, size_t len, const char *name,
 		    struct mb_image *img, struct mb_error *err);

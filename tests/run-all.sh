@@ -30,6 +30,7 @@ suite() {
 PASSED=0
 FAILED=0
 suite unit make -s unit
+suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite fuzz make -s fuzz-smoke
 suite boot make -s boot-tests
