@@ -13,21 +13,57 @@
 #define PROGRESS_MIN_SIZE (1024u * 1024u)
 #define PROGRESS_INTERVAL_MS 250u
 
-/** Milliseconds since boot (PXELINUX's timer, 1 ms resolution). */
+/** Milliseconds since boot (PXELINUX's timer: it advances in 55 ms ticks). */
 static uint32_t now_ms(void)
 {
 	return (uint32_t)times(NULL);
 }
 
-int fetch_open(struct fetch *f, const char *name, unsigned flags,
-	       struct mb_error *err)
+/* An iPXE open that fails after this long means its stack is stalled. */
+#define IPXE_OPEN_STALL_MS 2000u
+
+/* Set when iPXE's file API stalled once: PXELINUX for the rest. */
+static int ipxe_stalled;
+/* The last name iPXE could not open: straight to PXELINUX next time. */
+static char ipxe_refused[256];
+
+/** Reset @f for a fresh open of @name through @ops. */
+static void fetch_init(struct fetch *f, const struct fetch_ops *ops,
+		       const char *name, unsigned flags)
 {
 	memset(f, 0, sizeof(*f));
 	f->name = name;
 	f->fd = -1;
 	f->quiet = flags & FETCH_QUIET;
-	f->ops = &fetch_pxelinux_ops;
+	f->ops = ops;
 	f->t_start = f->t_last = now_ms();
+}
+
+/**
+ * iPXE's file API first when it is there (and not refused by
+ * FETCH_FORCE_PXELINUX); a missing file ends there, any other failure
+ * gets one message and a second try through PXELINUX (also for later
+ * opens of the same name: the plan opens each module twice).  An open
+ * that failed slowly marks iPXE stalled, so later files do not wait again.
+ */
+int fetch_open(struct fetch *f, const char *name, unsigned flags,
+	       struct mb_error *err)
+{
+	if (!(flags & FETCH_FORCE_PXELINUX) && !ipxe_stalled &&
+	    strcmp(name, ipxe_refused) && fetch_ipxe_available()) {
+		fetch_init(f, &fetch_ipxe_ops, name, flags);
+		int rc = f->ops->open(f, name, err);
+		if (rc != MB_E_FIRMWARE)
+			return rc;
+		uint32_t ms = now_ms() - f->t_start;
+		if (ms >= IPXE_OPEN_STALL_MS)
+			ipxe_stalled = 1;
+		snprintf(ipxe_refused, sizeof(ipxe_refused), "%s", name);
+		printf("mboot: %s after %u.%03u s; trying PXELINUX's file layer%s\n",
+		       err ? err->msg : name, ms / 1000, ms % 1000,
+		       ipxe_stalled ? " (also for the remaining files)" : "");
+	}
+	fetch_init(f, &fetch_pxelinux_ops, name, flags);
 	return f->ops->open(f, name, err);
 }
 
@@ -44,9 +80,11 @@ static void progress(struct fetch *f, int final)
 	unsigned rate = ms ? (unsigned)(f->done / 1000 / ms) : 0;	/* MB/s */
 	unsigned rate_frac = ms ? (unsigned)((f->done / ms) % 1000 / 100) : 0;
 	if (final) {
-		printf("\rmboot: %s: %llu bytes in %u.%03u s (%u.%u MB/s) via %s\n",
+		printf("\rmboot: %s: %llu bytes in %u.%03u s (%u.%u MB/s) via %s%s%s%s\n",
 		       f->name, (unsigned long long)f->done, ms / 1000,
-		       ms % 1000, rate, rate_frac, f->ops->name);
+		       ms % 1000, rate, rate_frac, f->ops->name,
+		       f->url ? " (" : "", f->url ? f->url : "",
+		       f->url ? ")" : "");
 	} else {
 		unsigned pct = (unsigned)(f->done * 100 / f->size);
 		printf("\rmboot: %s: %llu / %llu bytes %3u%% %u.%u MB/s ",

@@ -37,6 +37,8 @@ struct fetch {
 	uint64_t done;		/* bytes read so far */
 	int fd;			/* transport state */
 	uint32_t handle;
+	void *priv;
+	const char *url;	/* what the transport fetches, if not name */
 	unsigned quiet;		/* no progress display */
 	/* progress display state */
 	uint32_t t_start, t_last;

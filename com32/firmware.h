@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "../lib/error.h"
 #include "../lib/image.h"
+#include "../lib/mb2.h"
 #include "../lib/mbi1.h"
 #include "../lib/place.h"
 
@@ -34,6 +35,18 @@ struct fw_info {
 	const void *efi_mmap;		/* EFI only: the raw map, for tag 17 */
 	uint32_t efi_mmap_len, efi_desc_size, efi_desc_version;
 };
+
+#ifdef __FIRMWARE_EFI64__
+/* UEFI: Multiboot 2 with an EFI amd64 entry and boot services kept. */
+#define FW_NEEDS_MB2 1
+#define FW_CHECK_MB2 fw_efi_check_mb2
+/** Refuse what a UEFI boot cannot give (@can_give: MB2_INFO_BIT mask). */
+int fw_efi_check_mb2(const struct mb2_header_info *h, const char *name,
+		     uint32_t can_give, struct mb_error *err);
+#else
+#define FW_NEEDS_MB2 0
+#define FW_CHECK_MB2 mb2_check_bios
+#endif
 
 /** Set up (EFI: find the system table and image handle). */
 int fw_init(struct mb_error *err);

@@ -4,6 +4,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
+#include <syslinux/config.h>
+#include <syslinux/pxe.h>
+#include "../lib/acpi.h"
 #include "arena.h"
 #include "firmware.h"
 #include "handoff.h"
@@ -58,9 +61,43 @@ void fw_release(void)
 	arena_release(&arena);
 }
 
+/**
+ * The ACPI RSDP, found where the ACPI specification says a BIOS puts it:
+ * the first KiB of the EBDA, then 0xE0000-0xFFFFF.  NULL if absent.
+ */
+static const uint8_t *find_rsdp(void)
+{
+	volatile uintptr_t bda_ebda = 0x40e;	/* hides the constant
+						 * address from -Warray-bounds */
+	uint32_t ebda = (uint32_t)*(const uint16_t *)bda_ebda << 4;
+	const uint8_t *r = NULL;
+
+	if (ebda >= 0x80000 && ebda < 0xa0000)
+		r = mb_find_rsdp((const uint8_t *)ebda, 1024);
+	if (!r)
+		r = mb_find_rsdp((const uint8_t *)0xe0000, 0x20000);
+	return r;
+}
+
 void fw_get_info(struct fw_info *info)
 {
+	const uint8_t *rsdp = find_rsdp();
+	void *ack;
+	size_t ack_len;
+
 	memset(info, 0, sizeof(*info));
+	if (rsdp) {
+		info->rsdp_v1 = rsdp;
+		if (rsdp[15] >= 2) {
+			info->rsdp_v2 = rsdp;
+			info->rsdp_v2_len = mb_rsdp_length(rsdp);
+		}
+	}
+	if (syslinux_filesystem() == SYSLINUX_FS_PXELINUX &&
+	    !pxe_get_cached_info(PXENV_PACKET_TYPE_DHCP_ACK, &ack, &ack_len)) {
+		info->dhcp_ack = ack;	/* a heap copy, kept until boot */
+		info->dhcp_ack_len = (uint32_t)ack_len;
+	}
 }
 
 uint32_t fw_boot_area_size(unsigned nsegs)

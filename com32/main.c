@@ -31,7 +31,9 @@
 #include "../lib/crc32.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
+#include "../lib/mb2.h"
 #include "../lib/mbi1.h"
+#include "../lib/mbi2.h"
 #include "../lib/place.h"
 #include "fetch.h"
 #include "firmware.h"
@@ -46,6 +48,8 @@ enum { A_INFO, A_BOOT, A_IMAGE, A_MODS };
 
 static struct mb_request req;
 static struct mb_image img;
+static struct mb2_header_info mb2h;
+static int proto;		/* 1 or 2: the Multiboot version booted */
 static struct mb_e820 e820[MAX_E820];
 static struct mb_range ram[MB_MAX_RANGES], space[MB_MAX_RANGES];
 /* Per file (index 0 = kernel): bytes already in the heap, if any. */
@@ -188,7 +192,7 @@ static int size_module(unsigned i, struct mb_error *err)
 /** Read module @i straight into its final place, exactly file_len[i] bytes. */
 static int fetch_into_place(unsigned i, struct mb_error *err)
 {
-	uint8_t *dst = (uint8_t *)file_addr[i];
+	uint8_t *dst = (uint8_t *)(uintptr_t)file_addr[i];
 	const char *name = req.files[i].name;
 	struct fetch f;
 	size_t got;
@@ -276,10 +280,47 @@ static void print_plan(unsigned nallocs, unsigned nspace)
 			       allocs[i].name, allocs[i].addr, allocs[i].size);
 }
 
+/**
+ * Choose the protocol for the kernel in heap_data[0]: -mb1/-mb2 force one;
+ * otherwise Multiboot 1 when the image has its header (what the stock
+ * module and GRUB legacy boot; Xen has both), else Multiboot 2.  On UEFI
+ * only Multiboot 2 with an EFI entry can be booted.  Probes the image.
+ */
+static int probe(struct mb_error *err)
+{
+	const uint8_t *buf = heap_data[0];
+	uint32_t len = file_len[0];
+	const char *name = req.files[0].name;
+	int want2 = (req.opts & MB_OPT_MB2) != 0;
+
+	if (!(req.opts & (MB_OPT_MB1 | MB_OPT_MB2)))
+		want2 = FW_NEEDS_MB2 ||
+			(mb2_has_header(buf, len) &&
+			 mb1_find_header(buf, len, name, &img, NULL) != MB_OK);
+	if (!want2) {
+		if (FW_NEEDS_MB2)
+			return mb_fail(err, MB_E_MB2_UNSUPPORTED,
+				       "%s: only Multiboot 2 kernels with an EFI entry can be booted on UEFI",
+				       name);
+		proto = 1;
+		return mb_image_probe(buf, len, name, req.opts, &img, err);
+	}
+	proto = 2;
+	if (len == 0)
+		return mb_fail(err, MB_E_EMPTY_FILE, "%s: file is empty", name);
+	int rc = mb2_find_header(buf, len, name, &mb2h, err);
+	if (rc)
+		return rc;
+	return mb2_image_probe(buf, len, name, &mb2h, &img, err);
+}
+
 /** The whole pipeline; returns only on failure. */
 static int run(const char *line, struct mb_error *err)
 {
 	int rc = mb_parse_cmdline(line, &req, err);
+	if (rc)
+		return rc;
+	rc = fw_init(err);
 	if (rc)
 		return rc;
 
@@ -287,23 +328,7 @@ static int run(const char *line, struct mb_error *err)
 	rc = load_to_heap(0, 1, err);
 	if (rc)
 		return rc;
-	rc = mb_image_probe(heap_data[0], file_len[0], req.files[0].name,
-			    req.opts, &img, err);
-	if (rc)
-		return rc;
-
-	if (req.nfiles == 1 && (img.header.flags & MB1_HF_PAGE_ALIGN))
-		printf("mboot: warning: %s asks for page-aligned modules (header flag 0) but none were given\n",
-		       req.files[0].name);
-
-	/* Every module's size, before anything is read. */
-	for (unsigned i = 1; i < req.nfiles; i++) {
-		rc = size_module(i, err);
-		if (rc)
-			return rc;
-	}
-
-	rc = fw_init(err);
+	rc = probe(err);
 	if (rc)
 		return rc;
 	unsigned nmap = fw_memory_map(e820, MAX_E820);
@@ -313,17 +338,55 @@ static int run(const char *line, struct mb_error *err)
 			       "cannot read the memory map (entries: %u, free ranges: %u)",
 			       nmap, nram);
 
-	struct mb1_input info_in = {
+	uint32_t load_base = img.segs[0].addr;
+	if (proto == 2 && mb2_has_tag(&mb2h, MB2_HT_RELOCATABLE)) {
+		rc = mb2_relocate(&img, &mb2h, ram, nram, &load_base,
+				  req.files[0].name, err);
+		if (rc)
+			return rc;
+	}
+	if (req.nfiles == 1 &&
+	    (proto == 1 ? (img.header.flags & MB1_HF_PAGE_ALIGN) :
+			  mb2_has_tag(&mb2h, MB2_HT_MODULE_ALIGN)))
+		printf("mboot: warning: %s asks for page-aligned modules but none were given\n",
+		       req.files[0].name);
+
+	/* Every module's size, before anything is read. */
+	for (unsigned i = 1; i < req.nfiles; i++) {
+		rc = size_module(i, err);
+		if (rc)
+			return rc;
+	}
+
+	struct fw_info fwi;
+	fw_get_info(&fwi);
+	struct mb1_input in1 = {
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
 	};
+	struct mb2_input in2 = {
+		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
+		.map = e820, .nmap = nmap, .loader_name = in1.loader_name,
+		.rsdp_v1 = fwi.rsdp_v1, .rsdp_v2 = fwi.rsdp_v2,
+		.rsdp_v2_len = fwi.rsdp_v2_len, .dhcp_ack = fwi.dhcp_ack,
+		.dhcp_ack_len = fwi.dhcp_ack_len,
+		.have_load_base = true, .load_base = load_base,
+	};
+	if (proto == 2) {
+		rc = FW_CHECK_MB2(&mb2h, req.files[0].name,
+				  mb2_info_types(&in2), err);
+		if (rc)
+			return rc;
+	}
+	size_t info_size = proto == 1 ? mb1_info_size(&in1) :
+					mb2_info_size(&in2);
 	allocs[A_INFO] = (struct mb_alloc){ "Multiboot information",
-					    mb1_info_size(&info_in), 8, 0 };
+					    info_size, 8, 0 };
 	allocs[A_BOOT] = (struct mb_alloc){ "boot area",
 					    fw_boot_area_size(img.nsegs), 16, 0 };
 	/* The kernel image is the copy source for its segments: if the heap
 	 * put it where a segment goes, it needs a safe place of its own. */
-	uint32_t image = (uint32_t)heap_data[0];
+	uintptr_t image = (uintptr_t)heap_data[0];
 	int move_image = overlaps_segments(image, file_len[0]);
 	allocs[A_IMAGE] = (struct mb_alloc){ "kernel image",
 					     move_image ? file_len[0] : 0, 16, 0 };
@@ -357,15 +420,26 @@ static int run(const char *line, struct mb_error *err)
 			goto fail;
 	}
 	if (move_image) {
-		memcpy((void *)allocs[A_IMAGE].addr, heap_data[0], file_len[0]);
+		memcpy((void *)(uintptr_t)allocs[A_IMAGE].addr, heap_data[0],
+		       file_len[0]);
 		image = allocs[A_IMAGE].addr;
 	}
-	mb1_info_build(&info_in, (void *)allocs[A_INFO].addr,
-		       allocs[A_INFO].addr);
+	void *info = (void *)(uintptr_t)allocs[A_INFO].addr;
+	if (proto == 1)
+		mb1_info_build(&in1, info, allocs[A_INFO].addr);
+	else
+		mb2_info_build(&in2, info, allocs[A_INFO].addr);
 
-	say("mboot: booting %s, entry 0x%08x\n", req.files[0].name, img.entry);
-	rc = fw_boot(&img, (const uint8_t *)image, (void *)allocs[A_BOOT].addr,
-		     MB1_BOOT_MAGIC, allocs[A_INFO].addr, 0, err);
+	int efi_entry = proto == 2 && FW_NEEDS_MB2;
+	uint32_t entry = efi_entry ? mb2h.efi64_entry : img.entry;
+	say("mboot: booting %s (Multiboot %d), entry 0x%08x\n",
+	    req.files[0].name, proto, entry);
+	if (efi_entry)
+		img.entry = entry;
+	rc = fw_boot(&img, (const uint8_t *)image,
+		     (void *)(uintptr_t)allocs[A_BOOT].addr,
+		     proto == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
+		     allocs[A_INFO].addr, efi_entry, err);
 
 fail:
 	fw_release();

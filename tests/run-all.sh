@@ -34,6 +34,7 @@ suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite fuzz make -s fuzz-smoke
 suite boot make -s boot-tests
+suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
 echo
 echo "$PASSED passed, $FAILED failed"
