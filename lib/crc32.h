@@ -20,4 +20,10 @@
  */
 uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
 
+/**
+ * crc32_copy - copy @len bytes from @src to @dst (not overlapping) and
+ * return crc32_update(@crc, @src, @len), in one pass over the data.
+ */
+uint32_t crc32_copy(uint32_t crc, void *dst, const void *src, size_t len);
+
 #endif

@@ -95,10 +95,8 @@ void gz_stream_init(struct gz_stream *s, void *out, size_t out_cap)
 	s->out = out;
 	s->out_cap = out_cap;
 	s->member_start = 0;
-	s->crc_done = 0;
 	s->in_pos = 0;
 	s->err_pos = 0;
-	s->crc = 0;
 	s->hcrc = 0;
 	s->field_left = 0;
 	s->status = GZ_OK;
@@ -140,21 +138,16 @@ static void gz_next_field(struct gz_stream *s, enum gz_phase phase)
 		uint8_t *start = s->out + s->member_start;
 
 		inflate_init(&s->inf, start, start, s->out + s->out_cap);
-		s->crc = 0;
-		s->crc_done = s->member_start;
+		inflate_track_crc(&s->inf);
 		s->skip_bits = 0;
 	}
 }
 
-/** gz_crc_output - extend the member CRC over output produced since the
- *  last call. */
+/** gz_crc_output - bring the member's CRC up to date with the output
+ *  decoded so far (right after each piece, while it is in the cache). */
 static void gz_crc_output(struct gz_stream *s)
 {
-	size_t done = (size_t)(s->inf.out_next - s->out);
-
-	s->crc = crc32_update(s->crc, s->out + s->crc_done,
-			      done - s->crc_done);
-	s->crc_done = done;
+	inflate_crc_output(&s->inf);
 }
 
 /**
@@ -288,7 +281,7 @@ static size_t gz_process(struct gz_stream *s, const uint8_t *p, size_t len,
 				size_t end = (size_t)(s->inf.out_next - s->out);
 				uint32_t isize = (uint32_t)(end - s->member_start);
 
-				if (mb_le32(s->buf) != s->crc) {
+				if (mb_le32(s->buf) != s->inf.crc) {
 					gz_fail(s, GZ_ERR_CRC, s->in_pos + pos - 8);
 					break;
 				}

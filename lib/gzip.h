@@ -44,7 +44,7 @@ enum gz_status {
 /**
  * struct gz_stream - streaming decompressor state
  *
- * Allocate it yourself (sizeof(struct gz_stream) is about 12.2 KiB; it
+ * Allocate it yourself (sizeof(struct gz_stream) is about 12.7 KiB; it
  * needs 4-byte alignment) and set it up with gz_stream_init().  Fields are
  * private.
  */
@@ -53,10 +53,8 @@ struct gz_stream {
 	uint8_t *out;		/* destination buffer */
 	size_t out_cap;		/* its size */
 	size_t member_start;	/* offset in out of the current member */
-	size_t crc_done;	/* offset in out up to which crc covers */
 	size_t in_pos;		/* input bytes consumed so far */
 	size_t err_pos;		/* input offset of the error, if any */
-	uint32_t crc;		/* running CRC-32 of the member's data */
 	uint32_t hcrc;		/* running CRC-32 of the header bytes */
 	uint32_t field_left;	/* bytes left in the current header field */
 	int status;		/* sticky error, or GZ_OK when finished */
@@ -89,7 +87,7 @@ uint32_t gz_isize(const void *buf, size_t len);
  * @err_pos: if non-NULL, on error the input offset where it was detected
  *
  * Returns GZ_OK or a GZ_ERR_* code.  Never writes outside @out[0..@out_cap).
- * Uses a struct gz_stream (~12 KiB) on the stack.
+ * Uses a struct gz_stream (~12.7 KiB) on the stack.
  */
 int gz_decompress(const void *in, size_t in_len, void *out, size_t out_cap,
 		  size_t *out_len, size_t *err_pos);
@@ -100,10 +98,11 @@ void gz_stream_init(struct gz_stream *s, void *out, size_t out_cap);
 /**
  * gz_stream_feed - give the stream the next @len bytes of the file
  *
- * Returns GZ_NEED_INPUT while more input is expected, GZ_OK when a member
- * (and so possibly the file) is complete and no partial data is pending
- * (further input must be another member or zero padding), or a GZ_ERR_*
- * code.  Errors are sticky.
+ * Returns GZ_NEED_INPUT while more input is expected, GZ_OK when all input
+ * so far forms complete gzip members (nothing partial pending), or a
+ * GZ_ERR_* code.  Errors are sticky.  GZ_OK does not mean "stop reading":
+ * another concatenated member or zero padding may still follow, so keep
+ * feeding until the input ends and then call gz_stream_finish().
  */
 int gz_stream_feed(struct gz_stream *s, const void *chunk, size_t len);
 

@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "inflate.h"
+#include "crc32.h"
 #include "gzip.h"
 #include "util.h"
 
@@ -125,7 +126,8 @@ static inline void store_word(uint8_t *dst, machword_t v)
  * shift count by BITBUF_BITS-1 is free on x86, which masks shift counts
  * itself; this saves a zero-extension per symbol.  Entries consumed whole
  * total at most 20 bits (litlen) or 28 (distance, 64-bit buffer only), so
- * the masked shift count is exact.
+ * the masked shift count is exact (the 32-bit buffer only consumes whole
+ * distance entries that fit, i.e. total < 32).
  */
 #define CONSUME_ENTRY(e)                                               \
 	do {                                                           \
@@ -180,9 +182,10 @@ static inline void store_word(uint8_t *dst, machword_t v)
  *  from @saved, the bit buffer as it was before the entry was consumed. */
 static inline uint32_t entry_extra(bitbuf_t saved, uint32_t e)
 {
-	/* Totals are <= 28 and codewords <= 15 bits, so masking the shift
-	 * counts with 31 changes nothing (and is free on x86). */
-	return ((uint32_t)saved & ((1u << (e & 31)) - 1)) >> ((e >> 8) & 31);
+	/* Written with 8-bit counts so that with BMI2 this becomes one BZHI
+	 * (which takes its count from the low byte) and one SHRX. */
+	return (uint32_t)((saved & (((bitbuf_t)1 << (uint8_t)e) - 1)) >>
+			  (uint8_t)(e >> 8));
 }
 
 #define TMPL(base, extra) ((uint32_t)(base) << 16 | (extra))
@@ -404,10 +407,12 @@ enum { TABLES_NONE, TABLES_FIXED, TABLES_DYNAMIC };
  * Margins for the fast loop.  One iteration reads at most 3 words at in
  * (advancing < WORD_BYTES per refill) and writes at most 2 literals plus one
  * match of 258 bytes, whose word-wise copy may run up to 2 words beyond the
- * match end.  Checking the margins once per iteration therefore keeps all
- * accesses in bounds without any per-access check.
+ * match end (or to COPY_WORDS words from its start, less than 258).
+ * Checking the margins once per iteration therefore keeps all accesses in
+ * bounds without any per-access check.
  */
 #define FAST_IN_MARGIN 32
+#define COPY_WORDS (BITBUF_64 ? 5 : 4)
 #define FAST_OUT_MARGIN (2 + 258 + 2 * WORD_BYTES + 8)
 
 /** Bit-reader state handed between the driver and the fast loop. */
@@ -473,12 +478,26 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 			 * above the ones e was looked up with) and go on. */
 			REFILL_FAST();
 #else
-			/* 24 bits: one literal, then the lookup needs more. */
+			/* >= 24 bits: one literal (<= 11 bits, subtable
+			 * literals go the other way), and usually enough
+			 * left for the next lookup and a second literal. */
 			CONSUME_ENTRY(e);
 			*out++ = (uint8_t)(e >> 16);
-			REFILL_FAST();
-			e = ltab[BITS(LITLEN_TB)];
-			goto next;
+			if (likely((bitsleft & (BITBUF_BITS - 1)) >= LITLEN_TB)) {
+				e = ltab[BITS(LITLEN_TB)];
+				if (e & E_LITERAL) {
+					CONSUME_ENTRY(e);
+					*out++ = (uint8_t)(e >> 16);
+					REFILL_FAST();
+					e = ltab[BITS(LITLEN_TB)];
+					goto next;
+				}
+				REFILL_FAST();
+			} else {
+				REFILL_FAST();
+				e = ltab[BITS(LITLEN_TB)];
+				goto next;
+			}
 #endif
 		}
 		if (unlikely(e & E_EXC)) {
@@ -530,8 +549,14 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 		CONSUME_ENTRY(e);
 		dist = (e >> 16) + entry_extra(saved, e);
 #else
-		/* 32-bit buffer: codeword, refill, then the extra bits. */
-		{
+		/* 32-bit buffer: >= 16 bits are left; codeword plus extra
+		 * bits can take up to 28.  Usually they fit; otherwise take
+		 * the codeword, refill, then the extra bits. */
+		if (likely((e & 0xff) <= (bitsleft & (BITBUF_BITS - 1)))) {
+			saved = bitbuf;
+			CONSUME_ENTRY(e);
+			dist = (e >> 16) + entry_extra(saved, e);
+		} else {
 			unsigned int clen = (e >> 8) & 0xff;
 			unsigned int nextra = (e & 0xff) - clen;
 
@@ -559,16 +584,27 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 			if (likely(dist >= WORD_BYTES)) {
 				/* Every word read ends at or before the
 				 * word being written (dist >= word size),
-				 * so it only sees finished bytes.  May write
-				 * up to 2 words past out: within margin. */
+				 * so it only sees finished bytes.  The first
+				 * COPY_WORDS words are copied without a
+				 * length test (most matches are that
+				 * short, so the loop branch below is rarely
+				 * taken and cannot mispredict); the writes
+				 * past out stay within FAST_OUT_MARGIN. */
 				copy_word(dst, src);
 				copy_word(dst + WORD_BYTES, src + WORD_BYTES);
-				while (dst + 2 * WORD_BYTES < out) {
-					dst += 2 * WORD_BYTES;
-					src += 2 * WORD_BYTES;
+				copy_word(dst + 2 * WORD_BYTES, src + 2 * WORD_BYTES);
+				copy_word(dst + 3 * WORD_BYTES, src + 3 * WORD_BYTES);
+#if BITBUF_64
+				copy_word(dst + 4 * WORD_BYTES, src + 4 * WORD_BYTES);
+#endif
+				dst += COPY_WORDS * WORD_BYTES;
+				src += COPY_WORDS * WORD_BYTES;
+				while (dst < out) {
 					copy_word(dst, src);
 					copy_word(dst + WORD_BYTES,
 						  src + WORD_BYTES);
+					dst += 2 * WORD_BYTES;
+					src += 2 * WORD_BYTES;
 				}
 			} else if (dist == 1) {
 				/* Run of one byte: store it broadcast. */
@@ -582,14 +618,16 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 					store_word(dst + WORD_BYTES, v);
 				}
 			} else {
-				/* Short period: byte copy (len >= 3). */
-				dst[0] = src[0];
-				dst[1] = src[1];
-				dst[2] = src[2];
-				dst += 3;
-				src += 3;
-				while (dst < out)
-					*dst++ = *src++;
+				/* Period 2..WORD_BYTES-1: each word copy
+				 * gets its first dist bytes right (they come
+				 * from finished output); the rest, read from
+				 * not yet written bytes, is rewritten by the
+				 * next copy, dist bytes further on. */
+				do {
+					copy_word(dst, src);
+					dst += dist;
+					src += dist;
+				} while (dst < out);
 			}
 		}
 next:
@@ -667,10 +705,32 @@ void inflate_init(struct inflate_state *st, uint8_t *out_base,
 	st->out_base = out_base;
 	st->out_next = out_next;
 	st->out_end = out_end;
+	st->crc_next = out_next;
+	st->crc = 0;
+	st->crc_enabled = 0;
 	st->stored_left = 0;
 	st->mode = MODE_HEADER;
 	st->last_block = 0;
 	st->tables = TABLES_NONE;
+}
+
+/** inflate_track_crc - see inflate.h. */
+void inflate_track_crc(struct inflate_state *st)
+{
+	st->crc_enabled = 1;
+	st->crc_next = st->out_next;
+	st->crc = 0;
+}
+
+/** inflate_crc_output - see inflate.h. */
+uint32_t inflate_crc_output(struct inflate_state *st)
+{
+	/* Output before out_next is final (the decoder only rolls back
+	 * what it has not reported), and crc_next never passes out_next. */
+	st->crc = crc32_update(st->crc, st->crc_next,
+			       (size_t)(st->out_next - st->crc_next));
+	st->crc_next = st->out_next;
+	return st->crc;
 }
 
 /* Order in which the precode lengths are transmitted (RFC 1951 3.2.7). */
@@ -888,7 +948,16 @@ int inflate_decode(struct inflate_state *st, const uint8_t *in_start,
 			avail = (size_t)(in_end - in);
 			if (n > avail)
 				n = avail;
-			mb_memcpy(out, in, n);
+			if (st->crc_enabled) {
+				/* Checksum what precedes, then copy and
+				 * checksum the stored data in one pass. */
+				st->crc = crc32_update(st->crc, st->crc_next,
+						       (size_t)(out - st->crc_next));
+				st->crc = crc32_copy(st->crc, out, in, n);
+				st->crc_next = out + n;
+			} else {
+				mb_memcpy(out, in, n);
+			}
 			out += n;
 			in += n;
 			st->stored_left -= (uint32_t)n;

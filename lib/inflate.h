@@ -41,7 +41,7 @@
 /**
  * struct inflate_state - everything the decoder keeps between calls
  *
- * About 11.6 KiB, dominated by the two decode tables.  Treat as opaque.
+ * About 12.1 KiB, dominated by the two decode tables.  Treat as opaque.
  */
 struct inflate_state {
 	uint32_t litlen_table[INFLATE_LITLEN_ENOUGH];
@@ -53,6 +53,13 @@ struct inflate_state {
 	uint8_t *out_base;	/* back-references may not reach before this */
 	uint8_t *out_next;	/* next byte to write */
 	uint8_t *out_end;	/* one past the last writable byte */
+
+	/* Optional running CRC-32 of the output (see inflate_track_crc):
+	 * covers [out_base, crc_next); stored blocks are checksummed while
+	 * they are copied, the rest by inflate_crc_output(). */
+	uint8_t *crc_next;
+	uint32_t crc;
+	uint8_t crc_enabled;
 
 	uint32_t stored_left;	/* bytes still to copy in a stored block */
 	uint8_t mode;		/* enum inflate_mode (inflate.c) */
@@ -69,6 +76,19 @@ struct inflate_state {
  */
 void inflate_init(struct inflate_state *st, uint8_t *out_base,
 		  uint8_t *out_next, uint8_t *out_end);
+
+/**
+ * inflate_track_crc - keep a CRC-32 of the output in @st->crc
+ *
+ * Call after inflate_init().  Stored blocks are then checksummed as they
+ * are copied (one pass instead of two); call inflate_crc_output() to bring
+ * the CRC up to date with everything decoded so far.
+ */
+void inflate_track_crc(struct inflate_state *st);
+
+/** inflate_crc_output - extend @st->crc over the output produced since
+ *  the last update; returns the CRC of all output so far. */
+uint32_t inflate_crc_output(struct inflate_state *st);
 
 /**
  * inflate_decode - decode as much of the stream as the input allows

@@ -193,7 +193,7 @@ def cases():
              opts="-verbose"),
         Case("elf64", "tk-elf64.elf", "", [("mod-e.bin", 5000, "", "")]),
         Case("highmem", "tk-elf32.elf", "", [], mem="5G",
-             message=r"mboot: warning: tk-elf32\.elf asks for page-aligned modules \(header flag 0\) but none were given"),
+             message=r"mboot: warning: tk-elf32\.elf asks for page-aligned modules but none were given"),
         Case("many", "tk-elf32.elf", "",
              [("m%02d.bin" % i, 1000 + 37 * i, "", "") for i in range(40)]),
         Case("gunzip", "tk-elf32.elf", "", [("mod-gz.gz", gz_module, "", "-gunzip")]),

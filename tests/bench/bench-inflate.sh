@@ -93,19 +93,14 @@ done
 echo "all outputs verified"
 
 echo
-echo "-m64 wall clock, output MB/s, median of $RUNS runs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "-m64 wall clock, output MB/s, median of $RUNS interleaved runs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 printf '%-20s %9s %10s %10s %10s %9s %9s\n' file out_MB ours libdeflate zlib ours/ld ours/zlib
 : > "$OUT/m64.txt"
 for f in $FILES; do
-	line="$f"
-	for dec in ours libdeflate zlib; do
-		set -- $("$OUT/bench64" time $dec "$C/$f" "$RUNS")
-		line="$line $1 $2"
-	done
-	echo "$line" >> "$OUT/m64.txt"
+	echo "$f $("$OUT/bench64" time "$C/$f" "$RUNS" ours libdeflate zlib)" >> "$OUT/m64.txt"
 done
 awk '{
-	n = $3; mo = n / $2 * 1000; ml = n / $4 * 1000; mz = n / $6 * 1000
+	n = $2; mo = n / $3 * 1000; ml = n / $4 * 1000; mz = n / $5 * 1000
 	printf "%-20s %9.1f %10.1f %10.1f %10.1f %9.3f %9.3f\n", $1, n / 1e6, mo, ml, mz, mo / ml, mo / mz
 	gl += log(mo / ml); gz += log(mo / mz); k++
 } END {

@@ -3,15 +3,21 @@
  *
  * Host build (libc, -m64):
  *   bench_inflate dump DECODER FILE.gz        decompressed data to stdout
- *   bench_inflate time DECODER FILE.gz RUNS   "<median ns> <bytes out>"
+ *   bench_inflate time FILE.gz RUNS DECODER...
+ *       runs the decoders in turn, RUNS rounds (so machine noise hits all
+ *       of them alike), then prints "<bytes out> <median ns>..." with one
+ *       median per decoder
  * Freestanding i386 build (-DBENCH_FREESTANDING, bench_sys32.c, run under
  * qemu-i386 with an instruction-counting plugin):
  *   bench_inflate DECODER FILE.gz             decode once, print
  *                                             "<crc32 of output> <bytes>"
  *   DECODER "none" does everything except decoding (baseline to subtract).
  *
- * DECODER is one of: ours, libdeflate, zlib.  Every decoder decompresses
- * the whole file in one call into a buffer of exactly ISIZE bytes.
+ * DECODER is one of: ours, libdeflate, zlib (whole gzip files, including
+ * the CRC-32 check), or ours-raw, libdeflate-raw (only the DEFLATE data,
+ * no CRC: to tell decoding and checksum costs apart).  Every decoder
+ * decompresses the whole file in one call into a buffer of exactly ISIZE
+ * bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -49,12 +55,49 @@ static void bench_zfree(voidpf opaque, voidpf p)
 	free(p);
 }
 
+/** deflate_start - offset of the DEFLATE data in gzip file @in (FEXTRA,
+ *  FNAME, FCOMMENT, FHCRC skipped); @len must be >= 18. */
+static size_t deflate_start(const uint8_t *in, size_t len)
+{
+	size_t pos = 10;
+
+	if (in[3] & 4)
+		pos += 2 + (size_t)(in[10] | in[11] << 8);
+	for (int f = 8; f <= 16; f <<= 1)
+		if (in[3] & f)
+			while (pos < len && in[pos++])
+				;
+	if (in[3] & 2)
+		pos += 2;
+	return pos;
+}
+
 /** decode - decompress @in into @out with decoder @name; returns bytes
  *  written or (size_t)-1 on failure. */
 static size_t decode(const char *name, const uint8_t *in, size_t len,
 		     uint8_t *out, size_t cap)
 {
+	static struct inflate_state st;
 	size_t n = 0;
+
+	if (!strcmp(name, "ours-raw")) {
+		size_t s = deflate_start(in, len);
+
+		if (inflate_raw(&st, in + s, len - 8 - s, out, cap, &n, NULL) !=
+		    GZ_OK)
+			return (size_t)-1;
+		return n;
+	}
+	if (!strcmp(name, "libdeflate-raw")) {
+		size_t s = deflate_start(in, len);
+
+		if (!ld)
+			ld = libdeflate_alloc_decompressor();
+		if (libdeflate_deflate_decompress(ld, in + s, len - 8 - s, out,
+						  cap, &n) != LIBDEFLATE_SUCCESS)
+			return (size_t)-1;
+		return n;
+	}
 
 	if (!strcmp(name, "ours")) {
 		if (gz_decompress(in, len, out, cap, &n, NULL) != GZ_OK)
@@ -158,41 +201,53 @@ static uint64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	uint8_t *in, *out;
-	size_t len, cap, n;
+	size_t len, cap;
 
-	if (argc < 4)
-		return 2;
-	in = load(argv[3], &len);
-	if (!in || len < 18)
-		return 3;
-	cap = gz_isize(in, len);
-	out = malloc(cap + 1);
-	if (!out)
-		return 4;
-	n = decode(argv[2], in, len, out, cap);	/* also faults pages in */
-	if (n != cap) {
-		fprintf(stderr, "%s: %s failed\n", argv[3], argv[2]);
-		return 5;
-	}
-	if (!strcmp(argv[1], "dump")) {
-		fwrite(out, 1, n, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "time") && argc == 5) {
-		int runs = atoi(argv[4]);
-		uint64_t *t = calloc((size_t)runs, sizeof(*t));
-
-		for (int i = 0; i < runs; i++) {
-			uint64_t t0 = now_ns();
-
-			if (decode(argv[2], in, len, out, cap) != cap)
-				return 5;
-			t[i] = now_ns() - t0;
+	if (argc == 4 && !strcmp(argv[1], "dump")) {
+		in = load(argv[3], &len);
+		if (!in || len < 18)
+			return 3;
+		cap = gz_isize(in, len);
+		out = malloc(cap + 1);
+		if (!out || decode(argv[2], in, len, out, cap) != cap) {
+			fprintf(stderr, "%s: %s failed\n", argv[3], argv[2]);
+			return 5;
 		}
-		qsort(t, (size_t)runs, sizeof(*t), cmp_u64);
-		printf("%llu %zu\n", (unsigned long long)t[runs / 2], n);
+		fwrite(out, 1, cap, stdout);
 		return 0;
 	}
+	if (argc >= 5 && !strcmp(argv[1], "time")) {
+		int runs = atoi(argv[3]), ndec = argc - 4;
+		uint64_t *t = calloc((size_t)(runs * ndec), sizeof(*t));
+
+		in = load(argv[2], &len);
+		if (!in || len < 18 || runs < 1)
+			return 3;
+		cap = gz_isize(in, len);
+		out = malloc(cap + 1);
+		/* One untimed round: faults the pages in, checks success. */
+		for (int d = 0; d < ndec; d++)
+			if (decode(argv[4 + d], in, len, out, cap) != cap) {
+				fprintf(stderr, "%s: %s failed\n", argv[2],
+					argv[4 + d]);
+				return 5;
+			}
+		for (int i = 0; i < runs; i++)
+			for (int d = 0; d < ndec; d++) {
+				uint64_t t0 = now_ns();
+
+				decode(argv[4 + d], in, len, out, cap);
+				t[d * runs + i] = now_ns() - t0;
+			}
+		printf("%zu", cap);
+		for (int d = 0; d < ndec; d++) {
+			qsort(t + d * runs, (size_t)runs, sizeof(*t), cmp_u64);
+			printf(" %llu", (unsigned long long)t[d * runs + runs / 2]);
+		}
+		printf("\n");
+		return 0;
+	}
+	fprintf(stderr, "usage: bench_inflate dump DECODER FILE | time FILE RUNS DECODER...\n");
 	return 2;
 }
 #endif

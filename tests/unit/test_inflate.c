@@ -357,6 +357,43 @@ static void test_crc32(void)
 		CHECK(crc32_update(0, data + off, len) == want, "len %zu", len);
 		CHECK(got == want, "chained at %zu of %zu", cut, len);
 	}
+	/* crc32_copy: same CRC, exact copy, nothing written past the end. */
+	{
+		static uint8_t big[100000], dst[100000 + 64];
+
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (uint8_t)rnd();
+		for (int t = 0; t < 60; t++) {
+			size_t off = rndn(64), len = rndn(sizeof(big) - 64);
+			uint32_t want = (uint32_t)crc32(7, big + off, (uInt)len);
+
+			memset(dst, 0xa5, sizeof(dst));
+			CHECK(crc32_copy(7, dst + off, big + off, len) == want,
+			      "copy crc len %zu", len);
+			CHECK(!memcmp(dst + off, big + off, len), "copy data");
+			CHECK(dst[off + len] == 0xa5, "copy overrun");
+		}
+	}
+	/* Long buffers with zero stretches (skipped by multiplication). */
+	{
+		size_t n = 300000;
+		uint8_t *z = calloc(n, 1);
+
+		for (int t = 0; t < 40; t++) {
+			size_t off = rndn(64), len = rndn(n - 64);
+			size_t cut = rndn(len + 1);
+			uint32_t want, got;
+
+			memset(z, 0, n);
+			for (int k = (int)rndn(6); k > 0; k--)
+				z[rndn(n)] = (uint8_t)(1 + rndn(255));
+			want = (uint32_t)crc32(t, z + off, (uInt)len);
+			got = crc32_update(crc32_update(t, z + off, cut),
+					   z + off + cut, len - cut);
+			CHECK(got == want, "zeros: len %zu cut %zu", len, cut);
+		}
+		free(z);
+	}
 }
 
 static void test_empty_and_stored(void)
@@ -911,7 +948,7 @@ static void test_zlib_differential(void)
 	size_t total = 0;
 	int cases = 0;
 
-	for (int t = 0; t < 2500; t++) {
+	for (int t = 0; t < 6000; t++) {
 		size_t n = rndn(4) ? rndn(3000) : rndn(rndn(8) ? 40000 : 300000);
 		int kind = (int)rndn(5);
 		int level = (int)rndn(10);
@@ -954,7 +991,7 @@ static void test_corruption_vs_zlib(void)
 	static struct inflate_state st;
 	int agree_ok = 0, agree_err = 0;
 
-	for (int t = 0; t < 3000; t++) {
+	for (int t = 0; t < 8000; t++) {
 		size_t n = 1 + rndn(rndn(4) ? 200 : 5000);
 		uint8_t *data = malloc(n), *z, *zo = NULL, *o;
 		size_t zlen, zolen = 0, olen = 0;
