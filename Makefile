@@ -114,6 +114,11 @@ xen-test: $(B)/mboot.c32
 
 # The stock module gunzips initrd.gz before dom0 sees it: the demo reports
 # that (initrd=CHANGED(gunzipped)) but still counts the boot as shown.
+xen-mb2-test: $(B)/mboot.c32
+	@if python3 qemu/xen/demo.py --build $(B) --loader ours --mb2 --quiet; then \
+		echo "xen-mb2: 1 passed, 0 failed"; \
+	else echo "xen-mb2: 0 passed, 1 failed"; exit 1; fi
+
 demo: deps
 	$(if $(filter ours,$(LOADER)),$(MAKE) all)
 	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER) \
@@ -140,5 +145,5 @@ install: $(B)/mboot.c32
 clean:
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
 
-.PHONY: all unit fuzz fuzz-smoke testkernels boot-tests xen-test demo deps \
+.PHONY: all unit fuzz fuzz-smoke testkernels boot-tests xen-test xen-mb2-test demo deps \
 	check bench install clean

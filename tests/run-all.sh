@@ -36,6 +36,7 @@ suite fuzz make -s fuzz-smoke
 suite boot make -s boot-tests
 suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
+suite xen-mb2 make -s xen-mb2-test
 echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
