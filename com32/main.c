@@ -126,21 +126,31 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 	}
 	if (inflate && gz_is_gzip(data, len)) {
 		uint32_t cap;
-		size_t out_len;
+		size_t out_len = 0, err_pos = 0;
+		uint8_t *out = NULL;
+		int gz = GZ_ERR_OUTPUT_FULL;
 		rc = gzip_size(i, data, len, &cap, err);
-		if (rc) {
-			free(data);
-			return rc;
+		/* ISIZE is the last member's: a file of several members needs
+		 * more, so grow the buffer while the output does not fit. */
+		for (int tries = 0; !rc && gz == GZ_ERR_OUTPUT_FULL && tries < 8;
+		     tries++) {
+			free(out);
+			out = malloc(cap ? cap : 1);
+			if (!out) {
+				rc = mb_fail(err, MB_E_NO_MEMORY,
+					     "%s: cannot allocate %u bytes to decompress it",
+					     name, cap);
+				break;
+			}
+			gz = gz_decompress(data, len, out, cap, &out_len,
+					   &err_pos);
+			cap = cap < len * 4 ? len * 4 : cap * 2;
 		}
-		uint8_t *out = malloc(cap ? cap : 1);
-		if (!out) {
-			free(data);
-			return mb_fail(err, MB_E_NO_MEMORY,
-				       "%s: cannot allocate %u bytes to decompress it",
-				       name, cap);
-		}
-		rc = gunzip(i, data, len, out, cap, &out_len, err);
 		free(data);
+		if (!rc && gz)
+			rc = mb_fail(err, MB_E_GZIP,
+				     "%s: gzip data error at compressed offset %zu: %s",
+				     name, err_pos, gz_strerror(gz));
 		if (rc) {
 			free(out);
 			return rc;
