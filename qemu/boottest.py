@@ -192,6 +192,8 @@ def cases():
         Case("gzip", "tk-elf32.gz", "", [("mod-gz.gz", gz_module, "kept compressed", "")],
              opts="-verbose"),
         Case("elf64", "tk-elf64.elf", "", [("mod-e.bin", 5000, "", "")]),
+        # A kernel gzip of two members: ISIZE alone undercounts.
+        Case("gzip-members", "tk-members.gz", "", [("mod-f.bin", 777, "", "")]),
         Case("highmem", "tk-elf32.elf", "", [], mem="5G",
              message=r"mboot: warning: tk-elf32\.elf asks for page-aligned modules but none were given"),
         Case("many", "tk-elf32.elf", "",
@@ -250,12 +252,40 @@ def cases():
              message=r"mboot: error: huge\.bin: out of memory: needs 209715200 bytes",
              forbid=r"huge\.bin: \d+ bytes in",
              line="mboot.c32 tk-elf32.elf --- small.bin --- huge.bin"),
+        # Multiboot 2 (tests/kernel: tk-mb2*.elf).  An image with only the
+        # Multiboot 2 header is booted with Multiboot 2.
+        Case("mb2", "tk-mb2.elf", "tk.loader=PXELINUX", [
+            ("mod-m2a.bin", 70000, "first module", ""),
+            ("mod-m2b.bin", 5, "", ""),
+        ], message=r"INFO protocol=mb2"),
+        # Relocatable (tag 10: 16-256 MiB, 2 MiB aligned, preference high):
+        # linked at 16 MiB, the ~1.2 MiB image must end up at the highest
+        # 2 MiB boundary that keeps its end at or below 256 MiB.
+        Case("mb2-reloc", "tk-mb2-reloc.elf", "", [("mod-m2c.bin", 30000, "", "")],
+             message=r"INFO reloc delta=0xee00000 (.|\n)*"
+                     r"PASS load_base load_base_addr=0xfe00000 kernel_start=0xfe00000"),
+        # Both headers (like Xen): Multiboot 1 by default, 2 with -mb2.
+        Case("mb2-both", "tk-mb2-both.elf", "", [("mod-m2d.bin", 4097, "", "")],
+             message=r"INFO protocol=mb1"),
+        Case("mb2-both-mb2", "tk-mb2-both.elf", "", [("mod-m2d.bin", 4097, "", "")],
+             opts="-mb2", message=r"INFO protocol=mb2"),
+        # A required EFI boot services tag cannot be honoured on BIOS.
+        Case("mb2-efi", "tk-mb2-efi.elf", expect="error",
+             message=r"mboot: error: tk-mb2-efi\.elf: Multiboot2 header tag 7 \(EFI boot services\) is not marked optional: the kernel requires EFI boot services",
+             line="mboot.c32 tk-mb2-efi.elf"),
     ]
     stock = []
     for c in ours[:5] + [c for c in ours if c.name == "big"]:
         s = Case(c.name, c.kernel, c.kargs, c.modules, c.mem, loader="stock",
                  expect_fails=STOCK_EXPECTED_FAILS.get(c.name, set()))
         stock.append(s)
+    # The stock module knows no Multiboot 2: it loads tk-mb2.elf's ELF
+    # segments anyway (no Multiboot 1 header needed) and enters it with the
+    # Multiboot 1 magic and information.
+    mb2 = [c for c in ours if c.name == "mb2"][0]
+    stock.append(Case("mb2", mb2.kernel, mb2.kargs, mb2.modules, loader="stock",
+                      expect="kernel-fail", message=r"INFO protocol=mb1",
+                      expect_fails=STOCK_EXPECTED_FAILS["mb2"]))
     return ours + stock
 
 
@@ -269,6 +299,9 @@ STOCK_EXPECTED_FAILS = {
     "gzip": {"seg.fs", "seg.gs", "mod0.len", "mod0.crc"},
     "elf64": {"seg.fs", "seg.gs"},
     "big": {"seg.fs", "seg.gs"},
+    # Booted with Multiboot 1 (EAX 0x2BADB002) though it has only a
+    # Multiboot 2 header; the kernel then checks the Multiboot 1 MBI.
+    "mb2": {"magic", "seg.fs", "seg.gs"},
 }
 
 
@@ -284,6 +317,11 @@ def main():
     data = os.path.join(build, "boottest", "data")
     os.makedirs(data, exist_ok=True)
     badkernels.write_all(os.path.join(build, "tk", "tk-elf32.elf"), data)
+    with open(os.path.join(build, "tk", "tk-elf32.elf"), "rb") as f:
+        k = f.read()
+    with open(os.path.join(data, "tk-members.gz"), "wb") as f:  # 2 members
+        f.write(gzip.compress(k[:5000], 9, mtime=0) +
+                gzip.compress(k[5000:], 9, mtime=0))
     with open(os.path.join(data, "huge.bin"), "wb") as f:
         f.truncate(200 << 20)
     with open(os.path.join(data, "small.bin"), "wb") as f:

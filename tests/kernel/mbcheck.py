@@ -2,7 +2,9 @@
 # Static checks of the tk packagings' Multiboot headers and containers.
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-#   mbcheck.py BUILD_DIR      -> checks the five tk images, exit 1 on error
+#   mbcheck.py BUILD_DIR      -> checks the nine tk images, exit 1 on error
+#                                (Multiboot 1 headers of the five MB1 ones,
+#                                Multiboot 2 headers of the four tk-mb2*)
 #   mbcheck.py --lie-bss IN OUT
 #       writes a deliberately broken copy of IN (an ELF32 or a.out-kludge
 #       tk image) whose header claims there is no BSS.  Booting it with
@@ -100,6 +102,93 @@ def check_image(name, data, errors):
             err("expected an 8 MiB BSS")
 
 
+MB2_MAGIC = 0xE85250D6
+
+
+def find_mb2(data):
+    """(offset, header_length, [(type, flags, body)]) of the first valid
+    Multiboot 2 header in the first 32 KiB, or None; raises ValueError for
+    a malformed tag list."""
+    for off in range(0, min(len(data), 32768) - 15, 8):
+        magic, arch, hlen, csum = struct.unpack_from("<IIII", data, off)
+        if magic != MB2_MAGIC or (magic + arch + hlen + csum) & 0xFFFFFFFF:
+            continue
+        if arch != 0:
+            raise ValueError("architecture %u, not i386 (0)" % arch)
+        if off + hlen > min(len(data), 32768):
+            raise ValueError("header_length %u runs past 32 KiB" % hlen)
+        tags, pos = [], off + 16
+        while True:
+            if pos + 8 > off + hlen:
+                raise ValueError("no end tag within header_length")
+            typ, flags, size = struct.unpack_from("<HHI", data, pos)
+            if size < 8 or pos + size > off + hlen:
+                raise ValueError("tag %u at %u has bad size %u" % (typ, pos, size))
+            tags.append((typ, flags, data[pos + 8:pos + size]))
+            if typ == 0:
+                if size != 8 or pos + 8 != off + hlen:
+                    raise ValueError("end tag not 8 bytes at header_length")
+                return off, hlen, tags
+            pos += (size + 7) & ~7
+
+
+def check_mb2_image(name, data, errors):
+    def err(msg):
+        errors.append("%s: %s" % (name, msg))
+        print("  ERROR", msg)
+
+    try:
+        found = find_mb2(data)
+    except ValueError as e:
+        err("Multiboot 2 header: %s" % e)
+        return
+    if not found:
+        err("no valid Multiboot 2 header in the first 32 KiB")
+        return
+    off, hlen, tags = found
+    print("  mb2 header at file offset 0x%x length %u" % (off, hlen))
+    types = {}
+    for typ, flags, body in tags:
+        words = struct.unpack_from("<%dI" % (len(body) // 4), body)
+        print("    tag %u flags %u %s" % (typ, flags, " ".join("0x%x" % w for w in words)))
+        types.setdefault(typ, []).append((flags, words))
+    required = set()
+    for flags, words in types.get(1, []):
+        if not flags & 1:
+            required |= set(words)
+    if required != {1, 2, 3, 4, 6, 16, 21}:
+        err("required information request %s" % sorted(required))
+    if 6 not in types:
+        err("no module alignment tag")
+    mb1_off, _ = find_header(data)
+    both = name.endswith("tk-mb2-both.elf")
+    if both and mb1_off is None:
+        err("expected a Multiboot 1 header as well")
+    if not both and mb1_off is not None:
+        err("unexpected Multiboot 1 header at 0x%x" % mb1_off)
+    efi = name.endswith("tk-mb2-efi.elf")
+    if efi != any(not f & 1 for f, _ in types.get(7, [])):
+        err("required EFI boot services tag %s" % ("missing" if efi else "present"))
+    e = elf_loads(data)
+    if not e or e[0] != 1 or e[1] != 3:
+        err("expected an ELF32 / EM_386 executable")
+        return
+    if struct.unpack_from("<H", data, 16)[0] != 2:
+        err("ELF type is not ET_EXEC")
+    loads = e[3]
+    reloc = name.endswith("tk-mb2-reloc.elf")
+    if reloc != (10 in types):
+        err("relocatable tag %s" % ("missing" if reloc else "present"))
+    if reloc:
+        (_, (mn, mx, al, pref)), = types[10]
+        if al < 0x200000 or len(loads) != 2 or \
+                loads[1][1] - loads[0][1] != 0x100000:
+            err("relocatable layout: the data segment must be 1 MiB above "
+                "the text, 2 MiB alignment (a20 probe keeps bit 20)")
+    elif not loads[0][1] & 0x100000:
+        err("image address lacks bit 20 (a20 check untestable)")
+
+
 def lie_bss(src, dst):
     data = bytearray(open(src, "rb").read())
     off, flags = find_header(data)
@@ -138,6 +227,11 @@ def main():
         if f.endswith(".gz"):
             data = gzip.decompress(data)
         check_image(path, data, errors)
+    for f in ("tk-mb2.elf", "tk-mb2-reloc.elf", "tk-mb2-both.elf",
+              "tk-mb2-efi.elf"):
+        path = build + "/" + f
+        print(f)
+        check_mb2_image(path, open(path, "rb").read(), errors)
     if errors:
         print("%d error(s)" % len(errors))
         sys.exit(1)

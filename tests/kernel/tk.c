@@ -1,8 +1,9 @@
 /*
- * Multiboot 1 conformance test kernel ("tk").
+ * Multiboot 1 and 2 conformance test kernel ("tk").
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Written from the Multiboot 0.6.96 specification (sections 3.2 and 3.3).
+ * Written from the Multiboot 0.6.96 specification (sections 3.2 and 3.3)
+ * and the Multiboot 2.0 specification (sections 3.3 and 3.6).
  * Checks the machine state and boot information at entry, prints one line
  * per check on COM1 and ends QEMU through isa-debug-exit.  The output
  * protocol is described in PROTOCOL.md.
@@ -10,10 +11,21 @@
  * Build-time defines:
  *   TK_NAME       packaging name printed in "TK START" (string literal)
  *   TK_BSS_PROBE  size in bytes of the dedicated zero-checked BSS array
+ *   TK_MB2        1: Multiboot 2 only image, checks the Multiboot 2 boot
+ *                 information (specification 2.0, sections 3.3 and 3.6);
+ *                 2: image with both headers, the protocol follows EAX
+ *   TK_PIE        built position independent (-fpie) for the relocatable
+ *                 packaging; entry.asm applies the relocations
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
+
+#ifdef TK_PIE
+/* Everything is inside this image: PC-relative (GOTOFF) access throughout,
+ * and only R_386_RELATIVE relocations for entry.asm to apply. */
+#pragma GCC visibility push(hidden)
+#endif
 
 #ifndef TK_NAME
 #define TK_NAME "tk"
@@ -53,6 +65,9 @@ struct tk_save {
 } __attribute__((packed));
 
 extern struct tk_save tk_save;
+#ifdef TK_PIE
+extern uint32_t tk_reloc_delta, tk_reloc_count, tk_reloc_bad;
+#endif
 extern char __kernel_start[], __kernel_end[], __load_end[], __bss_end[];
 
 /* The dedicated zero-checked array (the whole .bss is checked, this just
@@ -638,6 +653,7 @@ static struct range mm[MAX_MMAP];     /* MBI mmap entries, raw order */
 static struct range usable[MAX_MMAP]; /* merged type-1 ranges */
 static struct range fw[MAX_E820];
 static struct range fwram[MAX_E820];  /* merged type-1 fw_cfg ranges */
+static int n_mm, n_us;
 
 struct obj {
 	const char *what;
@@ -645,79 +661,318 @@ struct obj {
 	uint64_t b, e;
 };
 static struct obj objs[2 * MAX_MODS + 16];
+static uint32_t n_obj;
 
-void tk_main(void);
-void tk_main(void)
+/* One module as either protocol describes it: [start, end) and its string. */
+struct modrec {
+	uint32_t start, end;
+	const char *s;
+};
+static struct modrec mods_v[MAX_MODS];
+
+static void add_obj(const char *what, uint32_t idx, uint64_t b, uint64_t e)
 {
-	/* 1. BSS check first: nothing in .bss has been written yet.  The range
-	 * starts right after the loaded bytes (__load_end), so the padding
-	 * before .bss must be zero too. */
-	const volatile uint32_t *bp = (const volatile uint32_t *)__load_end;
-	const volatile uint32_t *be = (const volatile uint32_t *)__bss_end;
-	uint32_t bss_bad = 0, bss_first = 0;
-	for (; bp < be; bp++)
-		if (*bp) {
-			if (!bss_bad)
-				bss_first = (uint32_t)(uintptr_t)bp;
-			bss_bad++;
-		}
+	objs[n_obj].what = what;
+	objs[n_obj].idx = idx;
+	objs[n_obj].b = b;
+	objs[n_obj].e = e;
+	n_obj++;
+}
 
-	const struct mbi *mbi = (const struct mbi *)(uintptr_t)tk_save.ebx;
-	uint32_t flags = 0, i, j;
-	const char *cmdline = 0;
-	int n_mm = 0, n_us = 0, n_fw = -1, n_fwram = 0, mm_ok = 1;
-	char nbuf[32];
+/* Parse one memory map entry {u64 base, u64 len, u32 type} at p into
+ * mm[n_mm] and print it; returns why it is bad, or 0. */
+static const char *mmap_entry(const uint8_t *p)
+{
+	const char *why = 0;
+	mm[n_mm].base = le64(p);
+	mm[n_mm].len = le64(p + 8);
+	mm[n_mm].type = le32(p + 16);
+	print("INFO mmap 0x%q 0x%q %u\n", mm[n_mm].base,
+	      mm[n_mm].len, mm[n_mm].type);
+	if (mm[n_mm].type == 0)
+		why = "type 0";
+	else if (mm[n_mm].base + mm[n_mm].len < mm[n_mm].base)
+		why = "range wraps";
+	n_mm++;
+	return why;
+}
 
-	serial_init();
-	print("\nTK START %s\n", TK_NAME);
+/* usable[] from mm[]: the type-1 entries, merged. */
+static void collect_usable(void)
+{
+	int i;
+	for (i = 0; i < n_mm; i++)
+		if (mm[i].type == 1)
+			usable[n_us++] = mm[i];
+	n_us = merge_ranges(usable, n_us);
+}
 
-	/* ---- machine state ---- */
-	check(tk_save.eax == MB_BOOT_MAGIC, "magic", "eax=0x%X", tk_save.eax);
-	check((tk_save.cr0 & 1) && !(tk_save.cr0 & 0x80000000u), "cr0",
-	      "cr0=0x%X PE=%u PG=%u", tk_save.cr0, tk_save.cr0 & 1,
-	      tk_save.cr0 >> 31);
-	check(!(tk_save.eflags & (1u << 9)) && !(tk_save.eflags & (1u << 17)),
-	      "eflags", "eflags=0x%X IF=%u VM=%u", tk_save.eflags,
-	      (tk_save.eflags >> 9) & 1, (tk_save.eflags >> 17) & 1);
-	print("INFO gdtr base=0x%x limit=0x%x esp=0x%x\n", tk_save.gdtr_base,
-	      (uint32_t)tk_save.gdtr_limit, tk_save.esp);
-	for (i = 0; i < 6; i++)
-		check_segment((int)i);
+/* mmap.vs_e820 and mmap.high: the loader's map against QEMU's fw_cfg. */
+static void check_vs_fw(int have_mmap)
+{
+	int n_fw, n_fwram = 0, i;
 
-	/* A20: write our high variable, the alias 1 MiB lower must not follow. */
-	{
-		volatile uint32_t *hi = &tk_a20_probe;
-		uint32_t a = (uint32_t)(uintptr_t)hi;
-		if (!(a & 0x100000)) {
-			check(0, "a20", "probe at 0x%x lacks bit 20: untestable", a);
-		} else {
-			const volatile uint32_t *lo =
-				(const volatile uint32_t *)(uintptr_t)(a - 0x100000);
-			uint32_t l0 = *lo, ok = 1, k;
-			for (k = 0; k < 2 && ok; k++) {
-				uint32_t v = k ? ~(*lo) : (*lo ^ 0x5A5A5A5Au);
-				*hi = v;
-				__asm__ volatile("" ::: "memory");
-				if (*lo == v)
-					ok = 0;
+	n_fw = fw_e820(fw, MAX_E820);
+	for (i = 0; n_fw > 0 && i < n_fw; i++) {
+		print("INFO e820 0x%q 0x%q %u\n", fw[i].base, fw[i].len, fw[i].type);
+		if (fw[i].type == 1)
+			fwram[n_fwram++] = fw[i];
+	}
+	n_fwram = merge_ranges(fwram, n_fwram);
+
+	if (n_fw <= 0 || !n_fwram) {
+		check(0, "mmap.vs_e820", "fw_cfg etc/e820 not available");
+		check(0, "mmap.high", "fw_cfg etc/e820 not available");
+	} else if (!have_mmap) {
+		check(0, "mmap.vs_e820", "no mmap");
+		check(0, "mmap.high", "no mmap");
+	} else {
+		uint64_t mb_tot = total_above(usable, n_us, 0x100000);
+		uint64_t fw_tot = total_above(fwram, n_fwram, 0x100000);
+		int bad = -1, ok;
+		for (i = 0; i < n_us; i++)
+			if (!inside(fwram, n_fwram, usable[i].base,
+				    usable[i].base + usable[i].len)) {
+				bad = i;
+				break;
 			}
-			check(ok, "a20", "probe=0x%x alias=0x%x alias_value=0x%X%s", a,
-			      a - 0x100000, l0, ok ? "" : " alias follows: A20 masked");
+		ok = bad < 0 && mb_tot * 100 >= fw_tot * 99;
+		if (bad >= 0)
+			check(0, "mmap.vs_e820",
+			      "usable 0x%q+0x%q not RAM per fw_cfg",
+			      usable[bad].base, usable[bad].len);
+		else
+			check(ok, "mmap.vs_e820",
+			      "usable_above_1M=%u KiB fw_ram_above_1M=%u KiB",
+			      (uint32_t)(mb_tot >> 10), (uint32_t)(fw_tot >> 10));
+
+		/* RAM above 4 GiB must be reported usable, all of it. */
+		{
+			uint64_t fw_hi = total_above(fwram, n_fwram, 1ULL << 32);
+			uint64_t mb_hi = total_above(usable, n_us, 1ULL << 32);
+			int missing = -1;
+			for (i = 0; i < n_fwram; i++) {
+				uint64_t b = fwram[i].base, e = b + fwram[i].len;
+				if (e <= (1ULL << 32))
+					continue;
+				if (b < (1ULL << 32))
+					b = 1ULL << 32;
+				if (!inside(usable, n_us, b, e)) {
+					missing = i;
+					break;
+				}
+			}
+			if (!fw_hi)
+				check(1, "mmap.high", "no fw_cfg RAM above 4 GiB");
+			else
+				check(missing < 0, "mmap.high",
+				      "fw_ram_above_4G=%u MiB usable_above_4G=%u MiB%s",
+				      (uint32_t)(fw_hi >> 20), (uint32_t)(mb_hi >> 20),
+				      missing < 0 ? "" : " not all covered");
 		}
 	}
+}
 
-	check(!bss_bad, "bss", "range=0x%x-0x%x probe=%u bytes nonzero_words=%u first=0x%x",
-	      (uint32_t)(uintptr_t)__load_end, (uint32_t)(uintptr_t)__bss_end,
-	      (uint32_t)sizeof(tk_bss_probe), bss_bad, bss_first);
+/* mem.lower / mem.upper against the usable map.  @absent: why there are
+ * no values (0 when there are). */
+static void check_mem(const char *absent, int mm_ok, uint32_t lower,
+		      uint32_t upper)
+{
+	uint64_t lo = 0, up = 0;
+	int i;
 
-	crc_init();
+	if (absent) {
+		check(0, "mem.lower", "%s", absent);
+		check(0, "mem.upper", "%s", absent);
+		return;
+	}
+	if (!mm_ok) {
+		check(0, "mem.lower", "mem_lower=%u no valid mmap", lower);
+		check(0, "mem.upper", "mem_upper=%u no valid mmap", upper);
+		return;
+	}
+	for (i = 0; i < n_us; i++) {
+		if (usable[i].base == 0)
+			lo = usable[i].len >> 10;
+		if (usable[i].base <= 0x100000 &&
+		    usable[i].base + usable[i].len > 0x100000)
+			up = (usable[i].base + usable[i].len - 0x100000) >> 10;
+	}
+	check(lower == lo && lo <= 640, "mem.lower",
+	      "mem_lower=%u mmap=%u KiB", lower, (uint32_t)lo);
+	check(upper == up, "mem.upper",
+	      "mem_upper=%u mmap=%u KiB", upper, (uint32_t)up);
+}
+
+/* cmdline.name (only with tk.name=). */
+static void check_cmdline_name(const char *cmdline)
+{
+	const char *v = find_arg(cmdline, "tk.name=", 0);
+	if (v) {
+		int ok = first_word_is(cmdline, v);
+		const char *f = cmdline;
+		while (*f == ' ')
+			f++;
+		print("%s cmdline.name expect=", ok ? "PASS" : "FAIL");
+		put_word(v);
+		puts_(" got=");
+		put_word(f);
+		puts_("\n");
+		n_checks++;
+		n_fail += !ok;
+	}
+}
+
+/* loader_name; @absent_fmt/@absent_arg say why @ln is 0. */
+static void check_loader(const char *ln, const char *cmdline,
+			 const char *absent_fmt, const char *absent_arg)
+{
+	const char *pfx = cmdline ? find_arg(cmdline, "tk.loader=", 0) : 0;
+	if (!ln)
+		check(0, "loader_name", absent_fmt, absent_arg);
+	else if (!*ln)
+		check(0, "loader_name", "empty");
+	else if (pfx) {
+		uint32_t pl = word_len(pfx);
+		int ok = tk_strnlen(ln, pl) == pl && !memcmp(ln, pfx, pl);
+		print("%s loader_name name=%S prefix=", ok ? "PASS" : "FAIL", ln);
+		put_word(pfx);
+		puts_("\n");
+		n_checks++;
+		n_fail += !ok;
+	} else
+		check(1, "loader_name", "name=%S", ln);
+}
+
+/* mod<i>.align/.len/.crc/.inram/.name for module @i. */
+static void check_module(uint32_t i, const struct modrec *m)
+{
+	const char *s = m->s;
+	uint32_t len, crc, got;
+	const char *a;
+	char nbuf[32];
+
+	print("INFO mod%u start=0x%x end=0x%x string=%S\n", i,
+	      m->start, m->end, s ? s : "");
+	check(!(m->start & 0xFFF), idx_name(nbuf, "mod", i, ".align"),
+	      "start=0x%x", m->start);
+
+	a = s ? find_arg(s, "len=", 1) : 0;
+	if (!a || !parse_dec(a, &len))
+		check(0, idx_name(nbuf, "mod", i, ".len"),
+		      "no valid len= in module string (size=%u)",
+		      m->end - m->start);
+	else
+		check(m->end >= m->start && m->end - m->start == len,
+		      idx_name(nbuf, "mod", i, ".len"),
+		      "size=%u expect=%u", m->end - m->start, len);
+
+	a = s ? find_arg(s, "crc=", 1) : 0;
+	if (!a || !parse_hex8(a, &crc))
+		check(0, idx_name(nbuf, "mod", i, ".crc"),
+		      "no valid crc= in module string");
+	else if (m->end < m->start)
+		check(0, idx_name(nbuf, "mod", i, ".crc"), "end < start");
+	else {
+		got = crc32_buf((const uint8_t *)(uintptr_t)m->start,
+				m->end - m->start);
+		check(got == crc, idx_name(nbuf, "mod", i, ".crc"),
+		      "crc=%X expect=%X", got, crc);
+	}
+
+	check(m->end >= m->start && inside(usable, n_us, m->start, m->end),
+	      idx_name(nbuf, "mod", i, ".inram"),
+	      "range=0x%x-0x%x", m->start, m->end);
+
+	a = s ? find_arg(s, "name=", 1) : 0;
+	if (a) {
+		int ok = first_word_is(s, a);
+		const char *f = s;
+		while (*f == ' ')
+			f++;
+		print("%s mod%u.name expect=", ok ? "PASS" : "FAIL", i);
+		put_word(a);
+		puts_(" got=");
+		put_word(f);
+		puts_("\n");
+		n_checks++;
+		n_fail += !ok;
+	}
+}
+
+/* mods.overlap, overlap.kernel, overlap.mbi.  objs[0, first_mod) are the
+ * loader's structures; the @count modules are appended here. */
+static void check_overlaps(uint32_t count, uint32_t info_size)
+{
+	uint64_t kb = (uintptr_t)__kernel_start, ke = (uintptr_t)__kernel_end;
+	uint32_t first_mod = n_obj, i, j;
+
+	for (i = 0; i < count; i++)
+		add_obj("mod", i, mods_v[i].start, mods_v[i].end);
+
+	/* mods.overlap */
+	{
+		int bad = 0;
+		uint32_t x = 0, y = 0;
+		for (i = first_mod; i < n_obj && !bad; i++)
+			for (j = i + 1; j < n_obj && !bad; j++)
+				if (overlaps(objs[i].b, objs[i].e, objs[j].b, objs[j].e)) {
+					bad = 1;
+					x = objs[i].idx;
+					y = objs[j].idx;
+				}
+		if (count)
+			check(!bad, "mods.overlap", bad ? "mod%u overlaps mod%u" :
+			      "%u modules disjoint", bad ? x : count, y);
+	}
+	/* overlap.kernel: every loader object vs the kernel image */
+	{
+		int bad = -1;
+		for (i = 0; i < n_obj && bad < 0; i++)
+			if (overlaps(objs[i].b, objs[i].e, kb, ke))
+				bad = (int)i;
+		if (bad < 0)
+			check(1, "overlap.kernel", "kernel=0x%x-0x%x objects=%u",
+			      (uint32_t)kb, (uint32_t)ke, n_obj);
+		else
+			check(0, "overlap.kernel",
+			      "kernel=0x%x-0x%x %s%u=0x%q-0x%q",
+			      (uint32_t)kb, (uint32_t)ke, objs[bad].what,
+			      objs[bad].idx, objs[bad].b, objs[bad].e);
+	}
+	/* overlap.mbi: modules vs the loader's info structures */
+	{
+		int bm = -1, bo = -1;
+		for (i = first_mod; i < n_obj && bm < 0; i++)
+			for (j = 0; j < first_mod && bm < 0; j++)
+				if (overlaps(objs[i].b, objs[i].e, objs[j].b, objs[j].e)) {
+					bm = (int)i;
+					bo = (int)j;
+				}
+		if (bm < 0)
+			check(1, "overlap.mbi", "mbi_size=%u structures=%u",
+			      info_size, first_mod);
+		else
+			check(0, "overlap.mbi", "mod%u overlaps %s%u=0x%q-0x%q",
+			      objs[bm].idx, objs[bo].what, objs[bo].idx,
+			      objs[bo].b, objs[bo].e);
+	}
+}
+
+/* --------------------------------------------------- Multiboot 1 info */
+
+static void mb1_checks(void)
+{
+	const struct mbi *mbi = (const struct mbi *)(uintptr_t)tk_save.ebx;
+	uint32_t flags = 0, i;
+	const char *cmdline = 0;
+	int mm_ok = 1;
 
 	if (!mbi) {
 		check(0, "mbi.flags", "EBX is 0, no boot information");
-		goto verdict;
+		return;
 	}
 
-	/* ---- boot information ---- */
 	flags = mbi->flags;
 	{
 		uint32_t need = MBI_MEM | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER;
@@ -762,22 +1017,10 @@ void tk_main(void)
 				why = "too many entries";
 				break;
 			}
-			mm[n_mm].base = le64(p + off + 4);
-			mm[n_mm].len = le64(p + off + 12);
-			mm[n_mm].type = le32(p + off + 20);
-			print("INFO mmap 0x%q 0x%q %u\n", mm[n_mm].base,
-			      mm[n_mm].len, mm[n_mm].type);
-			if (mm[n_mm].type == 0)
-				why = "type 0";
-			else if (mm[n_mm].base + mm[n_mm].len < mm[n_mm].base)
-				why = "range wraps";
-			n_mm++;
+			why = mmap_entry(p + off + 4);
 			off += sz + 4;
 		}
-		for (i = 0; i < (uint32_t)n_mm; i++)
-			if (mm[i].type == 1)
-				usable[n_us++] = mm[i];
-		n_us = merge_ranges(usable, n_us);
+		collect_usable();
 		if (!why && !n_us)
 			why = "no usable entry";
 		mm_ok = !why;
@@ -786,129 +1029,21 @@ void tk_main(void)
 		      why ? why : "");
 	}
 
-	n_fw = fw_e820(fw, MAX_E820);
-	for (i = 0; n_fw > 0 && i < (uint32_t)n_fw; i++) {
-		print("INFO e820 0x%q 0x%q %u\n", fw[i].base, fw[i].len, fw[i].type);
-		if (fw[i].type == 1)
-			fwram[n_fwram++] = fw[i];
-	}
-	n_fwram = merge_ranges(fwram, n_fwram);
-
-	if (n_fw <= 0 || !n_fwram) {
-		check(0, "mmap.vs_e820", "fw_cfg etc/e820 not available");
-		check(0, "mmap.high", "fw_cfg etc/e820 not available");
-	} else if (!(flags & MBI_MMAP)) {
-		check(0, "mmap.vs_e820", "no mmap");
-		check(0, "mmap.high", "no mmap");
-	} else {
-		uint64_t mb_tot = total_above(usable, n_us, 0x100000);
-		uint64_t fw_tot = total_above(fwram, n_fwram, 0x100000);
-		int bad = -1, ok;
-		for (i = 0; i < (uint32_t)n_us; i++)
-			if (!inside(fwram, n_fwram, usable[i].base,
-				    usable[i].base + usable[i].len)) {
-				bad = (int)i;
-				break;
-			}
-		ok = bad < 0 && mb_tot * 100 >= fw_tot * 99;
-		if (bad >= 0)
-			check(0, "mmap.vs_e820",
-			      "usable 0x%q+0x%q not RAM per fw_cfg",
-			      usable[bad].base, usable[bad].len);
-		else
-			check(ok, "mmap.vs_e820",
-			      "usable_above_1M=%u KiB fw_ram_above_1M=%u KiB",
-			      (uint32_t)(mb_tot >> 10), (uint32_t)(fw_tot >> 10));
-
-		/* RAM above 4 GiB must be reported usable, all of it. */
-		{
-			uint64_t fw_hi = total_above(fwram, n_fwram, 1ULL << 32);
-			uint64_t mb_hi = total_above(usable, n_us, 1ULL << 32);
-			int missing = -1;
-			for (i = 0; i < (uint32_t)n_fwram; i++) {
-				uint64_t b = fwram[i].base, e = b + fwram[i].len;
-				if (e <= (1ULL << 32))
-					continue;
-				if (b < (1ULL << 32))
-					b = 1ULL << 32;
-				if (!inside(usable, n_us, b, e)) {
-					missing = (int)i;
-					break;
-				}
-			}
-			if (!fw_hi)
-				check(1, "mmap.high", "no fw_cfg RAM above 4 GiB");
-			else
-				check(missing < 0, "mmap.high",
-				      "fw_ram_above_4G=%u MiB usable_above_4G=%u MiB%s",
-				      (uint32_t)(fw_hi >> 20), (uint32_t)(mb_hi >> 20),
-				      missing < 0 ? "" : " not all covered");
-		}
-	}
-
-	/* mem_lower / mem_upper against the usable map. */
-	if (!(flags & MBI_MEM)) {
-		check(0, "mem.lower", "flag 0 not set");
-		check(0, "mem.upper", "flag 0 not set");
-	} else if (!mm_ok) {
-		check(0, "mem.lower", "mem_lower=%u no valid mmap", mbi->mem_lower);
-		check(0, "mem.upper", "mem_upper=%u no valid mmap", mbi->mem_upper);
-	} else {
-		uint64_t lo = 0, up = 0;
-		for (i = 0; i < (uint32_t)n_us; i++) {
-			if (usable[i].base == 0)
-				lo = usable[i].len >> 10;
-			if (usable[i].base <= 0x100000 &&
-			    usable[i].base + usable[i].len > 0x100000)
-				up = (usable[i].base + usable[i].len - 0x100000) >> 10;
-		}
-		check(mbi->mem_lower == lo && lo <= 640, "mem.lower",
-		      "mem_lower=%u mmap=%u KiB", mbi->mem_lower, (uint32_t)lo);
-		check(mbi->mem_upper == up, "mem.upper",
-		      "mem_upper=%u mmap=%u KiB", mbi->mem_upper, (uint32_t)up);
-	}
+	check_vs_fw(flags & MBI_MMAP);
+	check_mem((flags & MBI_MEM) ? 0 : "flag 0 not set", mm_ok,
+		  mbi->mem_lower, mbi->mem_upper);
 
 	/* ---- command line ---- */
 	check(cmdline != 0, "cmdline.present", "flag=%u ptr=0x%x",
 	      (flags >> 2) & 1, (flags & MBI_CMDLINE) ? mbi->cmdline : 0);
-	if (cmdline) {
-		const char *v = find_arg(cmdline, "tk.name=", 0);
-		if (v) {
-			int ok = first_word_is(cmdline, v);
-			const char *f = cmdline;
-			while (*f == ' ')
-				f++;
-			print("%s cmdline.name expect=", ok ? "PASS" : "FAIL");
-			put_word(v);
-			puts_(" got=");
-			put_word(f);
-			puts_("\n");
-			n_checks++;
-			n_fail += !ok;
-		}
-	}
+	if (cmdline)
+		check_cmdline_name(cmdline);
 
 	/* ---- loader name ---- */
-	{
-		const char *ln = (flags & MBI_LOADER) ?
-			(const char *)(uintptr_t)mbi->boot_loader_name : 0;
-		const char *pfx = cmdline ? find_arg(cmdline, "tk.loader=", 0) : 0;
-		if (!ln)
-			check(0, "loader_name", "absent (flag 9 %s)",
-			      (flags & MBI_LOADER) ? "set, ptr 0" : "not set");
-		else if (!*ln)
-			check(0, "loader_name", "empty");
-		else if (pfx) {
-			uint32_t pl = word_len(pfx);
-			int ok = tk_strnlen(ln, pl) == pl && !memcmp(ln, pfx, pl);
-			print("%s loader_name name=%S prefix=", ok ? "PASS" : "FAIL", ln);
-			put_word(pfx);
-			puts_("\n");
-			n_checks++;
-			n_fail += !ok;
-		} else
-			check(1, "loader_name", "name=%S", ln);
-	}
+	check_loader((flags & MBI_LOADER) ?
+		     (const char *)(uintptr_t)mbi->boot_loader_name : 0,
+		     cmdline, "absent (flag 9 %s)",
+		     (flags & MBI_LOADER) ? "set, ptr 0" : "not set");
 
 	/* ---- modules ---- */
 	{
@@ -916,8 +1051,7 @@ void tk_main(void)
 		const struct mb_mod *mods = (flags & MBI_MODS) ?
 			(const struct mb_mod *)(uintptr_t)mbi->mods_addr : 0;
 		const char *v = cmdline ? find_arg(cmdline, "tk.mods=", 0) : 0;
-		uint32_t want, n_obj = 0, mbi_size;
-		uint64_t kb = (uintptr_t)__kernel_start, ke = (uintptr_t)__kernel_end;
+		uint32_t want, mbi_size;
 
 		if (v) {
 			if (parse_dec(v, &want))
@@ -938,60 +1072,10 @@ void tk_main(void)
 		}
 
 		for (i = 0; i < count; i++) {
-			const struct mb_mod *m = &mods[i];
-			const char *s = (const char *)(uintptr_t)m->string;
-			uint32_t len, crc, got;
-			const char *a;
-
-			print("INFO mod%u start=0x%x end=0x%x string=%S\n", i,
-			      m->mod_start, m->mod_end, s ? s : "");
-			check(!(m->mod_start & 0xFFF), idx_name(nbuf, "mod", i, ".align"),
-			      "start=0x%x", m->mod_start);
-
-			a = s ? find_arg(s, "len=", 1) : 0;
-			if (!a || !parse_dec(a, &len))
-				check(0, idx_name(nbuf, "mod", i, ".len"),
-				      "no valid len= in module string (size=%u)",
-				      m->mod_end - m->mod_start);
-			else
-				check(m->mod_end >= m->mod_start &&
-				      m->mod_end - m->mod_start == len,
-				      idx_name(nbuf, "mod", i, ".len"),
-				      "size=%u expect=%u", m->mod_end - m->mod_start, len);
-
-			a = s ? find_arg(s, "crc=", 1) : 0;
-			if (!a || !parse_hex8(a, &crc))
-				check(0, idx_name(nbuf, "mod", i, ".crc"),
-				      "no valid crc= in module string");
-			else if (m->mod_end < m->mod_start)
-				check(0, idx_name(nbuf, "mod", i, ".crc"),
-				      "end < start");
-			else {
-				got = crc32_buf((const uint8_t *)(uintptr_t)m->mod_start,
-						m->mod_end - m->mod_start);
-				check(got == crc, idx_name(nbuf, "mod", i, ".crc"),
-				      "crc=%X expect=%X", got, crc);
-			}
-
-			check(m->mod_end >= m->mod_start &&
-			      inside(usable, n_us, m->mod_start, m->mod_end),
-			      idx_name(nbuf, "mod", i, ".inram"),
-			      "range=0x%x-0x%x", m->mod_start, m->mod_end);
-
-			a = s ? find_arg(s, "name=", 1) : 0;
-			if (a) {
-				int ok = first_word_is(s, a);
-				const char *f = s;
-				while (*f == ' ')
-					f++;
-				print("%s mod%u.name expect=", ok ? "PASS" : "FAIL", i);
-				put_word(a);
-				puts_(" got=");
-				put_word(f);
-				puts_("\n");
-				n_checks++;
-				n_fail += !ok;
-			}
+			mods_v[i].start = mods[i].mod_start;
+			mods_v[i].end = mods[i].mod_end;
+			mods_v[i].s = (const char *)(uintptr_t)mods[i].string;
+			check_module(i, &mods_v[i]);
 		}
 
 		/* Loader-owned objects, for overlap checks.  MBI size: through the
@@ -1004,86 +1088,31 @@ void tk_main(void)
 			mbi_size = 88;
 		if (flags & MBI_FB)
 			mbi_size = 116;
-#define ADD(w, k, B, E) do { objs[n_obj].what = (w); objs[n_obj].idx = (k); \
-		objs[n_obj].b = (B); objs[n_obj].e = (E); n_obj++; } while (0)
-		ADD("mbi", 0, tk_save.ebx, (uint64_t)tk_save.ebx + mbi_size);
+		add_obj("mbi", 0, tk_save.ebx, (uint64_t)tk_save.ebx + mbi_size);
 		if (cmdline)
-			ADD("cmdline", 0, mbi->cmdline,
-			    (uint64_t)mbi->cmdline + tk_strnlen(cmdline, STRLEN_MAX) + 1);
+			add_obj("cmdline", 0, mbi->cmdline,
+				(uint64_t)mbi->cmdline + tk_strnlen(cmdline, STRLEN_MAX) + 1);
 		if (count)
-			ADD("mods_array", 0, mbi->mods_addr,
-			    (uint64_t)mbi->mods_addr + 16ULL * count);
+			add_obj("mods_array", 0, mbi->mods_addr,
+				(uint64_t)mbi->mods_addr + 16ULL * count);
 		if (flags & MBI_MMAP)
-			ADD("mmap", 0, mbi->mmap_addr,
-			    (uint64_t)mbi->mmap_addr + mbi->mmap_length);
+			add_obj("mmap", 0, mbi->mmap_addr,
+				(uint64_t)mbi->mmap_addr + mbi->mmap_length);
 		if ((flags & MBI_LOADER) && mbi->boot_loader_name)
-			ADD("loader_name", 0, mbi->boot_loader_name,
-			    (uint64_t)mbi->boot_loader_name +
-			    tk_strnlen((const char *)(uintptr_t)mbi->boot_loader_name,
-				       STRLEN_MAX) + 1);
+			add_obj("loader_name", 0, mbi->boot_loader_name,
+				(uint64_t)mbi->boot_loader_name +
+				tk_strnlen((const char *)(uintptr_t)mbi->boot_loader_name,
+					   STRLEN_MAX) + 1);
 		if ((flags & MBI_DRIVES) && mbi->drives_length)
-			ADD("drives", 0, mbi->drives_addr,
-			    (uint64_t)mbi->drives_addr + mbi->drives_length);
+			add_obj("drives", 0, mbi->drives_addr,
+				(uint64_t)mbi->drives_addr + mbi->drives_length);
 		for (i = 0; i < count; i++)
 			if (mods[i].string)
-				ADD("mod_string", i, mods[i].string,
-				    (uint64_t)mods[i].string +
-				    tk_strnlen((const char *)(uintptr_t)mods[i].string,
-					       STRLEN_MAX) + 1);
-		{
-			uint32_t first_mod = n_obj;
-			for (i = 0; i < count; i++)
-				ADD("mod", i, mods[i].mod_start, mods[i].mod_end);
-
-			/* mods.overlap */
-			{
-				int bad = 0;
-				uint32_t x = 0, y = 0;
-				for (i = first_mod; i < n_obj && !bad; i++)
-					for (j = i + 1; j < n_obj && !bad; j++)
-						if (overlaps(objs[i].b, objs[i].e, objs[j].b, objs[j].e)) {
-							bad = 1;
-							x = objs[i].idx;
-							y = objs[j].idx;
-						}
-				if (count)
-					check(!bad, "mods.overlap", bad ? "mod%u overlaps mod%u" :
-					      "%u modules disjoint", bad ? x : count, y);
-			}
-			/* overlap.kernel: every loader object vs the kernel image */
-			{
-				int bad = -1;
-				for (i = 0; i < n_obj && bad < 0; i++)
-					if (overlaps(objs[i].b, objs[i].e, kb, ke))
-						bad = (int)i;
-				if (bad < 0)
-					check(1, "overlap.kernel", "kernel=0x%x-0x%x objects=%u",
-					      (uint32_t)kb, (uint32_t)ke, n_obj);
-				else
-					check(0, "overlap.kernel",
-					      "kernel=0x%x-0x%x %s%u=0x%q-0x%q",
-					      (uint32_t)kb, (uint32_t)ke, objs[bad].what,
-					      objs[bad].idx, objs[bad].b, objs[bad].e);
-			}
-			/* overlap.mbi: modules vs the loader's info structures */
-			{
-				int bm = -1, bo = -1;
-				for (i = first_mod; i < n_obj && bm < 0; i++)
-					for (j = 0; j < first_mod && bm < 0; j++)
-						if (overlaps(objs[i].b, objs[i].e, objs[j].b, objs[j].e)) {
-							bm = (int)i;
-							bo = (int)j;
-						}
-				if (bm < 0)
-					check(1, "overlap.mbi", "mbi_size=%u structures=%u",
-					      mbi_size, first_mod);
-				else
-					check(0, "overlap.mbi", "mod%u overlaps %s%u=0x%q-0x%q",
-					      objs[bm].idx, objs[bo].what, objs[bo].idx,
-					      objs[bo].b, objs[bo].e);
-			}
-		}
-#undef ADD
+				add_obj("mod_string", i, mods[i].string,
+					(uint64_t)mods[i].string +
+					tk_strnlen((const char *)(uintptr_t)mods[i].string,
+						   STRLEN_MAX) + 1);
+		check_overlaps(count, mbi_size);
 	}
 
 	if (cmdline) {
@@ -1091,8 +1120,385 @@ void tk_main(void)
 		if (v && *v == '1')
 			check(0, "selftest", "deliberate failure (tk.selftest_fail=1)");
 	}
+}
 
-verdict:
+#ifdef TK_MB2
+/* --------------------------------------------------- Multiboot 2 info */
+
+#define MB2_BOOT_MAGIC 0x36D76289u
+#define MB2_INFO_MAX   (16u << 20)  /* a sane bound for total_size */
+
+/* The types our header requests without the optional flag (entry.asm),
+ * except 3 (modules), which is only present when there are modules. */
+#define MB2_REQUIRED ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 6) | \
+		      (1u << 16) | (1u << 21))
+
+static const char *const mb2_tag_names[22] = {
+	"end", "cmdline", "loader_name", "module", "basic_meminfo", "bootdev",
+	"mmap", "vbe", "framebuffer", "elf_sections", "apm", "efi32", "efi64",
+	"smbios", "acpi_old", "acpi_new", "network", "efi_mmap", "efi_bs",
+	"efi32_ih", "efi64_ih", "load_base",
+};
+
+/* Is there a NUL in [s, s+n)? */
+static int has_nul(const char *s, uint32_t n)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		if (!s[i])
+			return 1;
+	return 0;
+}
+
+static uint8_t sum8(const uint8_t *p, uint32_t n)
+{
+	uint8_t s = 0;
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+static void mb2_checks(void)
+{
+	uint32_t base = tk_save.ebx, total = 0, off, i;
+	const uint8_t *info = (const uint8_t *)(uintptr_t)base;
+	const char *cmdline = 0, *loader = 0, *tags_why = 0;
+	const uint8_t *meminfo = 0, *mmap = 0, *acpi_old = 0, *acpi_new = 0;
+	const uint8_t *net = 0, *lbase = 0;
+	uint32_t seen = 0, dup = 0, n_tags = 0, count = 0, mod_tags = 0;
+	uint32_t acpi_new_size = 0, net_size = 0, mmap_size = 0;
+	int end_ok = 0, mm_ok = 0;
+	char why_buf[64];
+
+	if (!base) {
+		check(0, "mbi.align", "EBX is 0, no boot information");
+		return;
+	}
+	check(!(base & 7), "mbi.align", "mbi=0x%x", base);
+
+	/* ---- the tag list ---- */
+	total = le32(info);
+	if (total < 16 || total > MB2_INFO_MAX || (uint64_t)base + total > (1ULL << 32))
+		tags_why = "total_size out of range";
+	for (off = 8; !tags_why;) {
+		uint32_t type, size;
+		const uint8_t *t = info + off;
+		if (off + 8 > total) {
+			tags_why = "no end tag before total_size";
+			break;
+		}
+		type = le32(t);
+		size = le32(t + 4);
+		n_tags++;
+		print("INFO tag %u size=%u at=0x%x %s\n", type, size, base + off,
+		      type < 22 ? mb2_tag_names[type] : "unknown");
+		if (size < 8 || size > total - off) {
+			tags_why = "tag size below 8 or past total_size";
+			break;
+		}
+		if (type < 32) {
+			if ((seen & (1u << type)) && type != 3)
+				dup |= 1u << type;
+			seen |= 1u << type;
+		}
+		switch (type) {
+		case 0:
+			if (size != 8)
+				tags_why = "end tag size not 8";
+			else if (off + 8 != total)
+				tags_why = "end tag does not end at total_size";
+			else
+				end_ok = 1;
+			break;
+		case 1:
+		case 2:
+			if (size < 9 || !has_nul((const char *)t + 8, size - 8))
+				tags_why = "string tag without NUL inside its size";
+			else if (type == 1)
+				cmdline = (const char *)t + 8;
+			else
+				loader = (const char *)t + 8;
+			break;
+		case 3:
+			mod_tags++;
+			if (size < 17 || !has_nul((const char *)t + 16, size - 16)) {
+				tags_why = "module tag without NUL inside its size";
+				break;
+			}
+			if (count < MAX_MODS) {
+				mods_v[count].start = le32(t + 8);
+				mods_v[count].end = le32(t + 12);
+				mods_v[count].s = (const char *)t + 16;
+				count++;
+			}
+			break;
+		case 4:
+			if (size != 16)
+				tags_why = "basic meminfo size not 16";
+			meminfo = t;
+			break;
+		case 6:
+			if (size < 16)
+				tags_why = "mmap tag size below 16";
+			mmap = t;
+			mmap_size = size;
+			break;
+		case 14:
+			if (size < 8 + 20)
+				tags_why = "ACPI old tag below 28 bytes";
+			acpi_old = t;
+			break;
+		case 15:
+			if (size < 8 + 36)
+				tags_why = "ACPI new tag below 44 bytes";
+			acpi_new = t;
+			acpi_new_size = size;
+			break;
+		case 16:
+			net = t;
+			net_size = size;
+			break;
+		case 21:
+			if (size != 12)
+				tags_why = "load base tag size not 12";
+			lbase = t;
+			break;
+		default:
+			break;
+		}
+		if (end_ok || tags_why)
+			break;
+		off += (size + 7) & ~7u;
+	}
+	if (!tags_why && dup) {
+		uint32_t t = 0;
+		while (!(dup & (1u << t)))
+			t++;
+		idx_name(why_buf, "duplicate tag type ", t, "");
+		tags_why = why_buf;
+	}
+	check(!tags_why, "mbi.tags", "total_size=%u reserved=0x%x tags=%u%s%s",
+	      total, le32(info + 4), n_tags,
+	      tags_why ? " " : "", tags_why ? tags_why : "");
+	{
+		uint32_t missing = MB2_REQUIRED & ~seen;
+		check(!missing, "mbi.request", "requested_types=0x%x missing=0x%x",
+		      MB2_REQUIRED, missing);
+	}
+
+	if (loader)
+		print("INFO loader=%S\n", loader);
+	if (cmdline)
+		print("INFO cmdline=%S\n", cmdline);
+
+	/* ---- memory map (tag 6) ---- */
+	if (!mmap) {
+		check(0, "mmap.format", "no tag 6");
+	} else {
+		uint32_t esz = le32(mmap + 8), ever = le32(mmap + 12), o;
+		const char *why = 0;
+		if (esz < 24 || (esz & 7))
+			why = "entry_size below 24 or not a multiple of 8";
+		else if (ever != 0)
+			why = "entry_version not 0";
+		else if ((mmap_size - 16) % esz)
+			why = "entries do not fill the tag";
+		for (o = 16; !why && o + esz <= mmap_size; o += esz) {
+			if (n_mm >= MAX_MMAP) {
+				why = "too many entries";
+				break;
+			}
+			why = mmap_entry(mmap + o);
+		}
+		collect_usable();
+		if (!why && !n_us)
+			why = "no usable entry";
+		mm_ok = !why;
+		check(!why, "mmap.format", "addr=0x%x size=%u entry_size=%u entries=%u%s%s",
+		      (uint32_t)(uintptr_t)mmap, mmap_size, esz, (uint32_t)n_mm,
+		      why ? " " : "", why ? why : "");
+	}
+	check_vs_fw(mmap != 0);
+	check_mem(meminfo ? 0 : "no tag 4", mm_ok,
+		  meminfo ? le32(meminfo + 8) : 0, meminfo ? le32(meminfo + 12) : 0);
+
+	/* ---- command line, loader name ---- */
+	check(cmdline != 0, "cmdline.present", "tag=%u ptr=0x%x",
+	      (seen >> 1) & 1, (uint32_t)(uintptr_t)cmdline);
+	if (cmdline)
+		check_cmdline_name(cmdline);
+	check_loader(loader, cmdline, "absent (no tag 2)", "");
+
+	/* ---- modules (tag 3) ---- */
+	{
+		const char *v = cmdline ? find_arg(cmdline, "tk.mods=", 0) : 0;
+		uint32_t want;
+		if (v) {
+			if (parse_dec(v, &want))
+				check(mod_tags == want, "mods.count",
+				      "module_tags=%u expect=%u", mod_tags, want);
+			else
+				check(0, "mods.count", "bad tk.mods= value");
+		}
+		if (mod_tags > MAX_MODS)
+			check(0, "mods.limit", "module_tags=%u > %u, checking %u",
+			      mod_tags, MAX_MODS, MAX_MODS);
+		for (i = 0; i < count; i++)
+			check_module(i, &mods_v[i]);
+		/* The whole boot information holds every string. */
+		add_obj("mbi", 0, base, (uint64_t)base + (total <= MB2_INFO_MAX ? total : 8));
+		check_overlaps(count, total);
+	}
+
+	/* ---- ACPI (tags 14, 15) ---- */
+	if (!acpi_old) {
+		check(0, "acpi.rsdp", "no tag 14");
+	} else {
+		const uint8_t *r = acpi_old + 8;
+		int sig = !memcmp(r, "RSD PTR ", 8);
+		uint8_t s = sum8(r, 20);
+		check(sig && !s, "acpi.rsdp", "sig=%s sum=0x%x rev=%u rsdt=0x%x",
+		      sig ? "ok" : "bad", (uint32_t)s, (uint32_t)r[15], le32(r + 16));
+	}
+	if (acpi_new) {
+		const uint8_t *r = acpi_new + 8;
+		uint32_t len = le32(r + 20);
+		int sig = !memcmp(r, "RSD PTR ", 8);
+		int fits = len >= 36 && len <= acpi_new_size - 8;
+		uint8_t s1 = sum8(r, 20), s2 = fits ? sum8(r, len) : 0xFF;
+		check(sig && fits && !s1 && !s2, "acpi.rsdp2",
+		      "sig=%s length=%u sum=0x%x ext_sum=0x%x rev=%u xsdt=0x%q",
+		      sig ? "ok" : "bad", len, (uint32_t)s1, (uint32_t)s2,
+		      (uint32_t)r[15], le64(r + 24));
+	}
+
+	/* ---- network (tag 16): the DHCP ACK ---- */
+	if (!net) {
+		check(0, "net.dhcp", "no tag 16");
+	} else if (net_size < 8 + 240) {
+		check(0, "net.dhcp", "size=%u below a BOOTP header + cookie", net_size);
+	} else {
+		const uint8_t *d = net + 8;
+		uint32_t yi = be32(d + 16);
+		int cookie = d[236] == 0x63 && d[237] == 0x82 && d[238] == 0x53 &&
+			     d[239] == 0x63;
+		check(d[0] == 2 && cookie && yi == 0x0A00020Fu, "net.dhcp",
+		      "size=%u op=%u cookie=%s yiaddr=%u.%u.%u.%u",
+		      net_size - 8, (uint32_t)d[0], cookie ? "ok" : "bad",
+		      yi >> 24, (yi >> 16) & 255, (yi >> 8) & 255, yi & 255);
+	}
+
+	/* ---- load base (tag 21) ---- */
+	{
+		uint32_t ks = (uint32_t)(uintptr_t)__kernel_start;
+		if (!lbase)
+			check(0, "load_base", "no tag 21 (kernel at 0x%x)", ks);
+		else
+			check(le32(lbase + 8) == ks, "load_base",
+			      "load_base_addr=0x%x kernel_start=0x%x",
+			      le32(lbase + 8), ks);
+	}
+
+	if (cmdline) {
+		const char *v = find_arg(cmdline, "tk.selftest_fail=", 0);
+		if (v && *v == '1')
+			check(0, "selftest", "deliberate failure (tk.selftest_fail=1)");
+	}
+}
+#endif /* TK_MB2 */
+
+void tk_main(void);
+void tk_main(void)
+{
+	/* 1. BSS check first: nothing in .bss has been written yet.  The range
+	 * starts right after the loaded bytes (__load_end), so the padding
+	 * before .bss must be zero too. */
+	const volatile uint32_t *bp = (const volatile uint32_t *)__load_end;
+	const volatile uint32_t *be = (const volatile uint32_t *)__bss_end;
+	uint32_t bss_bad = 0, bss_first = 0, i;
+#ifdef TK_MB2
+	int mb2;
+#endif
+
+	for (; bp < be; bp++)
+		if (*bp) {
+			if (!bss_bad)
+				bss_first = (uint32_t)(uintptr_t)bp;
+			bss_bad++;
+		}
+
+	serial_init();
+	print("\nTK START %s\n", TK_NAME);
+
+#ifdef TK_MB2
+	/* The boot information is read the way EAX says.  A Multiboot 2 only
+	 * image expects the Multiboot 2 magic (so a loader that boots it with
+	 * Multiboot 1 fails "magic", and its MBI is still checked); an image
+	 * with both headers accepts either. */
+	mb2 = TK_MB2 == 1 ? tk_save.eax != MB_BOOT_MAGIC :
+			    tk_save.eax == MB2_BOOT_MAGIC;
+	print("INFO protocol=%s\n", mb2 ? "mb2" : "mb1");
+#endif
+
+	/* ---- machine state ---- */
+#ifdef TK_MB2
+	if (TK_MB2 == 1 || mb2)
+		check(tk_save.eax == MB2_BOOT_MAGIC, "magic", "eax=0x%X", tk_save.eax);
+	else
+#endif
+		check(tk_save.eax == MB_BOOT_MAGIC, "magic", "eax=0x%X", tk_save.eax);
+	check((tk_save.cr0 & 1) && !(tk_save.cr0 & 0x80000000u), "cr0",
+	      "cr0=0x%X PE=%u PG=%u", tk_save.cr0, tk_save.cr0 & 1,
+	      tk_save.cr0 >> 31);
+	check(!(tk_save.eflags & (1u << 9)) && !(tk_save.eflags & (1u << 17)),
+	      "eflags", "eflags=0x%X IF=%u VM=%u", tk_save.eflags,
+	      (tk_save.eflags >> 9) & 1, (tk_save.eflags >> 17) & 1);
+	print("INFO gdtr base=0x%x limit=0x%x esp=0x%x\n", tk_save.gdtr_base,
+	      (uint32_t)tk_save.gdtr_limit, tk_save.esp);
+#ifdef TK_PIE
+	print("INFO reloc delta=0x%x applied=%u\n", tk_reloc_delta, tk_reloc_count);
+	check(!tk_reloc_bad && tk_reloc_count, "reloc",
+	      "delta=0x%x R_386_RELATIVE=%u other=%u", tk_reloc_delta,
+	      tk_reloc_count, tk_reloc_bad);
+#endif
+	for (i = 0; i < 6; i++)
+		check_segment((int)i);
+
+	/* A20: write our high variable, the alias 1 MiB lower must not follow. */
+	{
+		volatile uint32_t *hi = &tk_a20_probe;
+		uint32_t a = (uint32_t)(uintptr_t)hi;
+		if (!(a & 0x100000)) {
+			check(0, "a20", "probe at 0x%x lacks bit 20: untestable", a);
+		} else {
+			const volatile uint32_t *lo =
+				(const volatile uint32_t *)(uintptr_t)(a - 0x100000);
+			uint32_t l0 = *lo, ok = 1, k;
+			for (k = 0; k < 2 && ok; k++) {
+				uint32_t v = k ? ~(*lo) : (*lo ^ 0x5A5A5A5Au);
+				*hi = v;
+				__asm__ volatile("" ::: "memory");
+				if (*lo == v)
+					ok = 0;
+			}
+			check(ok, "a20", "probe=0x%x alias=0x%x alias_value=0x%X%s", a,
+			      a - 0x100000, l0, ok ? "" : " alias follows: A20 masked");
+		}
+	}
+
+	check(!bss_bad, "bss", "range=0x%x-0x%x probe=%u bytes nonzero_words=%u first=0x%x",
+	      (uint32_t)(uintptr_t)__load_end, (uint32_t)(uintptr_t)__bss_end,
+	      (uint32_t)sizeof(tk_bss_probe), bss_bad, bss_first);
+
+	crc_init();
+
+#ifdef TK_MB2
+	if (mb2)
+		mb2_checks();
+	else
+#endif
+		mb1_checks();
+
 	if (n_fail)
 		print("TK VERDICT FAIL n=%u\n", n_fail);
 	else
