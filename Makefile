@@ -27,6 +27,7 @@ NASM        ?= nasm
 LIB_SRCS    := $(sort $(wildcard lib/*.c))
 LIB_HDRS    := $(wildcard lib/*.h)
 COM32_SRCS  := $(sort $(wildcard com32/*.c))
+EFI_ONLY    := com32/fw_efi.c $(wildcard com32/efi_*.c)
 COM32_HDRS  := $(wildcard com32/*.h)
 
 # --- the BIOS module, with SYSLINUX's own module flags ---------------------
@@ -45,10 +46,10 @@ FAST_SRCS   := lib/inflate.c lib/gzip.c lib/crc32.c
 LIB_CFLAGS  := -ffreestanding
 
 ASM_SRCS  := asm/memcpy.asm asm/trampoline.asm
-BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(COM32_SRCS)) \
+BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(filter-out $(EFI_ONLY),$(COM32_SRCS))) \
 	$(patsubst %.asm,$(B)/bios/%.o,$(ASM_SRCS))
 
-all: $(B)/mboot.c32
+all: $(B)/mboot.c32 $(B)/efi64/mboot.c32
 
 $(SYSLINUX_SRC)/.complete:
 	com32/get-syslinux-src.sh $(SYSLINUX_SRC)
@@ -72,6 +73,9 @@ $(B)/mboot.elf: $(BIOS_OBJS)
 
 $(B)/mboot.c32: $(B)/mboot.elf
 	objcopy --strip-debug --strip-unneeded $< $@
+
+# --- the UEFI module (syslinux.efi, efi64) from the same sources ----------
+include com32/efi64.mk
 
 # --- host build of lib/ and its unit tests ---------------------------------
 HOST_CFLAGS := -std=gnu99 -O2 -g -Wall -Wextra -Ilib
@@ -139,10 +143,10 @@ bench: deps all testkernels
 	tests/bench/bench-memcpy.sh $(B)
 	python3 qemu/membench.py --build $(B)
 
-install: $(B)/mboot.c32
+install: $(B)/mboot.c32 $(B)/efi64/mboot.c32
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
 
-clean:
+clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
 
 .PHONY: all unit fuzz fuzz-smoke testkernels boot-tests xen-test xen-mb2-test demo deps \

@@ -571,10 +571,18 @@ int fw_claim(uint32_t addr, uint32_t len, const char *what,
 
 void fw_release(void)
 {
+	if (!bs)
+		return;
 	for (unsigned i = 0; i < nclaims; i++)
 		bs->FreePages(claims[i].start,
 			      (claims[i].end - claims[i].start) >> PAGE_SHIFT);
 	nclaims = 0;
+	struct efi_map *maps[] = { &cur_map, &info_map };
+	for (unsigned i = 0; i < 2; i++) {
+		if (maps[i]->buf)
+			bs->FreePool(maps[i]->buf);
+		memset(maps[i], 0, sizeof(*maps[i]));
+	}
 }
 
 /* -------------------------------------------------------------------- */

@@ -169,6 +169,22 @@ static size_t emit(const struct mb2_input *in, uint8_t *base)
 		pad(&w);
 	}
 
+	if (in->have_efi64) {
+		tag(&w, MB2_IT_EFI64, 16);
+		put64(&w, in->efi64_system_table);
+		tag(&w, MB2_IT_EFI64_IH, 16);
+		put64(&w, in->efi64_image_handle);
+	}
+	if (in->efi_bs_kept)
+		tag(&w, MB2_IT_EFI_BS, 8);
+	if (in->efi_mmap) {
+		tag(&w, MB2_IT_EFI_MMAP, 16 + in->efi_mmap_len);
+		put32(&w, in->efi_desc_size);
+		put32(&w, in->efi_desc_version);
+		put(&w, in->efi_mmap, in->efi_mmap_len);
+		pad(&w);
+	}
+
 	tag(&w, MB2_IT_END, 8);
 
 	if (base) {
@@ -201,12 +217,18 @@ uint32_t mb2_info_types(const struct mb2_input *in)
 		m |= MB2_INFO_BIT(MB2_IT_NETWORK);
 	if (in->have_load_base)
 		m |= MB2_INFO_BIT(MB2_IT_LOAD_BASE);
+	if (in->have_efi64)
+		m |= MB2_INFO_BIT(MB2_IT_EFI64) | MB2_INFO_BIT(MB2_IT_EFI64_IH);
+	if (in->efi_bs_kept)
+		m |= MB2_INFO_BIT(MB2_IT_EFI_BS);
+	if (in->efi_mmap)
+		m |= MB2_INFO_BIT(MB2_IT_EFI_MMAP);
 	return m;
 }
 
 size_t mb2_info_size(const struct mb2_input *in)
 {
-	return emit(in, NULL);
+	return emit(in, NULL) + (in->efi_mmap ? in->efi_mmap_room : 0);
 }
 
 size_t mb2_info_build(const struct mb2_input *in, void *buf, uint32_t addr)

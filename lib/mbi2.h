@@ -61,6 +61,17 @@ struct mb2_input {
 	/* Tag 21: the physical address of the image's lowest byte. */
 	bool have_load_base;
 	uint32_t load_base;
+	/* UEFI: tags 12 and 20 (the 64-bit system table and image handle),
+	 * 18 (boot services not terminated) when @efi_bs_kept, and 17 (the
+	 * raw EFI memory map, @efi_mmap_len bytes of @efi_desc_size-byte
+	 * descriptors).  The map grows with every allocation, so the size
+	 * reported by mb2_info_size() leaves @efi_mmap_room more bytes. */
+	bool have_efi64;
+	uint64_t efi64_system_table, efi64_image_handle;
+	bool efi_bs_kept;
+	const void *efi_mmap;
+	uint32_t efi_mmap_len, efi_desc_size, efi_desc_version;
+	uint32_t efi_mmap_room;
 };
 
 /** Mask of MB2_INFO_BIT(type) for every tag type mb2_info_build() emits

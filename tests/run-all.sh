@@ -37,6 +37,7 @@ suite boot make -s boot-tests
 suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
+suite uefi make -s uefi-tests
 echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

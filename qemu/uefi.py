@@ -1,0 +1,265 @@
+"""uefi.py - boot a TFTP root through Debian's syslinux.efi under OVMF.
+
+The UEFI counterpart of pxeboot.py: builds a syslinux.efi TFTP root
+(syslinux.efi, ldlinux.e64, libcom32.c32, the loader under test as
+mboot.c32, the files of the case, pxelinux.cfg/default), runs QEMU (TCG)
+with OVMF from pflash and a fresh copy of its variable store, PXE-boots
+it, streams the serial console (OVMF mirrors its console there, and
+syslinux.efi writes to that console) and stops on patterns, as
+pxeboot.run does.
+
+NICs: "virtio-net-pci,romfile=" uses OVMF's own PXE driver (closest to
+real firmware, the default here); "virtio-net-pci" or "e1000" use the
+iPXE EFI option ROM QEMU ships.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pxeboot  # noqa: E402
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+SYSLINUX_EFI = "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi"
+EFI64_MODULES = "/usr/lib/syslinux/modules/efi64"
+STOCK_MBOOT = os.path.join(EFI64_MODULES, "mboot.c32")
+
+# Console lines that end a run early: firmware or core giving up.
+FATAL_PATTERNS = (
+    r"!!!! X64 Exception Type",       # OVMF's CPU exception dump
+    r"Failed to load ldlinux\.e64",
+    r"No bootable option or device was found",
+    r"BdsDxe: No bootable option",
+)
+
+NICS = {
+    "ovmf": "virtio-net-pci,netdev=n0,romfile=,bootindex=1",
+    "ipxe": "virtio-net-pci,netdev=n0,bootindex=1",
+    "e1000": "e1000,netdev=n0,bootindex=1",
+}
+
+
+def link_or_copy(src, dst):
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    if os.path.lexists(dst):
+        os.unlink(dst)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def make_tftp_root(root, loader, files, default_line, extra_cfg="",
+                   modules=("libcom32.c32",)):
+    """Create the TFTP root @root: syslinux.efi, ldlinux.e64, the efi64
+    @modules, @loader as mboot.c32, @files ({name in root: source path})
+    and pxelinux.cfg/default booting @default_line at once.  If the line
+    fails, ldlinux shows its boot: prompt (the harness stops there)."""
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    os.makedirs(os.path.join(root, "pxelinux.cfg"))
+    base = {"syslinux.efi": SYSLINUX_EFI,
+            "ldlinux.e64": os.path.join(EFI64_MODULES, "ldlinux.e64"),
+            "mboot.c32": loader}
+    for m in modules:
+        base[m] = os.path.join(EFI64_MODULES, m)
+    base.update(files)
+    for name, src in base.items():
+        link_or_copy(src, os.path.join(root, name))
+    # No SERIAL line: syslinux.efi's console is the firmware's, which OVMF
+    # already mirrors to the serial port.
+    with open(os.path.join(root, "pxelinux.cfg", "default"), "w") as f:
+        f.write("PROMPT 0\nTIMEOUT 0\n" + extra_cfg +
+                "DEFAULT " + default_line + "\n")
+
+
+def qemu_command(root, vars_path, mem="512", nic="ovmf", cpu=None,
+                 extra=()):
+    """The QEMU command line for an OVMF PXE boot of @root, with @vars_path
+    as the (writable, per-run) variable store."""
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", str(mem),
+           "-smp", "1", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-no-reboot",
+           "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +
+           OVMF_CODE,
+           "-drive", "if=pflash,format=raw,unit=1,file=" + vars_path,
+           "-netdev", "user,id=n0,tftp=%s,bootfile=syslinux.efi" % root,
+           "-device", NICS.get(nic, nic)]
+    if cpu:
+        cmd += ["-cpu", cpu]
+    return cmd + list(extra)
+
+
+def fresh_vars(path):
+    """A fresh copy of OVMF's variable store at @path."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copyfile(OVMF_VARS, path)
+    return path
+
+
+class Screen:
+    """Turns OVMF's serial console stream into lines.
+
+    OVMF draws its text console on the serial port with VT100 cursor
+    positioning (ESC[row;colH before every character, often no newline at
+    all).  A move to another row ends the current line, except to column 1
+    after a full row (syslinux wrapping a long line); a move back
+    to column 1 of the same row is a carriage return; other escape
+    sequences are dropped."""
+
+    # syslinux.efi's screen width here (OVMF's 100x31 text mode; OVMF
+    # positions the cursor only up to column 80 and sends the rest of a
+    # row as plain text).
+    WIDTH = 100
+
+    RX = re.compile(rb"\x1b\[([0-9;?=]*)([A-Za-z])|\x1bc")
+
+    def __init__(self):
+        self.row = None
+        self.col = 1
+        self.pending = b""
+
+    def feed(self, data):
+        """Decode @data (bytes); returns text bytes with newlines."""
+        data = self.pending + data
+        self.pending = b""
+        # Keep an unfinished escape sequence for the next call.
+        k = data.rfind(b"\x1b")
+        if k >= 0 and not self.RX.match(data, k) and len(data) - k < 16:
+            data, self.pending = data[:k], data[k:]
+        out = bytearray()
+        pos = 0
+        for m in self.RX.finditer(data):
+            self._text(out, data[pos:m.start()])
+            pos = m.end()
+            if m.group(2) == b"H":
+                parts = (m.group(1) or b"1;1").split(b";")
+                try:
+                    row = int(parts[0] or 1)
+                    col = int(parts[1] or 1) if len(parts) > 1 else 1
+                except ValueError:
+                    continue
+                if self.row is not None and row != self.row:
+                    # Column 1 after a full row is syslinux wrapping a
+                    # long line: not a new line.
+                    if not (self.col > self.WIDTH and col == 1):
+                        out += b"\n"
+                elif self.row is not None and col < self.col and col == 1:
+                    out += b"\r"
+                self.row, self.col = row, col
+            elif m.group(2) == b"J" and self.row is not None:
+                out += b"\n"
+                self.row = None
+        self._text(out, data[pos:])
+        return bytes(out)
+
+    def _text(self, out, text):
+        """Append @text, following the cursor column."""
+        out += text
+        for c in text:
+            if c in (10, 13):
+                self.col = 1
+            elif c >= 32:
+                self.col += 1
+
+
+def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
+        prompt_patterns=(r"^boot: *$",)):
+    """As pxeboot.run, for OVMF's console (see Screen)."""
+    boot = pxeboot.Boot()
+    rxs = [re.compile(p) for p in stop_patterns]
+    prompts = [re.compile(p) for p in prompt_patterns]
+    screen = Screen()
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    buf = b""
+    log = open(log_path, "w") if log_path else None
+    rawlog = open(log_path + ".raw", "wb") if log_path else None
+    if log:
+        log.write("# " + " ".join(cmd) + "\n")
+    try:
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                boot.reason = "timeout"
+                break
+            r, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            if not r:
+                if proc.poll() is not None:
+                    boot.reason = "exit"
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                proc.wait()
+                boot.reason = "exit"
+                break
+            if rawlog:
+                rawlog.write(chunk)
+            chunk = screen.feed(chunk)
+            if echo:
+                os.write(1, chunk)
+            buf += chunk
+            *done, buf = re.split(rb"\r?\n|\r(?!\n)", buf)
+            now = time.monotonic() - start
+            stop = None
+            for raw in done:
+                line = raw.decode("latin-1")
+                line = re.sub(r"[\x00-\x08\x0b-\x1f]", "", line)
+                if not line.strip() and boot.lines and \
+                        not boot.lines[-1][1].strip():
+                    continue    # runs of blank screen rows
+                boot.lines.append((now, line))
+                if log:
+                    log.write("[%7.2f] %s\n" % (now, line))
+                    log.flush()
+                for rx in rxs:
+                    if stop is None and rx.search(line):
+                        stop = rx.pattern
+            tail = buf.decode("latin-1")
+            for rx in prompts:
+                if stop is None and rx.search(tail):
+                    stop = rx.pattern
+                    boot.lines.append((now, tail))
+                    if log:
+                        log.write("[%7.2f] %s\n" % (now, tail))
+                    buf = b""
+            if stop:
+                boot.reason = "stop:" + stop
+                break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        else:
+            boot.exit_code = proc.returncode
+        if log:
+            log.write("# end: %s after %.1f s\n" % (
+                boot.reason, time.monotonic() - start))
+            log.close()
+        if rawlog:
+            rawlog.close()
+    boot.seconds = time.monotonic() - start
+    return boot
+
+
+def boot(root, timeout, stop_patterns=(), mem="512", nic="ovmf", cpu=None,
+         echo=False, log_path=None, extra=()):
+    """PXE-boot @root under OVMF until @timeout seconds pass, a console
+    line matches one of @stop_patterns or FATAL_PATTERNS, or ldlinux's
+    boot: prompt shows.  Returns a pxeboot.Boot."""
+    vars_path = fresh_vars(root.rstrip("/") + ".vars.fd")
+    cmd = qemu_command(root, vars_path, mem=mem, nic=nic, cpu=cpu,
+                       extra=extra)
+    b = run(cmd, timeout, tuple(stop_patterns) + FATAL_PATTERNS,
+                    echo=echo, log_path=log_path)
+    b.cmd = cmd
+    return b
