@@ -123,10 +123,17 @@ xen-mb2-test: $(B)/mboot.c32
 		echo "xen-mb2: 1 passed, 0 failed"; \
 	else echo "xen-mb2: 0 passed, 1 failed"; exit 1; fi
 
+# FIRMWARE=efi: the same Xen boot through syslinux.efi under OVMF.
+FIRMWARE    ?= bios
 demo: deps
 	$(if $(filter ours,$(LOADER)),$(MAKE) all)
+ifeq ($(FIRMWARE),efi)
+	python3 qemu/uefitest.py --build $(B) --only xen --echo \
+		$(if $(filter stock,$(LOADER)),--loader /usr/lib/syslinux/modules/efi64/mboot.c32,--no-stock)
+else
 	python3 qemu/xen/demo.py --build $(B) --loader $(LOADER) \
 		$(if $(filter stock,$(LOADER)),--accept-gunzipped)
+endif
 
 # --- everything -----------------------------------------------------------
 deps:
