@@ -74,6 +74,10 @@ $(B)/mboot.elf: $(BIOS_OBJS)
 $(B)/mboot.c32: $(B)/mboot.elf
 	objcopy --strip-debug --strip-unneeded $< $@
 
+# --- extra inflate targets (the i386 code paths on the host) ---------------
+INFLATE_BUILD := $(B)
+include lib/inflate.mk
+
 # --- the UEFI module (syslinux.efi, efi64) from the same sources ----------
 include com32/efi64.mk
 

@@ -691,30 +691,7 @@ int fw_efi_check_mb2(const struct mb2_header_info *h, const char *name,
 		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
 			       "%s: no EFI amd64 entry address (Multiboot2 header tag 9): the kernel needs boot services exited, not supported on UEFI",
 			       name);
-	if (mb2_tag_required(h, MB2_HT_FRAMEBUFFER))
-		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-			       "%s: the Multiboot2 header requires a framebuffer video mode %ux%ux%u (header tag 5, not marked optional); mboot cannot set a video mode yet",
-			       name, h->fb_width, h->fb_height, h->fb_depth);
-	if (mb2_tag_required(h, MB2_HT_CONSOLE) &&
-	    (h->console_flags & MB2_CONSOLE_REQUIRED) &&
-	    !(can_give & MB2_INFO_BIT(MB2_IT_FRAMEBUFFER)))
-		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-			       "%s: the Multiboot2 header requires a console described in the boot information (console flags 0x%x, header tag 4, not marked optional), but mboot gives no framebuffer information (type 8)",
-			       name, h->console_flags);
-	uint32_t missing = h->req_required & ~(can_give | MB2_INFO_BIT(0));
-	if (missing) {
-		unsigned t = 0;
-		while (!(missing & MB2_INFO_BIT(t)))
-			t++;
-		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-			       "%s: the Multiboot2 header requests boot information type %u (%s) without marking the request optional, and mboot cannot provide it on this UEFI boot",
-			       name, t, mb2_info_type_name(t));
-	}
-	if (h->have_req_big)
-		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-			       "%s: the Multiboot2 header requests boot information type %u (unknown) without marking the request optional",
-			       name, h->req_big);
-	return MB_OK;
+	return mb2_check_requests(h, name, can_give, "UEFI", err);
 }
 
 /* -------------------------------------------------------------------- */

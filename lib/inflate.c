@@ -188,6 +188,27 @@ static inline uint32_t entry_extra(bitbuf_t saved, uint32_t e)
 			  (uint8_t)(e >> 8));
 }
 
+/*
+ * entry_extra_bmi2 - entry_extra() as one BZHI plus one SHRX.  GCC does not
+ * form BZHI from the mask expression inside the target("bmi2") clone of the
+ * fast loop, so spell it out; only reached from that clone.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(INFLATE_NO_BMI2) && \
+	!defined(INFLATE_FORCE_32BIT)
+static inline __attribute__((always_inline)) uint32_t
+entry_extra_bmi2(uint64_t saved, uint32_t e)
+{
+	uint64_t low;
+
+	__asm__("bzhiq %2, %1, %0" : "=r"(low) : "rm"(saved), "r"((uint64_t)e));
+	return (uint32_t)(low >> (uint8_t)(e >> 8));
+}
+#define ENTRY_EXTRA(saved, e)                                          \
+	(use_bmi2 ? entry_extra_bmi2((saved), (e)) : entry_extra((saved), (e)))
+#else
+#define ENTRY_EXTRA(saved, e) entry_extra((saved), (e))
+#endif
+
 #define TMPL(base, extra) ((uint32_t)(base) << 16 | (extra))
 
 /* Entry templates (value, flags, extra-bit count) for litlen symbols
@@ -406,14 +427,14 @@ enum { TABLES_NONE, TABLES_FIXED, TABLES_DYNAMIC };
 /*
  * Margins for the fast loop.  One iteration reads at most 3 words at in
  * (advancing < WORD_BYTES per refill) and writes at most 2 literals plus one
- * match of 258 bytes, whose word-wise copy may run up to 2 words beyond the
+ * match of 258 bytes, whose word-wise copy may run up to 4 words beyond the
  * match end (or to COPY_WORDS words from its start, less than 258).
  * Checking the margins once per iteration therefore keeps all accesses in
  * bounds without any per-access check.
  */
 #define FAST_IN_MARGIN 32
 #define COPY_WORDS (BITBUF_64 ? 5 : 4)
-#define FAST_OUT_MARGIN (2 + 258 + 2 * WORD_BYTES + 8)
+#define FAST_OUT_MARGIN (2 + 258 + 4 * WORD_BYTES + 8)
 
 /** Bit-reader state handed between the driver and the fast loop. */
 struct bitreader {
@@ -429,6 +450,7 @@ struct bitreader {
  * @br: bit reader and output position, updated on return
  * @in_fastend: loop only while in < @in_fastend (FAST_IN_MARGIN bytes left)
  * @out_fastend: loop only while out < @out_fastend (FAST_OUT_MARGIN left)
+ * @use_bmi2: compile-time constant: the caller is the BMI2 clone
  *
  * Returns GZ_OK at end of block, GZ_NEED_INPUT when a margin is reached
  * (continue in the careful loop), or an error.  All input bits used here
@@ -437,7 +459,8 @@ struct bitreader {
  */
 static inline __attribute__((always_inline)) int
 inflate_fast_body(struct inflate_state *st, struct bitreader *br,
-		  const uint8_t *in_fastend, uint8_t *out_fastend)
+		  const uint8_t *in_fastend, uint8_t *out_fastend,
+		  const bool use_bmi2)
 {
 	const uint8_t *in = br->in;
 	bitbuf_t bitbuf = br->bitbuf;
@@ -449,6 +472,8 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 	bitbuf_t saved;
 	uint32_t e, len, dist;
 	int ret;
+
+	(void)use_bmi2;	/* only used where the BMI2 clone exists */
 
 	/* Each iteration starts with a full buffer (>= BITBUF_BITS-8 bits)
 	 * and the main-table entry of the next symbol already in e. */
@@ -526,7 +551,7 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 		/* Length: code + extra bits <= 20 bits in one shift. */
 		saved = bitbuf;
 		CONSUME_ENTRY(e);
-		len = (e >> 16) + entry_extra(saved, e);
+		len = (e >> 16) + ENTRY_EXTRA(saved, e);
 #if !BITBUF_64
 		REFILL_FAST();
 #endif
@@ -547,7 +572,7 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 #if BITBUF_64
 		saved = bitbuf;
 		CONSUME_ENTRY(e);
-		dist = (e >> 16) + entry_extra(saved, e);
+		dist = (e >> 16) + ENTRY_EXTRA(saved, e);
 #else
 		/* 32-bit buffer: >= 16 bits are left; codeword plus extra
 		 * bits can take up to 28.  Usually they fit; otherwise take
@@ -555,7 +580,7 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 		if (likely((e & 0xff) <= (bitsleft & (BITBUF_BITS - 1)))) {
 			saved = bitbuf;
 			CONSUME_ENTRY(e);
-			dist = (e >> 16) + entry_extra(saved, e);
+			dist = (e >> 16) + ENTRY_EXTRA(saved, e);
 		} else {
 			unsigned int clen = (e >> 8) & 0xff;
 			unsigned int nextra = (e & 0xff) - clen;
@@ -607,16 +632,18 @@ inflate_fast_body(struct inflate_state *st, struct bitreader *br,
 					src += 2 * WORD_BYTES;
 				}
 			} else if (dist == 1) {
-				/* Run of one byte: store it broadcast. */
+				/* Run of one byte: store it broadcast, 4
+				 * words per step (long runs are typical);
+				 * may write up to 4 words past out. */
 				machword_t v = (machword_t)0x0101010101010101ull * *src;
 
-				store_word(dst, v);
-				store_word(dst + WORD_BYTES, v);
-				while (dst + 2 * WORD_BYTES < out) {
-					dst += 2 * WORD_BYTES;
+				do {
 					store_word(dst, v);
 					store_word(dst + WORD_BYTES, v);
-				}
+					store_word(dst + 2 * WORD_BYTES, v);
+					store_word(dst + 3 * WORD_BYTES, v);
+					dst += 4 * WORD_BYTES;
+				} while (dst < out);
 			} else {
 				/* Period 2..WORD_BYTES-1: each word copy
 				 * gets its first dist bytes right (they come
@@ -648,10 +675,11 @@ static int __attribute__((noinline))
 inflate_fast_generic(struct inflate_state *st, struct bitreader *br,
 		     const uint8_t *in_fastend, uint8_t *out_fastend)
 {
-	return inflate_fast_body(st, br, in_fastend, out_fastend);
+	return inflate_fast_body(st, br, in_fastend, out_fastend, false);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(INFLATE_NO_BMI2)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(INFLATE_NO_BMI2) && \
+	!defined(INFLATE_FORCE_32BIT)
 #define HAVE_BMI2_VARIANT 1
 /**
  * inflate_fast_bmi2 - the same loop compiled for BMI2, whose SHRX/BZHI do
@@ -662,7 +690,7 @@ static int __attribute__((noinline, target("bmi2")))
 inflate_fast_bmi2(struct inflate_state *st, struct bitreader *br,
 		  const uint8_t *in_fastend, uint8_t *out_fastend)
 {
-	return inflate_fast_body(st, br, in_fastend, out_fastend);
+	return inflate_fast_body(st, br, in_fastend, out_fastend, true);
 }
 
 /** cpu_has_bmi2 - true if CPUID leaf 7 reports BMI2. */

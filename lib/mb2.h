@@ -118,6 +118,16 @@ int mb2_check_bios(const struct mb2_header_info *h, const char *name,
 const char *mb2_info_type_name(uint32_t type);
 
 /**
+ * The checks every firmware shares: a required framebuffer, a required
+ * console, and required information requests outside @can_give (an
+ * MB2_INFO_BIT mask) are refused, naming the tag or type; @boot ("BIOS",
+ * "UEFI") completes the message.  Returns MB_OK or MB_E_MB2_UNSUPPORTED.
+ */
+int mb2_check_requests(const struct mb2_header_info *h, const char *name,
+		       uint32_t can_give, const char *boot,
+		       struct mb_error *err);
+
+/**
  * Describe the Multiboot2 kernel @name (@buf, @len bytes, already
  * decompressed) whose header @h came from mb2_find_header.  With an
  * address tag: one segment from it, validated like the a.out kludge

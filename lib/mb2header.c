@@ -307,6 +307,13 @@ int mb2_check_bios(const struct mb2_header_info *h, const char *name,
 			return mb_fail(err, MB_E_MB2_UNSUPPORTED,
 				       "%s: Multiboot2 header tag %u (%s) is not marked optional: the kernel requires EFI boot services, which a BIOS PXELINUX boot cannot provide",
 				       name, t, efi_what[t - MB2_HT_EFI_BS]);
+	return mb2_check_requests(h, name, can_give, "BIOS", err);
+}
+
+int mb2_check_requests(const struct mb2_header_info *h, const char *name,
+		       uint32_t can_give, const char *boot,
+		       struct mb_error *err)
+{
 	if (mb2_tag_required(h, MB2_HT_FRAMEBUFFER)) {
 		char mode[48];
 		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
@@ -326,8 +333,8 @@ int mb2_check_bios(const struct mb2_header_info *h, const char *name,
 		while (!(missing & MB2_INFO_BIT(t)))
 			t++;
 		return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-			       "%s: the Multiboot2 header requests boot information type %u (%s) without marking the request optional, and mboot cannot provide it on this BIOS boot",
-			       name, t, mb2_info_type_name(t));
+			       "%s: the Multiboot2 header requests boot information type %u (%s) without marking the request optional, and mboot cannot provide it on this %s boot",
+			       name, t, mb2_info_type_name(t), boot);
 	}
 	if (h->have_req_big)
 		return mb_fail(err, MB_E_MB2_UNSUPPORTED,

@@ -30,6 +30,7 @@ suite() {
 PASSED=0
 FAILED=0
 suite unit make -s unit
+suite inflate32 make -s test-inflate32
 suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite fuzz make -s fuzz-smoke
