@@ -106,6 +106,92 @@ static int gzip_size(unsigned i, const uint8_t *in, size_t in_len,
 	return MB_OK;
 }
 
+/* Streaming the kernel: input is read in pieces of this size. */
+#define STREAM_CHUNK (64u * 1024)
+
+/**
+ * Fetch the kernel (file 0) and, when it is gzip, decompress it while it
+ * arrives, so its compressed copy is never held whole.  Needs the size
+ * from the transport (to size the output: 8 times the compressed size plus
+ * 1 MiB covers kernels, which compress 3-5:1).  Returns MB_OK with the
+ * kernel in heap_data[0]; 1 (not an error) when streaming does not apply
+ * (size unknown, or the output estimate was too small: the caller then
+ * reads the file whole), or an error code.
+ */
+static int stream_kernel(struct mb_error *err)
+{
+	static struct gz_stream gz;
+	const char *name = req.files[0].name;
+	struct fetch f;
+	uint8_t *chunk = NULL, *out = NULL;
+	size_t got, out_len = 0;
+	uint64_t cap;
+	int rc = fetch_open(&f, name, fetch_flags(), err), gzrc = GZ_NEED_INPUT;
+
+	if (rc)
+		return rc;
+	cap = f.size * 8 + (1u << 20);
+	if (!f.size || cap > 0x40000000u || !(chunk = malloc(STREAM_CHUNK)))
+		goto fallback;
+	rc = fetch_read(&f, chunk, STREAM_CHUNK, &got, err);
+	if (rc)
+		goto done;
+	if (!gz_is_gzip(chunk, got)) {	/* plain: one buffer, exact size */
+		out = malloc(f.size + 1);
+		if (!out)
+			goto fallback;
+		memcpy(out, chunk, got);
+		out_len = got;
+		size_t more = 0;
+		rc = fetch_read(&f, out + got, f.size + 1 - got, &more, err);
+		out_len += more;
+		if (!rc && out_len != f.size)
+			rc = mb_fail(err, MB_E_READ,
+				     "%s: transfer ended after %zu of %llu bytes",
+				     name, out_len, (unsigned long long)f.size);
+		goto done;
+	}
+	out = malloc(cap);
+	if (!out)
+		goto fallback;
+	gz_stream_init(&gz, out, cap);
+	while (got) {
+		gzrc = gz_stream_feed(&gz, chunk, got);
+		if (gzrc != GZ_OK && gzrc != GZ_NEED_INPUT)
+			break;
+		rc = fetch_read(&f, chunk, STREAM_CHUNK, &got, err);
+		if (rc)
+			goto done;
+	}
+	if (gzrc == GZ_OK || gzrc == GZ_NEED_INPUT)
+		gzrc = gz_stream_finish(&gz, &out_len);
+	if (gzrc == GZ_ERR_OUTPUT_FULL)
+		goto fallback;
+	if (gzrc) {
+		rc = mb_fail(err, MB_E_GZIP,
+			     "%s: gzip data error at compressed offset %zu: %s",
+			     name, gz_stream_error_pos(&gz), gz_strerror(gzrc));
+		goto done;
+	}
+	say("mboot: %s: decompressed to %zu bytes while it arrived\n", name,
+	    out_len);
+	goto done;
+
+fallback:
+	rc = 1;
+done:
+	fetch_close(&f);
+	free(chunk);
+	if (rc) {
+		free(out);
+		return rc;
+	}
+	uint8_t *fit = realloc(out, out_len ? out_len : 1);	/* shrink */
+	heap_data[0] = fit ? fit : out;
+	heap_len[0] = file_len[0] = (uint32_t)out_len;
+	return MB_OK;
+}
+
 /**
  * Read file @i whole into the heap (heap_data/file_len); decompress it
  * there when it is gzip and @inflate is set.
@@ -345,7 +431,9 @@ static int run(const char *line, struct mb_error *err)
 		return rc;
 
 	/* The kernel: whole, decompressed, described. */
-	rc = load_to_heap(0, 1, err);
+	rc = stream_kernel(err);
+	if (rc == 1)	/* streaming did not apply: read it whole */
+		rc = load_to_heap(0, 1, err);
 	if (rc)
 		return rc;
 	rc = probe(err);
