@@ -173,8 +173,6 @@ static int stream_kernel(struct mb_error *err)
 			     name, gz_stream_error_pos(&gz), gz_strerror(gzrc));
 		goto done;
 	}
-	say("mboot: %s: decompressed to %zu bytes while it arrived\n", name,
-	    out_len);
 	goto done;
 
 fallback:
@@ -186,6 +184,9 @@ done:
 		free(out);
 		return rc;
 	}
+	if (out_len != f.size)
+		say("mboot: %s: decompressed to %zu bytes while it arrived\n",
+		    name, out_len);
 	uint8_t *fit = realloc(out, out_len ? out_len : 1);	/* shrink */
 	heap_data[0] = fit ? fit : out;
 	heap_len[0] = file_len[0] = (uint32_t)out_len;

@@ -6,6 +6,7 @@
 #ifndef MBOOT_CRC32_H
 #define MBOOT_CRC32_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,15 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
  * return crc32_update(@crc, @src, @len), in one pass over the data.
  */
 uint32_t crc32_copy(uint32_t crc, void *dst, const void *src, size_t len);
+
+/**
+ * crc32_force_table - for tests and benchmarks: with @on, crc32_update()
+ * and crc32_copy() use the portable table code even where a carry-less
+ * multiply version exists; !@on restores the automatic choice.
+ *
+ * Returns true if this build and CPU have the faster version (i.e. if
+ * there are two versions to compare).
+ */
+bool crc32_force_table(bool on);
 
 #endif

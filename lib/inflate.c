@@ -436,6 +436,10 @@ enum { TABLES_NONE, TABLES_FIXED, TABLES_DYNAMIC };
 #define COPY_WORDS (BITBUF_64 ? 5 : 4)
 #define FAST_OUT_MARGIN (2 + 258 + 4 * WORD_BYTES + 8)
 
+/* Output checksummed at a time by the Huffman driver (see MODE_HUFFMAN):
+ * small enough to still be in the L1 data cache when it is read back. */
+#define CRC_CHUNK (16 * 1024)
+
 /** Bit-reader state handed between the driver and the fast loop. */
 struct bitreader {
 	const uint8_t *in;
@@ -726,6 +730,43 @@ static inflate_fast_fn pick_fast(void)
 #endif
 }
 
+/**
+ * run_fast - the fast loop from @br up to the margins @in_fastend and
+ * @out_fastend, or to the end of the block (returns as the fast loop).
+ *
+ * With a CRC to keep, it stops every CRC_CHUNK bytes of output and
+ * checksums them while they are still in the L1 cache, instead of reading
+ * them back later (a very compressible piece of input can expand to many
+ * MB, far more than the caches hold).  That is exact: the fast loop stops
+ * only between whole units and never rolls anything back, so all output
+ * before br->out is final.
+ */
+static int run_fast(struct inflate_state *st, struct bitreader *br,
+		    const uint8_t *in_fastend, uint8_t *out_fastend)
+{
+	const inflate_fast_fn fast = pick_fast();
+
+	for (;;) {
+		uint8_t *stop = out_fastend;
+		int r;
+
+		if (st->crc_enabled &&
+		    (size_t)(out_fastend - st->crc_next) > CRC_CHUNK)
+			stop = st->crc_next + CRC_CHUNK;
+		r = fast(st, br, in_fastend, stop);
+		if (r != GZ_NEED_INPUT || stop == out_fastend)
+			return r;
+		st->crc = crc32_update(st->crc, st->crc_next,
+				       (size_t)(br->out - st->crc_next));
+		st->crc_next = br->out;
+		/* The fast loop stopped at a margin, or at the CRC stop;
+		 * after the latter it goes on (each call decodes at least
+		 * one unit, so this terminates). */
+		if (br->out < stop || br->in >= in_fastend)
+			return r;
+	}
+}
+
 /** inflate_init - see inflate.h. */
 void inflate_init(struct inflate_state *st, uint8_t *out_base,
 		  uint8_t *out_next, uint8_t *out_end)
@@ -1004,8 +1045,8 @@ int inflate_decode(struct inflate_state *st, const uint8_t *in_start,
 			if (in < in_fastend &&
 			    (size_t)(out_end - out) > FAST_OUT_MARGIN) {
 				struct bitreader br = { in, bitbuf, bitsleft, out };
-				int r = pick_fast()(st, &br, in_fastend,
-						    out_end - FAST_OUT_MARGIN);
+				int r = run_fast(st, &br, in_fastend,
+						 out_end - FAST_OUT_MARGIN);
 
 				in = br.in;
 				bitbuf = br.bitbuf;
