@@ -153,6 +153,9 @@ bench: deps all testkernels
 	tests/bench/bench-inflate.sh $(B)
 	tests/bench/bench-memcpy.sh $(B)
 	python3 qemu/membench.py --build $(B)
+	python3 qemu/fetchbench.py --build $(B)
+	python3 qemu/xenbench.py --build $(B)
+	python3 qemu/uefibench.py --build $(B)
 
 install: $(B)/mboot.c32 $(B)/efi64/mboot.c32
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
