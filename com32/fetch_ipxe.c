@@ -324,10 +324,15 @@ static int ipxe_read(struct fetch *f, void *dst, size_t len, size_t *got,
 				f->size = size;
 			break;
 		}
+		/* Seen when the HTTP connection dies mid-file: a "success"
+		 * with a length that cannot be (the buffer is checked, so
+		 * nothing was written past it). */
 		if (rd->BufferSize > want)
 			return mb_fail(err, MB_E_READ,
-				       "%s: iPXE returned %u bytes for a %zu-byte buffer (%s)",
-				       f->name, rd->BufferSize, want, low->url);
+				       "%s: read error after %llu bytes (%s: iPXE reported %u bytes for a %zu-byte read)",
+				       f->name,
+				       (unsigned long long)(f->done + have),
+				       low->url, rd->BufferSize, want);
 		memcpy((uint8_t *)dst + have, low->buf, rd->BufferSize);
 		have += rd->BufferSize;
 		t_data = ipxe_now_ms();

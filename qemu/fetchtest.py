@@ -24,6 +24,8 @@ import argparse
 import concurrent.futures
 import os
 import re
+import threading
+import time
 import shutil
 import sys
 import zlib
@@ -249,6 +251,42 @@ def cases(build, web_port, web_root):
     ]
 
 
+def midfile_case(build):
+    """A read error in the middle of a file: a throttled nginx serving an
+    8 MiB module is stopped once the transfer is under way.  The module
+    must fail with a read error naming the file and the byte count, and
+    PXELINUX's boot: prompt must come back (nothing booted)."""
+    www = os.path.join(build, "fetchtest", "www-slow")
+    os.makedirs(www, exist_ok=True)
+    data = bytes(range(256)) * (32 * 1024)  # 8 MiB
+    with open(os.path.join(www, "hmid.bin"), "wb") as f:
+        f.write(data)
+    log = os.path.join(build, "boottest", "fetch-midfile.log")
+    if os.path.exists(log):
+        os.remove(log)
+    with nginx.Nginx(www, os.path.join(build, "fetchtest", "nginx-slow"),
+                     limit_rate="1m") as web:
+        url = "http://10.0.2.2:%d/hmid.bin" % web.port
+
+        def cut():  # stop nginx once the progress line shows bytes moving
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if os.path.exists(log) and re.search(
+                        r"hmid\.bin: [1-9]\d+ / \d+ bytes", open(log).read()):
+                    web.stop()
+                    return
+                time.sleep(0.2)
+        t = threading.Thread(target=cut, daemon=True)
+        t.start()
+        case = FCase("midfile", [(url, data, None)], expect="error",
+                     message=r"^mboot: error: %s: (read error after [1-9]\d* bytes"
+                             r"|transfer ended after [1-9]\d* of 8388608 bytes)"
+                             % re.escape(url))
+        ok, report = run(case, build)
+        t.join(1)
+    return ok, report
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -268,6 +306,11 @@ def main():
                 print(report, flush=True)
                 passed += ok
                 failed += not ok
+        if not args.only or re.search(args.only, "midfile"):
+            ok, report = midfile_case(build)
+            print(report, flush=True)
+            passed += ok
+            failed += not ok
         got = [l for l in web.requests() if "GET /h1.bin" in l]
         if any(c.name == "http" for c in todo):
             # The guest's 10.0.2.2:PORT reached our nginx on 127.0.0.1.

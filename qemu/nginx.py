@@ -48,6 +48,7 @@ http {{
         server_name localhost;
         root {root};
         autoindex off;
+        {extra}
     }}
 }}
 """
@@ -63,10 +64,11 @@ def free_port():
 class Nginx:
     """One nginx process serving @root from 127.0.0.1:port."""
 
-    def __init__(self, root, prefix, port=None):
+    def __init__(self, root, prefix, port=None, limit_rate=None):
         self.root = os.path.abspath(root)
         self.prefix = os.path.abspath(prefix)
         self.port = port
+        self.limit_rate = limit_rate  # e.g. "1m": bytes/s per connection
         self.proc = None
 
     @property
@@ -89,8 +91,10 @@ class Nginx:
             os.makedirs(os.path.join(self.prefix, d))
         conf = os.path.join(self.prefix, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(CONFIG.format(prefix=self.prefix, port=port,
-                                  root=self.root))
+            f.write(CONFIG.format(
+                prefix=self.prefix, port=port, root=self.root,
+                extra="limit_rate %s;" % self.limit_rate if self.limit_rate
+                else ""))
         err = open(os.path.join(self.prefix, "stderr.log"), "w")
         self.proc = subprocess.Popen(
             [NGINX, "-p", self.prefix + "/", "-c", conf],

@@ -120,6 +120,7 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
                 boot.lines.append((now, line))
                 if log:
                     log.write("[%7.2f] %s\n" % (now, line))
+                    log.flush()
                 for rx in rxs:
                     if rx.search(line):
                         stop = rx.pattern
