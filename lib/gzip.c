@@ -25,8 +25,10 @@
 
 /*
  * Compressed data is handed to the decoder in pieces of at most this many
- * bytes, and the CRC-32 of the output each piece produced is computed right
- * after it, while that output is still in the cache.
+ * bytes.  The decoder checksums its output as it goes (stored blocks while
+ * copying them, Huffman output every ~16 KiB, see inflate.c); after each
+ * piece the CRC-32 is brought up to date with the few bytes it left, so
+ * nothing is ever read back from far away.
  */
 #define GZ_PIECE (64 * 1024)
 

@@ -436,9 +436,11 @@ enum { TABLES_NONE, TABLES_FIXED, TABLES_DYNAMIC };
 #define COPY_WORDS (BITBUF_64 ? 5 : 4)
 #define FAST_OUT_MARGIN (2 + 258 + 4 * WORD_BYTES + 8)
 
-/* Output checksummed at a time by the Huffman driver (see MODE_HUFFMAN):
- * small enough to still be in the L1 data cache when it is read back. */
-#define CRC_CHUNK (16 * 1024)
+/* Output checksummed at a time by the Huffman driver (see run_fast()):
+ * small enough to still be in the L1 data cache when it is read back, and
+ * a little over 16 KiB so that each piece holds a whole 16 KiB chunk for
+ * crc32.c's zero-chunk test even after its 8-byte alignment steps. */
+#define CRC_CHUNK (16 * 1024 + 64)
 
 /** Bit-reader state handed between the driver and the fast loop. */
 struct bitreader {

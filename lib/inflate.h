@@ -56,7 +56,8 @@ struct inflate_state {
 
 	/* Optional running CRC-32 of the output (see inflate_track_crc):
 	 * covers [out_base, crc_next); stored blocks are checksummed while
-	 * they are copied, the rest by inflate_crc_output(). */
+	 * they are copied, Huffman output every ~16 KiB as it is decoded
+	 * (while still in the L1 cache), the rest by inflate_crc_output(). */
 	uint8_t *crc_next;
 	uint32_t crc;
 	uint8_t crc_enabled;
@@ -81,8 +82,9 @@ void inflate_init(struct inflate_state *st, uint8_t *out_base,
  * inflate_track_crc - keep a CRC-32 of the output in @st->crc
  *
  * Call after inflate_init().  Stored blocks are then checksummed as they
- * are copied (one pass instead of two); call inflate_crc_output() to bring
- * the CRC up to date with everything decoded so far.
+ * are copied (one pass instead of two) and Huffman-coded output in pieces
+ * of ~16 KiB right after they are decoded; call inflate_crc_output() to
+ * bring the CRC up to date with everything decoded so far.
  */
 void inflate_track_crc(struct inflate_state *st);
 

@@ -19,6 +19,8 @@
 #include "gzip.h"
 #include "inflate.h"
 
+#define MB_ARRAY_SIZE_T(a) (sizeof(a) / sizeof((a)[0]))
+
 static int n_pass, n_fail;
 static int cur_failed;	/* failed checks in the current test */
 
@@ -394,6 +396,78 @@ static void test_crc32(void)
 		}
 		free(z);
 	}
+}
+
+/*
+ * Both CRC implementations (carry-less multiply where the build and CPU
+ * have it, and the tables) against each other and zlib: every length
+ * 0..5000 at several alignments (all the tail and lane-count cases and the
+ * fold constants), crc32_copy likewise, and large buffers with zero
+ * chunks (skipped by multiplication) and random chunks mixed.
+ */
+static void test_crc32_paths(void)
+{
+	static const size_t aligns[] = { 0, 1, 3, 7, 8, 13, 15, 16 };
+	const bool two = crc32_force_table(false);
+	size_t n = 5000 + 64, big = 3 << 20;
+	uint8_t *src = malloc(n), *dst = malloc(n + 64), *z = malloc(big);
+
+	printf("  (carry-less multiply version %s)\n",
+	       two ? "present: comparing both" : "absent: tables only");
+	for (size_t i = 0; i < n; i++)
+		src[i] = (uint8_t)rnd();
+	for (size_t len = 0; len <= 5000; len++) {
+		for (size_t a = 0; a < MB_ARRAY_SIZE_T(aligns); a++) {
+			const uint8_t *p = src + aligns[a];
+			uint32_t seed = (uint32_t)rnd();
+			uint32_t want = (uint32_t)crc32(seed, p, (uInt)len);
+			uint32_t fast, slow, cfast, cslow;
+
+			fast = crc32_update(seed, p, len);
+			memset(dst, 0x5a, n + 64);
+			cfast = crc32_copy(seed, dst + aligns[(a + 3) % 8], p, len);
+			CHECK(!memcmp(dst + aligns[(a + 3) % 8], p, len) &&
+			      dst[aligns[(a + 3) % 8] + len] == 0x5a,
+			      "copy data len %zu", len);
+			crc32_force_table(true);
+			slow = crc32_update(seed, p, len);
+			cslow = crc32_copy(seed, dst, p, len);
+			crc32_force_table(false);
+			CHECK(fast == want && slow == want, "len %zu align %zu: "
+			      "%08x / %08x, zlib %08x", len, aligns[a], fast,
+			      slow, want);
+			CHECK(cfast == want && cslow == want, "copy len %zu", len);
+		}
+	}
+	/* 3 MiB of 16 KiB pieces, each zero, random, or zero with a few
+	 * random bytes; random lengths and offsets, chained at a cut. */
+	for (size_t off = 0; off < big; off += 16384) {
+		int kind = (int)rndn(3);
+
+		for (size_t i = off; i < off + 16384; i++)
+			z[i] = kind == 1 ? (uint8_t)rnd() : 0;
+		if (kind == 2)
+			z[off + rndn(16384)] = (uint8_t)(1 + rndn(255));
+	}
+	for (int t = 0; t < 40; t++) {
+		size_t off = rndn(64), len = t ? rndn(big - 64) : big - 64;
+		size_t cut = rndn(len + 1);
+		uint32_t want = (uint32_t)crc32(t, z + off, (uInt)len);
+		uint32_t fast, slow, chained;
+
+		fast = crc32_update(t, z + off, len);
+		chained = crc32_update(crc32_update(t, z + off, cut),
+				       z + off + cut, len - cut);
+		crc32_force_table(true);
+		slow = crc32_update(t, z + off, len);
+		crc32_force_table(false);
+		CHECK(fast == want && slow == want && chained == want,
+		      "big len %zu: %08x %08x %08x want %08x", len, fast, slow,
+		      chained, want);
+	}
+	free(src);
+	free(dst);
+	free(z);
 }
 
 static void test_empty_and_stored(void)
@@ -1057,6 +1131,7 @@ static void test_streaming_errors_match(void)
 int main(void)
 {
 	run("crc32", test_crc32);
+	run("crc32 carry-less multiply vs tables vs zlib", test_crc32_paths);
 	run("empty and stored blocks", test_empty_and_stored);
 	run("block type 3", test_block_type_3);
 	run("fixed blocks, distance, invalid codes", test_fixed_handmade);
