@@ -114,6 +114,12 @@ int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 	return MB_OK;
 }
 
+void fetch_resume(struct fetch *f, unsigned flags)
+{
+	f->quiet = flags & FETCH_QUIET;
+	f->t_start = f->t_last = now_ms();
+}
+
 void fetch_close(struct fetch *f)
 {
 	progress(f, 1);

@@ -62,6 +62,12 @@ int fetch_open(struct fetch *f, const char *name, unsigned flags,
 int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 	       struct mb_error *err);
 
+/**
+ * Make an open @f (opened quietly, e.g. only to learn its size) ready for
+ * the real read: progress per @flags, timing from now.
+ */
+void fetch_resume(struct fetch *f, unsigned flags);
+
 /** Close @f and print the final summary line (size, time, rate). */
 void fetch_close(struct fetch *f);
 

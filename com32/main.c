@@ -57,6 +57,9 @@ static uint8_t *heap_data[MB_MAX_FILES];
 static uint32_t heap_len[MB_MAX_FILES];
 static uint32_t file_len[MB_MAX_FILES], file_addr[MB_MAX_FILES];
 static struct mb_alloc allocs[A_MODS + MB_MAX_FILES];
+/* Modules left open between sizing and reading (see size_module). */
+static struct fetch held[MB_MAX_FILES];
+static bool is_held[MB_MAX_FILES];
 
 /** Print unless -quiet was given. */
 #define say(...) do { if (!(req.opts & MB_OPT_QUIET)) printf(__VA_ARGS__); } while (0)
@@ -275,7 +278,19 @@ static int size_module(unsigned i, struct mb_error *err)
 	if (rc)
 		return rc;
 	uint64_t size = f.size;
-	fetch_close(&f);
+	/* Over HTTP, closing now and opening again later costs a second
+	 * request, a transfer cut short and a stalled connection, so the
+	 * last module sized stays open and is read first.  Only one: with
+	 * two connections open, iPXE was seen to stall the one being read.
+	 * (TFTP is acknowledged packet by packet: a file left open would be
+	 * buffered whole, so it is closed.) */
+	if (size && i == req.nfiles - 1 && f.ops == &fetch_ipxe_ops &&
+	    (!strncmp(f.name, "http://", 7) || !strncmp(f.name, "https://", 8))) {
+		held[i] = f;
+		is_held[i] = true;
+	} else {
+		fetch_close(&f);
+	}
 	if (!size)	/* unknown (or empty): read it to find out */
 		return load_to_heap(i, 0, err);
 	if (size > 0xfff00000u)
@@ -317,9 +332,15 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 		heap_data[i] = NULL;
 		return rc;
 	}
-	rc = fetch_open(&f, name, fetch_flags(), err);
-	if (rc)
-		return rc;
+	if (is_held[i]) {
+		f = held[i];
+		is_held[i] = false;
+		fetch_resume(&f, fetch_flags());
+	} else {
+		rc = fetch_open(&f, name, fetch_flags(), err);
+		if (rc)
+			return rc;
+	}
 	rc = fetch_read(&f, dst, file_len[i], &got, err);
 	if (!rc && got != file_len[i])
 		rc = mb_fail(err, MB_E_READ,
@@ -538,8 +559,12 @@ static int run(const char *line, struct mb_error *err)
 	if (req.opts & MB_OPT_VERBOSE)
 		print_plan(nallocs, nspace);
 
-	/* Everything fits: now the downloads, straight into place. */
-	for (unsigned i = 1; i < req.nfiles; i++) {
+	/* Everything fits: now the downloads, straight into place; a
+	 * module still open from sizing goes first. */
+	unsigned last = req.nfiles - 1;
+	bool last_first = is_held[last];
+	for (unsigned k = 0; k < last; k++) {
+		unsigned i = !last_first ? k + 1 : k == 0 ? last : k;
 		rc = fetch_into_place(i, err);
 		if (rc)
 			goto fail;
@@ -600,6 +625,12 @@ int main(int argc, char *argv[])
 		line = joined;
 	}
 	run(line, &err);
+	for (unsigned i = 0; i < MB_MAX_FILES; i++)
+		if (is_held[i]) {
+			held[i].quiet = 1;
+			fetch_close(&held[i]);
+			is_held[i] = false;
+		}
 	printf("mboot: error: %s\n", err.msg);
 	for (unsigned i = 0; i < MB_MAX_FILES; i++)
 		free(heap_data[i]);

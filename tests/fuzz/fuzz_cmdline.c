@@ -31,7 +31,8 @@ static void fail(const char *what, const char *line)
 
 static int same_request(const struct mb_request *a, const struct mb_request *b)
 {
-	if (a->nfiles != b->nfiles || a->opts != b->opts)
+	if (a->nfiles != b->nfiles || a->opts != b->opts ||
+	    strcmp(a->fallback, b->fallback))
 		return 0;
 	for (unsigned i = 0; i < a->nfiles; i++)
 		if (strcmp(a->files[i].name, b->files[i].name) ||
@@ -70,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (req.nfiles < 1 || req.nfiles > MB_MAX_FILES)
 		fail("file count out of range", line);
 	if (req.opts & ~(MB_OPT_AOUT | MB_OPT_NOAOUT | MB_OPT_QUIET |
-			 MB_OPT_VERBOSE))
+			 MB_OPT_VERBOSE | MB_OPT_PXELINUX | MB_OPT_MB1 |
+			 MB_OPT_MB2))
 		fail("unknown loader option bit", line);
 
 	size_t text_used = 0;
@@ -126,6 +128,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n += (size_t)sprintf(rebuilt + n, "-quiet ");
 			if (req.opts & MB_OPT_VERBOSE)
 				n += (size_t)sprintf(rebuilt + n, "-verbose ");
+			if (req.opts & MB_OPT_PXELINUX)
+				n += (size_t)sprintf(rebuilt + n, "-pxelinux ");
+			if (req.opts & MB_OPT_MB1)
+				n += (size_t)sprintf(rebuilt + n, "-mb1 ");
+			if (req.opts & MB_OPT_MB2)
+				n += (size_t)sprintf(rebuilt + n, "-mb2 ");
+			if (req.fallback[0])
+				n += (size_t)sprintf(rebuilt + n, "-fallback=%s ",
+						     req.fallback);
 		} else if (req.files[i].opts & MB_FILE_GUNZIP) {
 			n += (size_t)sprintf(rebuilt + n, "-gunzip ");
 		}

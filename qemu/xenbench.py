@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""xenbench.py - real Xen + dom0 boot times per loader and transport.
+
+Runs qemu/xen/demo.py (Debian's Xen 4.17 + dom0 + busybox initrd through
+Debian's pxelinux.0, QEMU TCG, -m 2048, dom0_mem=512M) once per
+configuration, with the small initrd and with one padded by 200 MiB of
+random data (--initrd-extra-mb 200):
+
+  stock-tftp     SYSLINUX's mboot.c32, plain names (PXELINUX's own TFTP)
+  stock-http     SYSLINUX's mboot.c32, http:// names (PXELINUX hands them
+                 to iPXE's PXE file API, as it runs on iPXE)
+  ours-tftp      our mboot.c32, plain names -> iPXE's file API, tftp://
+  ours-http      our mboot.c32, http:// names -> iPXE's file API
+  ours-pxelinux  our mboot.c32 -pxelinux (PXELINUX's own TFTP)
+
+and prints two markdown tables (times and rates; throughput per transfer
+path against PXE calls per MB) and the ratios issue #8 asks for.  Our module
+is snapshotted to BUILD/xenbench/mboot.c32 first, so a rebuild during the
+runs changes nothing.  Logs: BUILD/xenbench/<run>-<size>.log (demo.py's
+console logs), results.json and report.md.  Not part of the tests.
+
+    python3 qemu/xenbench.py [--build build] [--only REGEX] [--repeat N]
+
+Times are seconds (console line timestamps, see demo.py); MB = 10^6 bytes
+as in our module's summary lines.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEMO = os.path.join(HERE, "xen", "demo.py")
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(HERE, "xen"))
+import demo  # noqa: E402  (qemu/xen/demo.py: its regexes and initrd builder)
+
+# (key, loader, transport, loader options, transfer path of the big initrd)
+# (pairs that are compared run next to each other: the machine's load drifts)
+RUNS = [
+    ("stock-tftp", "stock", "tftp", "", "PXELINUX TFTP"),
+    ("ours-tftp", "ours", "tftp", "", "iPXE TFTP"),
+    ("ours-pxelinux", "ours", "tftp", "-pxelinux", "PXELINUX TFTP"),
+    ("stock-http", "stock", "http", "", "PXELINUX -> iPXE HTTP"),
+    ("ours-http", "ours", "http", "", "iPXE HTTP"),
+]
+SIZES = [("small", 0), ("200M", 200)]
+
+# Payload bytes per packet, i.e. per PXE call (iPXE: one FILE_READ per
+# packet; PXELINUX's own TFTP: one PXE UDP read per packet).
+PAYLOAD = {
+    "iPXE TFTP": 1428,              # slirp's TFTP caps blksize at 1428
+    "iPXE HTTP": 1440,              # ~ TCP segment payload
+    "PXELINUX TFTP": 1408,          # PXELINUX asks for blksize 1408
+    "PXELINUX -> iPXE HTTP": 1440,
+}
+US_PER_CALL = 70.0                  # cost of one PXE call under TCG (issue)
+
+RE_STAMP = re.compile(r"^\[\s*(\d+\.\d+)\] ?(.*)$")
+RE_BEGAN = re.compile(r"^# began \[\s*(\d+\.\d+)\]")
+RE_SUMMARY = re.compile(r"mboot: (\S+): (\d+) bytes in (\d+\.\d+) s "
+                        r"\(([\d.]+) MB/s\) via (\S+(?: \([^)]*\))?)")
+RE_STOCK_LOAD = re.compile(r"^Loading (\S+)\.\.\. ok")
+RE_BANNER = re.compile(r"^PXELINUX \d")
+
+
+def say(msg):
+    print("xenbench: " + msg, file=sys.stderr, flush=True)
+
+
+class LoadSampler(threading.Thread):
+    """Samples /proc/loadavg and the number of QEMU processes every 5 s."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples = []          # (monotonic, load1, qemus)
+        self.stop_ev = threading.Event()
+
+    @staticmethod
+    def qemus():
+        n = 0
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    with open("/proc/%s/comm" % pid) as f:
+                        if f.read().startswith("qemu-system"):
+                            n += 1
+                except OSError:
+                    pass
+        return n
+
+    def run(self):
+        while not self.stop_ev.is_set():
+            with open("/proc/loadavg") as f:
+                load1 = float(f.read().split()[0])
+            self.samples.append((time.monotonic(), load1, self.qemus()))
+            self.stop_ev.wait(5)
+
+    def window(self, t0, t1):
+        s = [x for x in self.samples if t0 <= x[0] <= t1] or self.samples[-1:]
+        if not s:
+            return None
+        loads = [x[1] for x in s]
+        return {"load_min": min(loads), "load_max": max(loads),
+                "load_avg": sum(loads) / len(loads),
+                "qemus_max": max(x[2] for x in s)}
+
+
+def parse_log(path):
+    """[(end s, began s, text)] from a demo.py console log."""
+    out = []
+    began = None
+    with open(path, errors="replace") as f:
+        for raw in f:
+            raw = raw.rstrip("\n")
+            m = RE_BEGAN.match(raw)
+            if m:
+                began = float(m.group(1))
+                continue
+            m = RE_STAMP.match(raw)
+            if m:
+                t = float(m.group(1))
+                out.append((t, t if began is None else began, m.group(2)))
+                began = None
+    return out
+
+
+def analyse(lines, initrd_bytes):
+    """Timings of one boot."""
+    def first(rx, after=-1.0):
+        for t, b, l in lines:
+            if t >= after and rx.search(l):
+                return t, b, l
+        return None
+
+    r = {}
+    ban = first(RE_BANNER)
+    xen = first(demo.RE_XEN)
+    mark = first(re.compile(re.escape(demo.MARKER)))
+    boot = first(re.compile(r"mboot: booting "))
+    r["banner"] = ban and ban[0]
+    r["xen"] = xen and xen[0]
+    r["marker"] = mark and mark[0]
+    r["load"] = xen[0] - ban[0] if ban and xen else None
+    # Our module's per-file summary lines (several may share a console line
+    # with progress output).
+    transfers = []
+    for t, b, l in lines:
+        if boot and t > boot[0]:
+            break
+        for m in RE_SUMMARY.finditer(l):
+            transfers.append({"name": m.group(1), "bytes": int(m.group(2)),
+                              "s": float(m.group(3)),
+                              "rate": float(m.group(4)), "via": m.group(5)})
+    r["transfers"] = transfers
+    big = [x for x in transfers if re.search(r"initrd[^/]*$", x["name"])]
+    if big:
+        x = big[-1]
+        r["initrd_rate"] = (x["bytes"] / x["s"] / 1e6) if x["s"] else None
+        r["initrd_s"] = x["s"]
+        r["via"] = x["via"]
+    if boot and ban:
+        span = boot[0] - ban[0]
+        own = span - sum(x["s"] for x in transfers)
+        r["own_s"] = own
+        r["own_pct"] = 100.0 * own / span if span > 0 else None
+    # SYSLINUX's mboot.c32: "Loading NAME... " then " ok" after the file
+    # (loaded and, for gzip files, gunzipped at once) is in memory.
+    stock = [(t, b, RE_STOCK_LOAD.match(l).group(1)) for t, b, l in lines
+             if RE_STOCK_LOAD.match(l) and (not xen or t < xen[0])]
+    last = boot or (stock and stock[-1])
+    if last and xen:
+        r["handover"] = xen[0] - last[0]
+    for t, b, name in stock:
+        if re.search(r"initrd[^/]*$", name) and t > b:
+            r["initrd_s"] = t - b
+            r["initrd_rate"] = initrd_bytes / (t - b) / 1e6
+            r["via"] = "stock: 'Loading' .. 'ok' (incl. gunzip)"
+    return r
+
+
+def run_one(args, key, loader, transport, opts, extra_mb, initrd_bytes):
+    cmd = [sys.executable, DEMO, "--build", args.build, "--loader", loader,
+           "--name", "xb-" + key, "--transport", transport,
+           "--initrd-extra-mb", str(extra_mb), "--quiet",
+           "--timeout", str(args.timeout)]
+    if opts:
+        cmd.append("--loader-opts=" + opts)
+    if loader == demo.STOCK_MBOOT:
+        cmd.append("--accept-gunzipped")
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of demo.py and what it waited for (QEMU, nginx): QEMU's share of
+    # the machine, as other engineers' QEMUs compete for the 2 cores.
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    verdict = [l for l in p.stdout.splitlines() if l.startswith("DEMO ")]
+    verdict = verdict[-1] if verdict else "DEMO %s: no verdict" % key
+    log = os.path.join(args.build, "xen", "xb-%s.log" % key)
+    r = {"ok": p.returncode == 0, "verdict": verdict, "wall": wall,
+         "t0": t0, "t1": t0 + wall, "cpu": cpu,
+         "cpu_pct": 100.0 * cpu / wall if wall else None}
+    if p.returncode != 0:
+        r["output"] = p.stdout[-3000:]
+    if os.path.exists(log):
+        r.update(analyse(parse_log(log), initrd_bytes))
+    return r, log
+
+
+def med(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def f(v, spec="%.1f"):
+    return "-" if v is None else spec % v
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--only", help="regex of run keys (e.g. 'ours')")
+    ap.add_argument("--sizes", default="0,200",
+                    help="initrd padding in MiB, comma-separated "
+                    "(default 0,200)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="boots per cell; the tables show medians")
+    ap.add_argument("--best", action="store_true",
+                    help="with --repeat: show the best run per cell (least "
+                    "disturbed by other load) instead of the median")
+    ap.add_argument("--timeout", type=float, default=900.0,
+                    help="per boot (default 900 s)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep BUILD/xen/tftp-xb-* (1 GB with 200M)")
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    bench = os.path.join(args.build, "xenbench")
+    os.makedirs(bench, exist_ok=True)
+
+    ours_src = os.path.join(args.build, "mboot.c32")
+    ours = os.path.join(bench, "mboot.c32")
+    shutil.copyfile(ours_src, ours)
+    ours_md5 = hashlib.md5(open(ours, "rb").read()).hexdigest()
+    say("our module: %s (md5 %s), snapshot %s" % (ours_src, ours_md5, ours))
+
+    sizes = [("small" if n == 0 else "%dM" % n, n)
+             for n in (int(x) for x in args.sizes.split(","))]
+    debs = demo.fetch_debs(args.build, quiet=True)
+    initrds = {}
+    for label, n in sizes:
+        initrds[label] = demo.make_initrd(args.build, debs["busybox"], n,
+                                          "gzip")
+        say("initrd %s: %s, %d bytes" % (label, initrds[label][0],
+                                         initrds[label][1]))
+
+    sampler = LoadSampler()
+    sampler.start()
+    results = {}
+    uptime0 = open("/proc/loadavg").read().strip()
+    tstart = time.monotonic()
+    for rep in range(args.repeat):
+        # Odd repetitions run in reverse order, against drift.
+        order = [(lab, n, run) for lab, n in sizes for run in RUNS]
+        for label, n, (key, loader, transport, opts, path) in (
+                order[::-1] if rep % 2 else order):
+            if args.only and not re.search(args.only, key):
+                continue
+            lpath = demo.STOCK_MBOOT if loader == "stock" else ours
+            say("[%d/%d] %s %s ..." % (rep + 1, args.repeat, key, label))
+            r, log = run_one(args, key, lpath, transport, opts, n,
+                             initrds[label][1])
+            r["loadwin"] = sampler.window(r["t0"], r["t1"])
+            dst = os.path.join(bench, "%s-%s%s.log" % (
+                key, label, "-%d" % rep if args.repeat > 1 else ""))
+            if os.path.exists(log):
+                shutil.copyfile(log, dst)
+            if transport == "http":
+                acc = os.path.join(args.build, "xen", "nginx-xb-" + key,
+                                   "access.log")
+                if os.path.exists(acc):
+                    shutil.copyfile(acc, dst[:-4] + ".access.log")
+                    r["http_requests"] = [
+                        l.split('"')[1] + " " + l.split('"')[2].strip()
+                        for l in open(acc) if '"GET /' in l
+                        and '"GET / ' not in l]
+            lw = r["loadwin"] or {}
+            say("  %s  load %s..%s, %s QEMUs; wall %.0f s, cpu %.0f s" % (
+                r["verdict"], f(lw.get("load_min")),
+                f(lw.get("load_max")), lw.get("qemus_max", "?"),
+                r["wall"], r["cpu"]))
+            if not r["ok"]:
+                print(r.get("output", ""), file=sys.stderr)
+            results.setdefault((key, label), []).append(r)
+    sampler.stop_ev.set()
+    total = time.monotonic() - tstart
+    uptime1 = open("/proc/loadavg").read().strip()
+
+    out = []
+    P = out.append
+    P("### Xen 4.17 + dom0 via pxelinux.0, QEMU TCG (-m 2048, dom0_mem=512M)")
+    P("")
+    P("our mboot.c32 md5 %s; %d run(s) per cell%s; %.0f s in all; "
+      "/proc/loadavg before: %s, after: %s" % (
+          ours_md5, args.repeat, "" if args.repeat == 1 else
+          " (best by load s)" if args.best else " (medians)",
+          total, uptime0, uptime1))
+    P("")
+    P("| initrd | run | result | Xen s | marker s | load s | "
+      "initrd MB/s | our own work | handover s | load1 during run |")
+    P("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+    cell = {}
+    for label, n in sizes:
+        isize = initrds[label][1]
+        for key, loader, transport, opts, path in RUNS:
+            rs = results.get((key, label))
+            if not rs:
+                continue
+            if args.best:   # the run that reached Xen first, as a whole
+                pick = [min(rs, key=lambda r: r.get("load") or 1e9)]
+            else:
+                pick = rs
+            c = {k: med([r.get(k) for r in pick])
+                 for k in ("xen", "marker", "load", "initrd_rate", "own_s",
+                           "own_pct", "handover", "cpu_pct")}
+            c["ok"] = all(r["ok"] for r in rs)
+            cell[(key, label)] = c
+            own = ("-" if c["own_s"] is None else
+                   "%.2f s (%.0f%%)" % (c["own_s"], c["own_pct"]))
+            lw = [r["loadwin"] for r in pick if r.get("loadwin")]
+            lws = ("%.1f-%.1f, %d QEMUs, cpu %s%%" % (
+                min(x["load_min"] for x in lw), max(x["load_max"] for x in lw),
+                max(x["qemus_max"] for x in lw), f(c["cpu_pct"], "%.0f"))
+                   if lw else "-")
+            verdicts = {r["verdict"].split(":", 1)[1].split()[0] for r in rs}
+            P("| %s (%.1f MB) | %s | %s | %s | %s | %s | %s%s | %s | %s | %s |"
+              % (
+                label, isize / 1e6, key, "/".join(sorted(verdicts)),
+                f(c["xen"]), f(c["marker"]), f(c["load"], "%.2f"),
+                f(c["initrd_rate"]), "*" if loader == "stock" and
+                c["initrd_rate"] is not None else "", own,
+                f(c["handover"], "%.2f"), lws))
+    P("")
+    P("Xen s / marker s: seconds after QEMU started to Xen's first line / "
+      "the dom0 userspace marker.  load s: PXELINUX banner -> Xen's first "
+      "line.  initrd MB/s: from our summary line; * stock: initrd.gz bytes "
+      "over 'Loading initrd.gz...' .. 'ok' (console arrival times; includes "
+      "stock's gunzip).  our own work: banner -> 'mboot: booting' minus our "
+      "reported transfer times (includes PXELINUX loading ldlinux.c32, "
+      "the config, libcom32.c32 and mboot.c32), % of banner -> booting.  "
+      "handover s: 'mboot: booting' (stock: last 'Loading ... ok') -> Xen's "
+      "first line.  load1: /proc/loadavg's 1-minute figure, sampled every "
+      "5 s, and the most qemu-system processes seen (this run's included), "
+      "on a 2-core machine; cpu: CPU seconds of demo.py + QEMU + nginx "
+      "over the run's wall time.")
+    P("")
+
+    def ratio(a, b, label, field="load"):
+        ca, cb = cell.get((a, label)), cell.get((b, label))
+        if not ca or not cb or not ca[field] or not cb[field]:
+            return None
+        return ca[field] / cb[field]
+
+    P("| ratio (load s) | target | " + " | ".join(
+        l for l, _ in sizes) + " |")
+    P("|---|---:|" + "---:|" * len(sizes))
+    for a, b, target in (("stock-tftp", "ours-tftp", 1.2),
+                         ("stock-http", "ours-http", 1.2),
+                         ("stock-tftp", "ours-http", 2.5)):
+        vals = []
+        for label, _ in sizes:
+            v = ratio(a, b, label)
+            vals.append("-" if v is None else "%.2f %s" % (
+                v, "ok" if v >= target else "MISSED"))
+        P("| %s / %s | >= %.1f | %s |" % (a, b, target, " | ".join(vals)))
+    vals = []
+    for label, _ in sizes:
+        v = ratio("ours-pxelinux", "stock-tftp", label)
+        vals.append("-" if v is None else "%.2f %s" % (
+            v, "ok" if v <= 1.0 else
+            ("ok within 5%% noise" if v <= 1.05 else "SLOWER")))
+    P("| ours-pxelinux / stock-tftp (no slower: <= 1) | <= 1.0 | %s |"
+      % " | ".join(vals))
+    P("")
+
+    big = sizes[-1][0]
+    P("| path (%s initrd) | run | MB/s | bytes/call | PXE calls/MB | "
+      "µs per call (measured) | ceiling at %.0f µs/call |" % (
+          big, US_PER_CALL))
+    P("|---|---|---:|---:|---:|---:|---:|")
+    for key, loader, transport, opts, path in RUNS:
+        c = cell.get((key, big))
+        if not c:
+            continue
+        per = PAYLOAD[path]
+        calls = 1e6 / per
+        rate = c["initrd_rate"]
+        us = 1e6 / (rate * calls) if rate else None
+        P("| %s | %s | %s%s | %d | %.0f | %s | %.1f MB/s |" % (
+            path, key, f(rate), "*" if loader == "stock" and rate else "",
+            per, calls, f(us, "%.0f"), 1e6 / (calls * US_PER_CALL)))
+    P("")
+    P("One PXE call per packet (iPXE FILE_READ per TFTP block / TCP "
+      "segment; PXELINUX's own TFTP one PXE UDP read per block); µs per "
+      "call (measured) = 1 / (MB/s x calls/MB), i.e. everything per packet.")
+    text = "\n".join(out)
+    print(text)
+    with open(os.path.join(bench, "report.md"), "w") as fh:
+        fh.write(text + "\n")
+    with open(os.path.join(bench, "results.json"), "w") as fh:
+        json.dump({"%s/%s" % k: v for k, v in results.items()}, fh, indent=1,
+                  default=str)
+    if not args.keep:
+        for key, *_ in RUNS:
+            d = os.path.join(args.build, "xen", "tftp-xb-" + key)
+            if os.path.isdir(d):
+                shutil.rmtree(d)
+    return 0 if all(c["ok"] for c in cell.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
