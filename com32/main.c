@@ -35,6 +35,7 @@
 #include "../lib/mbi1.h"
 #include "../lib/mbi2.h"
 #include "../lib/place.h"
+#include "../lib/probe.h"
 #include "fetch.h"
 #include "firmware.h"
 
@@ -408,40 +409,6 @@ static void print_plan(unsigned nallocs, unsigned nspace)
 			       allocs[i].name, allocs[i].addr, allocs[i].size);
 }
 
-/**
- * Choose the protocol for the kernel in heap_data[0]: -mb1/-mb2 force one;
- * otherwise Multiboot 1 when the image has its header (what the stock
- * module and GRUB legacy boot; Xen has both), else Multiboot 2.  On UEFI
- * only Multiboot 2 with an EFI entry can be booted.  Probes the image.
- */
-static int probe(struct mb_error *err)
-{
-	const uint8_t *buf = heap_data[0];
-	uint32_t len = file_len[0];
-	const char *name = req.files[0].name;
-	int want2 = (req.opts & MB_OPT_MB2) != 0;
-
-	if (!(req.opts & (MB_OPT_MB1 | MB_OPT_MB2)))
-		want2 = FW_NEEDS_MB2 ||
-			(mb2_has_header(buf, len) &&
-			 mb1_find_header(buf, len, name, &img, NULL) != MB_OK);
-	if (!want2) {
-		if (FW_NEEDS_MB2)
-			return mb_fail(err, MB_E_MB2_UNSUPPORTED,
-				       "%s: only Multiboot 2 kernels with an EFI entry can be booted on UEFI",
-				       name);
-		proto = 1;
-		return mb_image_probe(buf, len, name, req.opts, &img, err);
-	}
-	proto = 2;
-	if (len == 0)
-		return mb_fail(err, MB_E_EMPTY_FILE, "%s: file is empty", name);
-	int rc = mb2_find_header(buf, len, name, &mb2h, err);
-	if (rc)
-		return rc;
-	return mb2_image_probe(buf, len, name, &mb2h, &img, err);
-}
-
 /** The whole pipeline; returns only on failure. */
 static int run(const char *line, struct mb_error *err)
 {
@@ -458,7 +425,8 @@ static int run(const char *line, struct mb_error *err)
 		rc = load_to_heap(0, 1, err);
 	if (rc)
 		return rc;
-	rc = probe(err);
+	rc = mb_probe_kernel(heap_data[0], file_len[0], req.files[0].name,
+			     req.opts, FW_NEEDS_MB2, &img, &mb2h, &proto, err);
 	if (rc)
 		return rc;
 	unsigned nmap = fw_memory_map(e820, MAX_E820);

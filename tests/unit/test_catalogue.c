@@ -36,6 +36,7 @@
 #include "gzip.h"
 #include "image.h"
 #include "mb2.h"
+#include "probe.h"
 #include "mbi2.h"
 #include "place.h"
 #include "util.h"
@@ -771,26 +772,29 @@ static uint32_t bios_can_give(void)
 
 /** What com32/main.c runs for a Multiboot2 kernel on BIOS: the header,
  * the image, then what the BIOS boot can honour. */
-static int mb2_run(size_t len, const char *name)
+/** What com32/main.c runs on BIOS with loader options @opts: the probe
+ * (lib/probe.c chooses the protocol), then for Multiboot 2 the BIOS
+ * check of what the header requires. */
+static int probe_run(size_t len, const char *name, unsigned opts)
 {
-	int rc = mb2_find_header(buf, len, name, &mb2h, &err);
-	if (rc)
-		return rc;
-	rc = mb2_image_probe(buf, len, name, &mb2h, &img, &err);
-	if (rc)
+	int proto;
+	int rc = mb_probe_kernel(buf, len, name, opts, false, &img, &mb2h,
+				 &proto, &err);
+	if (rc || proto == 1)
 		return rc;
 	return mb2_check_bios(&mb2h, name, bios_can_give(), &err);
 }
 
-/** com32/main.c's choice on BIOS without -mb1/-mb2: Multiboot 2 only when
- * the file has a Multiboot2 magic with a right checksum and no usable
- * Multiboot 1 header; otherwise the Multiboot 1 probe. */
+/** The same with -mb2. */
+static int mb2_run(size_t len, const char *name)
+{
+	return probe_run(len, name, MB_OPT_MB2);
+}
+
+/** The same without -mb1/-mb2. */
 static int auto_run(size_t len, const char *name)
 {
-	if (mb2_has_header(buf, len) &&
-	    mb1_find_header(buf, len, name, &img, NULL) != MB_OK)
-		return mb2_run(len, name);
-	return mb_image_probe(buf, len, name, 0, &img, &err);
+	return probe_run(len, name, 0);
 }
 
 /** An ELF32 image for the Multiboot2 entries: no Multiboot 1 header. */
@@ -822,15 +826,15 @@ static void t_mb2(void)
 	       MB_E_HEADER_CHECKSUM,
 	       "sum2.elf: Multiboot2 header at offset 4096 has a bad checksum (magic 0xe85250d6 + architecture 0x00000000 + header_length 0x00000018 + checksum 0x12345678 != 0)");
 
-	/* The same file without -mb2: the broken Multiboot2 header is not
-	 * seen, the Multiboot 1 search reports what it (does not) find. */
+	/* The same file without -mb2: no Multiboot 1 header, but the
+	 * Multiboot 2 magic is there, so its error is the one reported. */
 	fresh();
 	mb2_elf();
 	mb2hdr(MB2_ARCH_I386, NULL, 0);
 	put32(buf + MB2OFF + 12, 0x12345678);
 	expect("mb2-bad-checksum-without-mb2", auto_run(KLEN, "sum2.elf"),
-	       MB_E_NO_HEADER,
-	       "sum2.elf: no Multiboot header in the first 8192 bytes (not a Multiboot kernel)");
+	       MB_E_HEADER_CHECKSUM,
+	       "sum2.elf: Multiboot2 header at offset 4096 has a bad checksum (magic 0xe85250d6 + architecture 0x00000000 + header_length 0x00000018 + checksum 0x12345678 != 0)");
 
 	fresh();
 	mb2_elf();
