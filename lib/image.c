@@ -11,7 +11,7 @@ static const char *flag_name(unsigned bit)
 {
 	switch (bit) {
 	case 2:
-		return " (video mode information)";
+		return "video mode information; ";
 	default:
 		return "";
 	}
@@ -48,7 +48,7 @@ int mb_image_probe(const uint8_t *buf, size_t len, const char *name,
 		while (!(unsupported & (1u << bit)))
 			bit++;
 		return mb_fail(err, MB_E_UNSUPPORTED_FLAG,
-			       "%s: Multiboot header requires flag bit %u%s (flags 0x%08x), which mboot does not support",
+			       "%s: Multiboot header requires flag bit %u (%sflags 0x%08x), which mboot does not support",
 			       name, bit, flag_name(bit), img->header.flags);
 	}
 

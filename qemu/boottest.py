@@ -218,7 +218,7 @@ def cases():
              message=r"mboot: error: bad-checksum\.elf: Multiboot header at offset \d+ has a bad checksum",
              line="mboot.c32 bad-checksum.elf"),
         Case("required-flag", None, expect="error",
-             message=r"mboot: error: flag2\.elf: Multiboot header requires flag bit 2 \(video mode information\)",
+             message=r"mboot: error: flag2\.elf: Multiboot header requires flag bit 2 \(video mode information; flags 0x00000007\)",
              line="mboot.c32 flag2.elf"),
         Case("segment-not-ram", None, expect="error",
              message=r"mboot: error: not-ram\.elf: segment 0xe0000000-0xe00\w+ is not inside usable RAM",

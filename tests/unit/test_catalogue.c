@@ -345,7 +345,7 @@ static void t_required_flag(void)
 	mb1hdr(HDR_OFF, 7);
 	expect("required-flag-2", probe(KLEN, "flag2.elf"),
 	       MB_E_UNSUPPORTED_FLAG,
-	       "flag2.elf: Multiboot header requires flag bit 2 (video mode information) (flags 0x00000007), which mboot does not support");
+	       "flag2.elf: Multiboot header requires flag bit 2 (video mode information; flags 0x00000007), which mboot does not support");
 	fresh();
 	good_elf32();
 	mb1hdr(HDR_OFF, 0x23);
