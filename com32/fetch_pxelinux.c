@@ -29,7 +29,7 @@ static int px_open(struct fetch *f, const char *name, struct mb_error *err)
 static int px_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		   struct mb_error *err)
 {
-	ssize_t n = read(f->fd, dst, len);
+	ssize_t n = read(f->fd, dst, len > (1u << 16) ? (1u << 16) : len);
 
 	if (n < 0)
 		return mb_fail(err, MB_E_READ,
