@@ -28,6 +28,7 @@
 #include <syslinux/boot.h>
 #include <syslinux/config.h>
 #include "../lib/cmdline.h"
+#include "../lib/elfsec.h"
 #include "../lib/crc32.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
@@ -44,7 +45,7 @@
 #endif
 
 /* Fixed slots of the allocation list; modules follow. */
-enum { A_INFO, A_BOOT, A_IMAGE, A_MODS };
+enum { A_INFO, A_BOOT, A_IMAGE, A_ELFSEC, A_MODS };
 #define MAX_E820 128
 
 static struct mb_request req;
@@ -481,6 +482,17 @@ static int run(const char *line, struct mb_error *err)
 		 * (seen: 100 -> 204 descriptors with Xen's three files). */
 		.efi_mmap_room = fwi.efi_mmap_len + 256 * fwi.efi_desc_size,
 	};
+	/* Multiboot 2, ELF image: the section headers go in tag 9, and the
+	 * sections the image does not load are copied for the kernel. */
+	struct mb_elf_sections esec;
+	int have_esec = proto == 2 && img.format != MB_FMT_AOUT &&
+			!mb_elf_sections_find(heap_data[0], file_len[0], &esec);
+	if (have_esec) {
+		in2.elf_shdrs = heap_data[0] + esec.shoff;	/* for sizing */
+		in2.elf_shnum = esec.shnum;
+		in2.elf_shentsize = esec.shentsize;
+		in2.elf_shndx = esec.shndx;
+	}
 	if (proto == 2) {
 		rc = FW_CHECK_MB2(&mb2h, req.files[0].name,
 				  mb2_info_types(&in2), err);
@@ -499,6 +511,8 @@ static int run(const char *line, struct mb_error *err)
 	int move_image = overlaps_segments(image, file_len[0]);
 	allocs[A_IMAGE] = (struct mb_alloc){ "kernel image",
 					     move_image ? file_len[0] : 0, 16, 0 };
+	allocs[A_ELFSEC] = (struct mb_alloc){ "ELF sections",
+					      have_esec ? esec.size : 0, 8, 0 };
 	for (unsigned i = 1; i < req.nfiles; i++)
 		allocs[A_MODS + i - 1] = (struct mb_alloc){
 			req.files[i].name, file_len[i], MB_PAGE_SIZE, 0 };
@@ -537,6 +551,11 @@ static int run(const char *line, struct mb_error *err)
 		if (rc)
 			goto fail;
 	}
+	if (have_esec)
+		in2.elf_shdrs = mb_elf_sections_place(
+			heap_data[0], &esec,
+			(uint8_t *)(uintptr_t)allocs[A_ELFSEC].addr,
+			allocs[A_ELFSEC].addr);
 	if (move_image) {
 		memcpy((void *)(uintptr_t)allocs[A_IMAGE].addr, heap_data[0],
 		       file_len[0]);

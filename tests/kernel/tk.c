@@ -489,6 +489,14 @@ static int overlaps(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 
 /* Find "key" (e.g. "len=") at the start of a space-separated word of s,
  * skipping the first 'skip' words.  Returns pointer to the value or 0. */
+/** 0 if the NUL-terminated strings @a and @b are equal (like strcmp). */
+static int __attribute__((unused)) strcmp_k(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
 static const char *find_arg(const char *s, const char *key, int skip)
 {
 	uint32_t klen = tk_strnlen(key, 64);
@@ -1164,7 +1172,8 @@ static void mb2_checks(void)
 	const uint8_t *info = (const uint8_t *)(uintptr_t)base;
 	const char *cmdline = 0, *loader = 0, *tags_why = 0;
 	const uint8_t *meminfo = 0, *mmap = 0, *acpi_old = 0, *acpi_new = 0;
-	const uint8_t *net = 0, *lbase = 0;
+	const uint8_t *net = 0, *lbase = 0, *elfsec = 0;
+	uint32_t elfsec_size = 0;
 	uint32_t seen = 0, dup = 0, n_tags = 0, count = 0, mod_tags = 0;
 	uint32_t acpi_new_size = 0, net_size = 0, mmap_size = 0;
 	int end_ok = 0, mm_ok = 0;
@@ -1262,6 +1271,10 @@ static void mb2_checks(void)
 			if (size != 12)
 				tags_why = "load base tag size not 12";
 			lbase = t;
+			break;
+		case 9:
+			elfsec = t;
+			elfsec_size = size;
 			break;
 		default:
 			break;
@@ -1386,6 +1399,44 @@ static void mb2_checks(void)
 		      "size=%u op=%u cookie=%s yiaddr=%u.%u.%u.%u",
 		      net_size - 8, (uint32_t)d[0], cookie ? "ok" : "bad",
 		      yi >> 24, (yi >> 16) & 255, (yi >> 8) & 255, yi & 255);
+	}
+
+	/* ---- ELF sections (tag 9): the section names must be readable
+	 * through the string table the loader copied, and ".text" must be
+	 * where this code runs (linked address; shifted by the relocation in
+	 * the relocatable packaging, whose headers keep link addresses). ---- */
+	if (!elfsec) {
+		check(0, "elf_sections", "no tag 9");
+	} else {
+		uint32_t num = le32(elfsec + 8), ent = le32(elfsec + 12);
+		uint32_t shndx = le32(elfsec + 16), text_ok = 0, named = 0;
+		const uint8_t *sh = elfsec + 20;
+		uint32_t here = (uint32_t)(uintptr_t)mb2_checks;
+#ifdef TK_PIE
+		here -= tk_reloc_delta;
+#endif
+		if (ent < 40 || shndx >= num || 20 + num * ent > elfsec_size) {
+			check(0, "elf_sections", "num=%u entsize=%u shndx=%u size=%u",
+			      num, ent, shndx, elfsec_size);
+		} else {
+			const uint8_t *str = sh + shndx * ent;
+			const char *names = (const char *)(uintptr_t)le32(str + 12);
+			uint32_t strsize = le32(str + 20);
+			for (i = 0; names && i < num; i++) {
+				const uint8_t *h = sh + i * ent;
+				uint32_t nm = le32(h);
+				if (nm >= strsize)
+					continue;
+				named++;
+				if (!strcmp_k(names + nm, ".text") &&
+				    here >= le32(h + 12) &&
+				    here - le32(h + 12) < le32(h + 20))
+					text_ok = 1;
+			}
+			check(names && text_ok, "elf_sections",
+			      "num=%u entsize=%u strtab=0x%x named=%u .text_holds_code=%u",
+			      num, ent, (uint32_t)(uintptr_t)names, named, text_ok);
+		}
 	}
 
 	/* ---- load base (tag 21) ---- */
