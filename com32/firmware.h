@@ -21,6 +21,7 @@
 #include "../lib/image.h"
 #include "../lib/mb2.h"
 #include "../lib/mbi1.h"
+#include "../lib/mbi2.h"
 #include "../lib/place.h"
 
 /** Extra facts for Multiboot 2 information tags (NULL/0 when absent). */
@@ -33,6 +34,7 @@ struct fw_info {
 	uint64_t efi_system_table;	/* EFI only */
 	uint64_t efi_image_handle;	/* EFI only */
 	const void *efi_mmap;		/* EFI only: the raw map, for tag 17 */
+	const struct mb2_apm *apm;	/* BIOS with APM: its 32-bit interface */
 	uint32_t efi_mmap_len, efi_desc_size, efi_desc_version;
 };
 

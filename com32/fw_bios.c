@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <com32.h>
 #include <string.h>
 #include <syslinux/config.h>
 #include <syslinux/pxe.h>
@@ -79,6 +80,41 @@ static const uint8_t *find_rsdp(void)
 	return r;
 }
 
+/**
+ * The BIOS's APM 32-bit protected-mode interface, connected the way a
+ * kernel expects to find it (INT 15h: 5300h installation check, 5304h
+ * disconnect whatever was connected, 5303h connect 32-bit).  NULL when the
+ * BIOS has no APM or no 32-bit interface.
+ */
+static const struct mb2_apm *find_apm(void)
+{
+	static struct mb2_apm apm;
+	com32sys_t r, o;
+
+	memset(&r, 0, sizeof(r));
+	r.eax.w[0] = 0x5300;
+	__intcall(0x15, &r, &o);
+	if ((o.eflags.l & EFLAGS_CF) || o.ebx.w[0] != 0x504d /* "PM" */ ||
+	    !(o.ecx.w[0] & 0x2))	/* bit 1: 32-bit interface */
+		return NULL;
+	apm.version = o.eax.w[0];
+	apm.flags = o.ecx.w[0];
+	r.eax.w[0] = 0x5304;
+	__intcall(0x15, &r, &o);	/* fails when nothing was connected */
+	r.eax.w[0] = 0x5303;
+	__intcall(0x15, &r, &o);
+	if (o.eflags.l & EFLAGS_CF)
+		return NULL;
+	apm.cseg = o.eax.w[0];
+	apm.offset = o.ebx.l;
+	apm.cseg_16 = o.ecx.w[0];
+	apm.dseg = o.edx.w[0];
+	apm.cseg_len = o.esi.w[0];
+	apm.cseg_16_len = o.esi.w[1];
+	apm.dseg_len = o.edi.w[0];
+	return &apm;
+}
+
 void fw_get_info(struct fw_info *info)
 {
 	const uint8_t *rsdp = find_rsdp();
@@ -86,6 +122,7 @@ void fw_get_info(struct fw_info *info)
 	size_t ack_len;
 
 	memset(info, 0, sizeof(*info));
+	info->apm = find_apm();
 	if (rsdp) {
 		info->rsdp_v1 = rsdp;
 		if (rsdp[15] >= 2) {

@@ -470,6 +470,7 @@ static int run(const char *line, struct mb_error *err)
 		.rsdp_v2_len = fwi.rsdp_v2_len, .dhcp_ack = fwi.dhcp_ack,
 		.dhcp_ack_len = fwi.dhcp_ack_len,
 		.have_load_base = true, .load_base = load_base,
+		.apm = fwi.apm,
 		.have_efi64 = fwi.efi_system_table != 0,
 		.efi64_system_table = fwi.efi_system_table,
 		.efi64_image_handle = fwi.efi_image_handle,

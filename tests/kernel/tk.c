@@ -378,6 +378,11 @@ static uint32_t be32(const uint8_t *p)
 	       ((uint32_t)p[2] << 8) | p[3];
 }
 
+static uint32_t __attribute__((unused)) le16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
@@ -1172,7 +1177,7 @@ static void mb2_checks(void)
 	const uint8_t *info = (const uint8_t *)(uintptr_t)base;
 	const char *cmdline = 0, *loader = 0, *tags_why = 0;
 	const uint8_t *meminfo = 0, *mmap = 0, *acpi_old = 0, *acpi_new = 0;
-	const uint8_t *net = 0, *lbase = 0, *elfsec = 0;
+	const uint8_t *net = 0, *lbase = 0, *elfsec = 0, *apm = 0;
 	uint32_t elfsec_size = 0;
 	uint32_t seen = 0, dup = 0, n_tags = 0, count = 0, mod_tags = 0;
 	uint32_t acpi_new_size = 0, net_size = 0, mmap_size = 0;
@@ -1275,6 +1280,11 @@ static void mb2_checks(void)
 		case 9:
 			elfsec = t;
 			elfsec_size = size;
+			break;
+		case 10:
+			if (size != 28)
+				tags_why = "APM tag size not 28";
+			apm = t;
 			break;
 		default:
 			break;
@@ -1438,6 +1448,17 @@ static void mb2_checks(void)
 			      num, ent, (uint32_t)(uintptr_t)names, named, text_ok);
 		}
 	}
+
+	/* ---- APM (tag 10): SeaBIOS has a 32-bit APM interface, so the
+	 * loader must have connected it and passed its segments. ---- */
+	if (!apm)
+		check(0, "apm", "no tag 10");
+	else
+		check(le16(apm + 8) >= 0x100 && le16(apm + 10) &&
+		      le16(apm + 20) & 0x2 && le16(apm + 22),
+		      "apm", "version=0x%x cseg=0x%x offset=0x%x dseg=0x%x flags=0x%x cseg_len=0x%x",
+		      le16(apm + 8), le16(apm + 10), le32(apm + 12),
+		      le16(apm + 18), le16(apm + 20), le16(apm + 22));
 
 	/* ---- load base (tag 21) ---- */
 	{
