@@ -157,8 +157,11 @@ bench: deps all testkernels
 	python3 qemu/xenbench.py --build $(B)
 	python3 qemu/uefibench.py --build $(B)
 
+EFI64_MODULEDIR ?= $(PREFIX)/lib/syslinux/modules/efi64
+
 install: $(B)/mboot.c32 $(B)/efi64/mboot.c32
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
+	install -D -m 0644 $(B)/efi64/mboot.c32 $(DESTDIR)$(EFI64_MODULEDIR)/mboot.c32
 
 clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
