@@ -410,18 +410,23 @@ static void print_plan(unsigned nallocs, unsigned nspace)
 			       allocs[i].name, allocs[i].addr, allocs[i].size);
 }
 
-/** The whole pipeline; returns only on failure. */
-static int run(const char *line, struct mb_error *err)
-{
-	int rc = mb_parse_cmdline(line, &req, err);
-	if (rc)
-		return rc;
-	rc = fw_init(err);
-	if (rc)
-		return rc;
+/* State handed from one stage to the next. */
+static unsigned nmap, nram, nspace, nallocs;
+static uint32_t linked_base, load_base;	/* the image's, before/after
+						 * relocation */
+static struct fw_info fwi;
+static struct mb1_input in1;
+static struct mb2_input in2;
+static struct mb_elf_sections esec;
+static bool have_esec, move_image;
 
-	/* The kernel: whole, decompressed, described. */
-	rc = stream_kernel(err);
+/**
+ * Stage: the kernel, whole and decompressed (streamed when it can be),
+ * probed, relocated if it asks for it; and the memory maps.
+ */
+static int load_kernel(struct mb_error *err)
+{
+	int rc = stream_kernel(err);
 	if (rc == 1)	/* streaming did not apply: read it whole */
 		rc = load_to_heap(0, 1, err);
 	if (rc)
@@ -430,14 +435,14 @@ static int run(const char *line, struct mb_error *err)
 			     req.opts, FW_NEEDS_MB2, &img, &mb2h, &proto, err);
 	if (rc)
 		return rc;
-	unsigned nmap = fw_memory_map(e820, MAX_E820);
-	unsigned nram = fw_segment_ranges(ram, MB_MAX_RANGES);
+	nmap = fw_memory_map(e820, MAX_E820);
+	nram = fw_segment_ranges(ram, MB_MAX_RANGES);
 	if (!nmap || !nram)
 		return mb_fail(err, MB_E_FIRMWARE,
 			       "cannot read the memory map (entries: %u, free ranges: %u)",
 			       nmap, nram);
 
-	uint32_t linked_base = img.segs[0].addr, load_base = linked_base;
+	linked_base = load_base = img.segs[0].addr;
 	if (proto == 2 && mb2_has_tag(&mb2h, MB2_HT_RELOCATABLE)) {
 		rc = mb2_relocate(&img, &mb2h, ram, nram, &load_base,
 				  req.files[0].name, err);
@@ -449,21 +454,22 @@ static int run(const char *line, struct mb_error *err)
 			  mb2_has_tag(&mb2h, MB2_HT_MODULE_ALIGN)))
 		printf("mboot: warning: %s asks for page-aligned modules but none were given\n",
 		       req.files[0].name);
+	return MB_OK;
+}
 
-	/* Every module's size, before anything is read. */
-	for (unsigned i = 1; i < req.nfiles; i++) {
-		rc = size_module(i, err);
-		if (rc)
-			return rc;
-	}
-
-	struct fw_info fwi;
+/**
+ * Stage: what the information structure will hold, apart from the
+ * addresses still to be planned; refuse a Multiboot 2 kernel that asks for
+ * what this firmware cannot give.
+ */
+static int describe_inputs(struct mb_error *err)
+{
 	fw_get_info(&fwi);
-	struct mb1_input in1 = {
+	in1 = (struct mb1_input){
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
 	};
-	struct mb2_input in2 = {
+	in2 = (struct mb2_input){
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = in1.loader_name,
 		.rsdp_v1 = fwi.rsdp_v1, .rsdp_v2 = fwi.rsdp_v2,
@@ -483,23 +489,28 @@ static int run(const char *line, struct mb_error *err)
 		 * (seen: 100 -> 204 descriptors with Xen's three files). */
 		.efi_mmap_room = fwi.efi_mmap_len + 256 * fwi.efi_desc_size,
 	};
-	/* Multiboot 2, ELF image: the section headers go in tag 9, and the
-	 * sections the image does not load are copied for the kernel. */
-	struct mb_elf_sections esec;
-	int have_esec = proto == 2 && img.format != MB_FMT_AOUT &&
-			!mb_elf_sections_find(heap_data[0], file_len[0], &esec);
+	if (proto == 1)
+		return MB_OK;
+	/* ELF image: the section headers go in tag 9, and the sections the
+	 * image does not load are copied for the kernel. */
+	have_esec = img.format != MB_FMT_AOUT &&
+		    !mb_elf_sections_find(heap_data[0], file_len[0], &esec);
 	if (have_esec) {
 		in2.elf_shdrs = heap_data[0] + esec.shoff;	/* for sizing */
 		in2.elf_shnum = esec.shnum;
 		in2.elf_shentsize = esec.shentsize;
 		in2.elf_shndx = esec.shndx;
 	}
-	if (proto == 2) {
-		rc = FW_CHECK_MB2(&mb2h, req.files[0].name,
-				  mb2_info_types(&in2), err);
-		if (rc)
-			return rc;
-	}
+	return FW_CHECK_MB2(&mb2h, req.files[0].name, mb2_info_types(&in2),
+			    err);
+}
+
+/**
+ * Stage: every address, planned inside the space the firmware layer gives
+ * us, then claimed.  Takes that space: the caller releases it on failure.
+ */
+static int make_plan(struct mb_error *err)
+{
 	size_t info_size = proto == 1 ? mb1_info_size(&in1) :
 					mb2_info_size(&in2);
 	allocs[A_INFO] = (struct mb_alloc){ "Multiboot information",
@@ -508,8 +519,7 @@ static int run(const char *line, struct mb_error *err)
 					    fw_boot_area_size(img.nsegs), 16, 0 };
 	/* The kernel image is the copy source for its segments: if the heap
 	 * put it where a segment goes, it needs a safe place of its own. */
-	uintptr_t image = (uintptr_t)heap_data[0];
-	int move_image = overlaps_segments(image, file_len[0]);
+	move_image = overlaps_segments((uintptr_t)heap_data[0], file_len[0]);
 	allocs[A_IMAGE] = (struct mb_alloc){ "kernel image",
 					     move_image ? file_len[0] : 0, 16, 0 };
 	allocs[A_ELFSEC] = (struct mb_alloc){ "ELF sections",
@@ -517,15 +527,13 @@ static int run(const char *line, struct mb_error *err)
 	for (unsigned i = 1; i < req.nfiles; i++)
 		allocs[A_MODS + i - 1] = (struct mb_alloc){
 			req.files[i].name, file_len[i], MB_PAGE_SIZE, 0 };
-	unsigned nallocs = A_MODS + req.nfiles - 1;
+	nallocs = A_MODS + req.nfiles - 1;
 
-	unsigned nspace = fw_alloc_ranges(space, MB_MAX_RANGES, err);
+	nspace = fw_alloc_ranges(space, MB_MAX_RANGES, err);
 	if (!nspace)
 		return err->code;
-	rc = mb_plan_within(ram, nram, space, nspace, &img, req.files[0].name,
-			    allocs, nallocs, err);
-	if (rc)
-		goto fail;
+	int rc = mb_plan_within(ram, nram, space, nspace, &img,
+				req.files[0].name, allocs, nallocs, err);
 	/* Own every destination before the first download (on EFI the
 	 * network stack allocates too); a no-op on BIOS. */
 	for (unsigned i = 0; i < img.nsegs && !rc; i++)
@@ -536,65 +544,94 @@ static int run(const char *line, struct mb_error *err)
 			rc = fw_claim(allocs[i].addr, allocs[i].size,
 				      allocs[i].name, err);
 	if (rc)
-		goto fail;
+		return rc;
 	for (unsigned i = 1; i < req.nfiles; i++)
 		file_addr[i] = allocs[A_MODS + i - 1].addr;
 	if (req.opts & MB_OPT_VERBOSE)
 		print_plan(nallocs, nspace);
+	return MB_OK;
+}
 
-	/* Everything fits: now the downloads, straight into place; a
-	 * module still open from sizing goes first. */
+/**
+ * Stage: every module read straight into its place (a module still open
+ * from sizing goes first), then the pieces the plan made room for: the
+ * ELF sections, the kernel image if it had to move, the information.
+ */
+static int fetch_and_describe(struct mb_error *err)
+{
 	unsigned last = req.nfiles - 1;
 	bool last_first = is_held[last];
+	int rc;
+
 	for (unsigned k = 0; k < last; k++) {
 		unsigned i = !last_first ? k + 1 : k == 0 ? last : k;
 		rc = fetch_into_place(i, err);
 		if (rc)
-			goto fail;
+			return rc;
 	}
 	if (have_esec)
 		in2.elf_shdrs = mb_elf_sections_place(
 			heap_data[0], &esec,
 			(uint8_t *)(uintptr_t)allocs[A_ELFSEC].addr,
 			allocs[A_ELFSEC].addr);
-	if (move_image) {
+	if (move_image)
 		memcpy((void *)(uintptr_t)allocs[A_IMAGE].addr, heap_data[0],
 		       file_len[0]);
-		image = allocs[A_IMAGE].addr;
-	}
+
 	void *info = (void *)(uintptr_t)allocs[A_INFO].addr;
 	if (proto == 1) {
 		mb1_info_build(&in1, info, allocs[A_INFO].addr);
-	} else {
-		if (in2.efi_mmap) {	/* the EFI map as it is now, at the end */
-			fw_get_info(&fwi);
-			in2.efi_mmap = fwi.efi_mmap;
-			in2.efi_mmap_len = fwi.efi_mmap_len;
-			in2.efi_mmap_room = 0;
-			if (mb2_info_size(&in2) > allocs[A_INFO].size) {
-				rc = mb_fail(err, MB_E_FIRMWARE,
-					     "the EFI memory map grew to %u bytes, more than planned",
-					     fwi.efi_mmap_len);
-				goto fail;
-			}
-		}
-		mb2_info_build(&in2, info, allocs[A_INFO].addr);
+		return MB_OK;
 	}
+	if (in2.efi_mmap) {	/* the EFI map as it is now, at the end */
+		fw_get_info(&fwi);
+		in2.efi_mmap = fwi.efi_mmap;
+		in2.efi_mmap_len = fwi.efi_mmap_len;
+		in2.efi_mmap_room = 0;
+		if (mb2_info_size(&in2) > allocs[A_INFO].size)
+			return mb_fail(err, MB_E_FIRMWARE,
+				       "the EFI memory map grew to %u bytes, more than planned",
+				       fwi.efi_mmap_len);
+	}
+	mb2_info_build(&in2, info, allocs[A_INFO].addr);
+	return MB_OK;
+}
 
+/** Stage: hand off.  Returns only on failure. */
+static int boot(struct mb_error *err)
+{
+	const uint8_t *image = move_image ?
+		(const uint8_t *)(uintptr_t)allocs[A_IMAGE].addr : heap_data[0];
 	/* The EFI entry moves with a relocated image, like the i386 one. */
 	int efi_entry = proto == 2 && FW_NEEDS_MB2;
-	uint32_t entry = efi_entry ? mb2h.efi64_entry + (load_base - linked_base) :
-				     img.entry;
-	say("mboot: booting %s (Multiboot %d), entry 0x%08x\n",
-	    req.files[0].name, proto, entry);
 	if (efi_entry)
-		img.entry = entry;
-	rc = fw_boot(&img, (const uint8_t *)image,
-		     (void *)(uintptr_t)allocs[A_BOOT].addr,
-		     proto == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
-		     allocs[A_INFO].addr, efi_entry, err);
+		img.entry = mb2h.efi64_entry + (load_base - linked_base);
+	say("mboot: booting %s (Multiboot %d), entry 0x%08x\n",
+	    req.files[0].name, proto, img.entry);
+	return fw_boot(&img, image, (void *)(uintptr_t)allocs[A_BOOT].addr,
+		       proto == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
+		       allocs[A_INFO].addr, efi_entry, err);
+}
 
-fail:
+/** The whole pipeline, stage by stage; returns only on failure. */
+static int run(const char *line, struct mb_error *err)
+{
+	int rc = mb_parse_cmdline(line, &req, err);
+	if (!rc)
+		rc = fw_init(err);
+	if (!rc)
+		rc = load_kernel(err);
+	for (unsigned i = 1; i < req.nfiles && !rc; i++)
+		rc = size_module(i, err);	/* every size before any read */
+	if (!rc)
+		rc = describe_inputs(err);
+	if (rc)
+		return rc;
+	rc = make_plan(err);
+	if (!rc)
+		rc = fetch_and_describe(err);
+	if (!rc)
+		rc = boot(err);
 	fw_release();
 	return rc;
 }
