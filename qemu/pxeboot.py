@@ -78,11 +78,13 @@ class Boot:
 
 
 def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
-        prompt_patterns=(r"^boot: *$",)):
+        prompt_patterns=(r"^boot: *$",), decode=None):
     """Run QEMU @cmd; end it after @timeout seconds, when a console line
     matches one of @stop_patterns (regexes), or when the unfinished last
     line matches one of @prompt_patterns (a prompt has no newline).
-    Returns a Boot."""
+    @decode, if given, turns each raw chunk of console output into text
+    lines first (OVMF's screen, see uefi.Screen); the raw bytes then also
+    go to @log_path + ".raw".  Returns a Boot."""
     boot = Boot()
     rxs = [re.compile(p) for p in stop_patterns]
     prompts = [re.compile(p) for p in prompt_patterns]
@@ -91,6 +93,16 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     buf = b""
     log = open(log_path, "w") if log_path else None
+    rawlog = open(log_path + ".raw", "wb") if log_path and decode else None
+    if log:
+        log.write("# " + " ".join(cmd) + "\n")
+
+    def add(now, line):
+        boot.lines.append((now, line))
+        if log:
+            log.write("[%7.2f] %s\n" % (now, line))
+            log.flush()  # readers watch the log while QEMU runs
+
     try:
         while True:
             left = timeout - (time.monotonic() - start)
@@ -108,6 +120,10 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
                 proc.wait()
                 boot.reason = "exit"
                 break
+            if rawlog:
+                rawlog.write(chunk)
+            if decode:
+                chunk = decode(chunk)
             if echo:
                 os.write(1, chunk)
             buf += chunk
@@ -117,19 +133,20 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
             for raw in done:
                 line = raw.decode("latin-1")
                 line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line)
-                boot.lines.append((now, line))
-                if log:
-                    log.write("[%7.2f] %s\n" % (now, line))
-                    log.flush()
+                line = re.sub(r"[\x00-\x08\x0b-\x1f]", "", line)
+                if not line.strip() and boot.lines and \
+                        not boot.lines[-1][1].strip():
+                    continue    # runs of blank lines
+                add(now, line)
                 for rx in rxs:
-                    if rx.search(line):
+                    if stop is None and rx.search(line):
                         stop = rx.pattern
             # "boot: " is a prompt without a newline: look at the tail too.
             tail = buf.decode("latin-1")
             for rx in prompts:
                 if stop is None and rx.search(tail):
                     stop = rx.pattern
-                    boot.lines.append((now, tail))
+                    add(now, tail)
                     buf = b""
             if stop:
                 boot.reason = "stop:" + stop
@@ -141,6 +158,10 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
         else:
             boot.exit_code = proc.returncode
         if log:
+            log.write("# end: %s after %.1f s\n" % (
+                boot.reason, time.monotonic() - start))
             log.close()
+        if rawlog:
+            rawlog.close()
     boot.seconds = time.monotonic() - start
     return boot

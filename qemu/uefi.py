@@ -16,11 +16,8 @@ SPDX-License-Identifier: GPL-2.0-or-later
 """
 import os
 import re
-import select
 import shutil
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pxeboot  # noqa: E402
@@ -172,83 +169,10 @@ class Screen:
 
 def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
         prompt_patterns=(r"^boot: *$",)):
-    """As pxeboot.run, for OVMF's console (see Screen)."""
-    boot = pxeboot.Boot()
-    rxs = [re.compile(p) for p in stop_patterns]
-    prompts = [re.compile(p) for p in prompt_patterns]
-    screen = Screen()
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    buf = b""
-    log = open(log_path, "w") if log_path else None
-    rawlog = open(log_path + ".raw", "wb") if log_path else None
-    if log:
-        log.write("# " + " ".join(cmd) + "\n")
-    try:
-        while True:
-            left = timeout - (time.monotonic() - start)
-            if left <= 0:
-                boot.reason = "timeout"
-                break
-            r, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
-            if not r:
-                if proc.poll() is not None:
-                    boot.reason = "exit"
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
-                proc.wait()
-                boot.reason = "exit"
-                break
-            if rawlog:
-                rawlog.write(chunk)
-            chunk = screen.feed(chunk)
-            if echo:
-                os.write(1, chunk)
-            buf += chunk
-            *done, buf = re.split(rb"\r?\n|\r(?!\n)", buf)
-            now = time.monotonic() - start
-            stop = None
-            for raw in done:
-                line = raw.decode("latin-1")
-                line = re.sub(r"[\x00-\x08\x0b-\x1f]", "", line)
-                if not line.strip() and boot.lines and \
-                        not boot.lines[-1][1].strip():
-                    continue    # runs of blank screen rows
-                boot.lines.append((now, line))
-                if log:
-                    log.write("[%7.2f] %s\n" % (now, line))
-                    log.flush()
-                for rx in rxs:
-                    if stop is None and rx.search(line):
-                        stop = rx.pattern
-            tail = buf.decode("latin-1")
-            for rx in prompts:
-                if stop is None and rx.search(tail):
-                    stop = rx.pattern
-                    boot.lines.append((now, tail))
-                    if log:
-                        log.write("[%7.2f] %s\n" % (now, tail))
-                    buf = b""
-            if stop:
-                boot.reason = "stop:" + stop
-                break
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        else:
-            boot.exit_code = proc.returncode
-        if log:
-            log.write("# end: %s after %.1f s\n" % (
-                boot.reason, time.monotonic() - start))
-            log.close()
-        if rawlog:
-            rawlog.close()
-    boot.seconds = time.monotonic() - start
-    return boot
+    """pxeboot.run, with OVMF's screen decoded into lines (see Screen)."""
+    return pxeboot.run(cmd, timeout, stop_patterns, echo=echo,
+                       log_path=log_path, prompt_patterns=prompt_patterns,
+                       decode=Screen().feed)
 
 
 def boot(root, timeout, stop_patterns=(), mem="512", nic="ovmf", cpu=None,
