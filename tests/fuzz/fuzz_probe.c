@@ -33,45 +33,15 @@
 #include "place.h"
 #include "util.h"
 
+#define FUZZ_NAME "fuzz_probe"
+#include "fuzz_common.h"
+
 #define PREFIX_SIZE 256
 #define MAX_RAM 16
 #define MAX_ALLOC 16
 #define RAM_AT 4
 #define ALLOC_AT (RAM_AT + MAX_RAM * 10)
 #define FOUR_GIB 0x100000000ull
-
-static void fail(const char *what, const struct mb_error *err)
-{
-	fprintf(stderr, "fuzz_probe: %s (%s)\n", what, err ? err->msg : "");
-	abort();
-}
-
-static void check_error(int rc, const struct mb_error *err)
-{
-	if (err->code != (enum mb_code)rc || !err->msg[0] ||
-	    !memchr(err->msg, '\0', sizeof(err->msg)) ||
-	    rc <= MB_OK || rc >= MB_E__COUNT)
-		fail("error not recorded", err);
-}
-
-/** True if the @n ranges together cover [s, e). */
-static int covered(const struct mb_range *r, unsigned n, uint64_t s,
-		   uint64_t e)
-{
-	uint64_t pos = s;
-
-	while (pos < e) {
-		uint64_t best = pos;
-		for (unsigned i = 0; i < n; i++)
-			if (r[i].start <= pos && r[i].end > pos &&
-			    r[i].end > best)
-				best = r[i].end;
-		if (best == pos)
-			return 0;
-		pos = best;
-	}
-	return 1;
-}
 
 static volatile uint8_t sink;
 
