@@ -4,7 +4,7 @@
 # missing.
 set -eu
 PKGS="gcc make binutils nasm clang libclang-rt-14-dev zlib1g-dev python3 \
-      qemu-system-x86 qemu-utils ipxe-qemu seabios syslinux-common pxelinux \
+      qemu-system-x86 qemu-utils qemu-user ipxe-qemu seabios syslinux-common pxelinux \
       dpkg-dev cpio gzip xz-utils ca-certificates cppcheck \
       syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin"
 missing=""
