@@ -34,7 +34,7 @@ struct fw_info {
 	uint64_t efi_system_table;	/* EFI only */
 	uint64_t efi_image_handle;	/* EFI only */
 	const void *efi_mmap;		/* EFI only: the raw map, for tag 17 */
-	const struct mb2_apm *apm;	/* BIOS with APM: its 32-bit interface */
+	const struct mb1_apm *apm;	/* BIOS with APM: its 32-bit interface */
 	uint32_t efi_mmap_len, efi_desc_size, efi_desc_version;
 };
 

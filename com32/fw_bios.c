@@ -86,9 +86,9 @@ static const uint8_t *find_rsdp(void)
  * disconnect whatever was connected, 5303h connect 32-bit).  NULL when the
  * BIOS has no APM or no 32-bit interface.
  */
-static const struct mb2_apm *find_apm(void)
+static const struct mb1_apm *find_apm(void)
 {
-	static struct mb2_apm apm;
+	static struct mb1_apm apm;
 	com32sys_t r, o;
 
 	memset(&r, 0, sizeof(r));

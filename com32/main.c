@@ -468,6 +468,7 @@ static int describe_inputs(struct mb_error *err)
 	in1 = (struct mb1_input){
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
+		.apm = fwi.apm,
 	};
 	in2 = (struct mb2_input){
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,

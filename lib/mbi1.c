@@ -15,6 +15,8 @@ size_t mb1_info_size(const struct mb1_input *in)
 	for (unsigned i = 0; i < in->req->nfiles; i++)
 		n += mb_file_cmdline_len(&in->req->files[i]) + 1;
 	n += mb_strlen(in->loader_name) + 1;
+	if (in->apm)
+		n = MB_ALIGN_UP(n, (size_t)4) + sizeof(struct mb1_apm);
 	return n;
 }
 
@@ -100,5 +102,13 @@ size_t mb1_info_build(const struct mb1_input *in, void *buf, uint32_t addr)
 	size_t ln = mb_strlen(in->loader_name) + 1;
 	mb_memcpy(s, in->loader_name, ln);
 	s += ln;
+	if (in->apm) {
+		size_t off = MB_ALIGN_UP((size_t)((uint8_t *)s - base), (size_t)4);
+		mb_memset(s, 0, off - (size_t)((uint8_t *)s - base));
+		mb_memcpy(base + off, in->apm, sizeof(*in->apm));
+		info->apm_table = addr + (uint32_t)off;
+		info->flags |= MB1_IF_APM;
+		s = (char *)base + off + sizeof(*in->apm);
+	}
 	return (size_t)((uint8_t *)s - base);
 }

@@ -32,6 +32,9 @@ struct mb1_input {
 	const struct mb_e820 *map;	/* the firmware memory map */
 	unsigned nmap;
 	const char *loader_name;
+	/* The APM table (flag 10), laid out as the Multiboot 1 spec's
+	 * apm_table; NULL when the BIOS has no 32-bit APM interface. */
+	const struct mb1_apm *apm;
 };
 
 /** Bytes needed for the blob describing @in. */

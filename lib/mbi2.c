@@ -142,7 +142,7 @@ static size_t emit(const struct mb2_input *in, uint8_t *base)
 	}
 
 	if (in->apm) {
-		const struct mb2_apm *a = in->apm;
+		const struct mb1_apm *a = in->apm;
 		tag(&w, MB2_IT_APM, 28);
 		put16(&w, a->version);
 		put16(&w, a->cseg);

@@ -21,15 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cmdline.h"
+#include "multiboot1.h"
 #include "mbi1.h"
 #include "multiboot2.h"
 
 /** The APM BIOS connect information, as the APM tag (type 10) holds it. */
-struct mb2_apm {
-	uint16_t version, cseg;
-	uint32_t offset;
-	uint16_t cseg_16, dseg, flags, cseg_len, cseg_16_len, dseg_len;
-};
+/* Tag 10 carries the same APM table as Multiboot 1's apm_table:
+ * struct mb1_apm (multiboot1.h). */
 
 /** What goes into the boot information.  Optional parts are absent when
  * their pointer is NULL (or their flag false). */
@@ -49,7 +47,7 @@ struct mb2_input {
 	const void *elf_shdrs;
 	uint32_t elf_shnum, elf_shentsize, elf_shndx;
 	/* Tag 10: APM. */
-	const struct mb2_apm *apm;
+	const struct mb1_apm *apm;
 	/* Tag 14: the ACPI RSDP's first 20 bytes (the ACPI 1.0 RSDP). */
 	const void *rsdp_v1;
 	/* Tag 15: a revision 2+ RSDP, @rsdp_v2_len bytes (its length field). */

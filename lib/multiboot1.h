@@ -62,6 +62,13 @@ struct mb1_info {
 		vbe_interface_len;
 } __attribute__((packed));
 
+/** The APM table (information flag 10). */
+struct mb1_apm {
+	uint16_t version, cseg;
+	uint32_t offset;
+	uint16_t cseg_16, dseg, flags, cseg_len, cseg_16_len, dseg_len;
+} __attribute__((packed));
+
 /** One module: [mod_start, mod_end) and its command line. */
 struct mb1_module {
 	uint32_t mod_start, mod_end, string, reserved;

@@ -1058,6 +1058,20 @@ static void mb1_checks(void)
 		     cmdline, "absent (flag 9 %s)",
 		     (flags & MBI_LOADER) ? "set, ptr 0" : "not set");
 
+	/* ---- APM table (flag 10): optional, but when given it must be the
+	 * connected 32-bit interface (version, code segment and length, the
+	 * 32-bit flag). ---- */
+	if (flags & (1u << 10)) {
+		const uint8_t *apm = (const uint8_t *)(uintptr_t)mbi->apm_table;
+		check(apm && le16(apm) >= 0x100 && le16(apm + 2) &&
+		      (le16(apm + 12) & 0x2) && le16(apm + 14), "apm",
+		      "table=0x%x version=0x%x cseg=0x%x flags=0x%x cseg_len=0x%x",
+		      mbi->apm_table, apm ? le16(apm) : 0, apm ? le16(apm + 2) : 0,
+		      apm ? le16(apm + 12) : 0, apm ? le16(apm + 14) : 0);
+	} else {
+		print("INFO apm none (flag 10 clear)\n");
+	}
+
 	/* ---- modules ---- */
 	{
 		uint32_t count = (flags & MBI_MODS) ? mbi->mods_count : 0;

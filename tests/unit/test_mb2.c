@@ -968,7 +968,7 @@ static void test_mbi2(void)
 {
 	static uint32_t mod_addr[MB_MAX_FILES], mod_len[MB_MAX_FILES];
 	static uint8_t shdrs[3 * 40], rsdp1[20], rsdp2[36], ack[300];
-	static const struct mb2_apm apm = { 0x0102, 0xf000, 0x12345678,
+	static const struct mb1_apm apm = { 0x0102, 0xf000, 0x12345678,
 					    0xf100, 0x0040, 0x3, 0xfff0,
 					    0xffe0, 0x100 };
 	size_t at[64];
