@@ -224,10 +224,41 @@ static void test_many_modules(void)
 	CHECK_EQ_U(req.nfiles, MB_MAX_FILES);
 }
 
+/** The APM table (flag 10): after the strings, 4-byte aligned, exact. */
+static void test_apm(void)
+{
+	static uint32_t mod_addr[2] = { 0, 0x200000 }, mod_len[2] = { 0, 5 };
+	static const struct mb1_apm apm = { 0x102, 0xf000, 0xd198, 0xf000,
+					    0xf000, 0x3, 0xfff0, 0xfff0, 0xfff0 };
+	struct mb_error err;
+
+	CHECK_EQ_U(sizeof(struct mb1_apm), 20);
+	if (!CHECK_EQ_U(mb_parse_cmdline("k a --- m", &req, &err), MB_OK))
+		return;
+	struct mb1_input in = {
+		.req = &req, .mod_addr = mod_addr, .mod_len = mod_len,
+		.map = pc_map, .nmap = MB_ARRAY_SIZE(pc_map), .loader_name = "L",
+	};
+	size_t plain = mb1_info_size(&in);
+	in.apm = &apm;
+	size_t size = mb1_info_size(&in);
+	CHECK_EQ_U(size, ((plain + 3) & ~(size_t)3) + 20);
+	memset(blob, 0xcc, sizeof(blob));
+	CHECK_EQ_U(mb1_info_build(&in, blob, 0x100000), size);
+	struct mb1_info info;
+	memcpy(&info, blob, sizeof(info));
+	CHECK(info.flags & MB1_IF_APM);
+	CHECK_EQ_U(info.apm_table % 4, 0);
+	CHECK_EQ_U(info.apm_table, 0x100000 + size - 20);
+	CHECK(!memcmp(blob + size - 20, &apm, 20));
+	CHECK_EQ_U(blob[size], 0xcc);
+}
+
 int main(void)
 {
 	test_contiguous();
 	test_build();
 	test_many_modules();
+	test_apm();
 	return check_summary("mbi1");
 }
