@@ -41,18 +41,11 @@
 #define MAX_ALLOC 16
 #define RAM_AT 4
 #define ALLOC_AT (RAM_AT + MAX_RAM * 10)
-#define FOUR_GIB 0x100000000ull
 
-static volatile uint8_t sink;
 
 static void check_image(const struct mb_image *img, const uint8_t *buf,
 			size_t len)
 {
-	int entry_in = 0;
-	uint8_t sum = 0;
-
-	if (img->nsegs == 0 || img->nsegs > MB_MAX_SEGMENTS)
-		fail("segment count", NULL);
 	if (img->format != MB_FMT_ELF32 && img->format != MB_FMT_ELF64 &&
 	    img->format != MB_FMT_AOUT)
 		fail("format", NULL);
@@ -69,26 +62,7 @@ static void check_image(const struct mb_image *img, const uint8_t *buf,
 		fail("header", NULL);
 	if (flags & 0xfffc)
 		fail("unsupported required flag accepted", NULL);
-	for (unsigned i = 0; i < img->nsegs; i++) {
-		const struct mb_segment *s = &img->segs[i];
-		if (s->memsz == 0 || s->filesz > s->memsz)
-			fail("segment sizes", NULL);
-		if ((uint64_t)s->file_off + s->filesz > len)
-			fail("segment past the end of the file", NULL);
-		if ((uint64_t)s->addr + s->memsz > FOUR_GIB)
-			fail("segment above 4 GiB", NULL);
-		if (i && (uint64_t)img->segs[i - 1].addr +
-				 img->segs[i - 1].memsz > s->addr)
-			fail("segments unsorted or overlapping", NULL);
-		if (img->entry >= s->addr && img->entry - s->addr < s->memsz)
-			entry_in = 1;
-		/* "Load" it: read every file byte of the segment. */
-		for (uint32_t k = 0; k < s->filesz; k++)
-			sum = (uint8_t)(sum + buf[s->file_off + k]);
-	}
-	if (!entry_in)
-		fail("entry outside the segments", NULL);
-	sink = sum;
+	check_segments(img, buf, len);
 }
 
 static void check_plan(const struct mb_image *img, const struct mb_range *ram,
