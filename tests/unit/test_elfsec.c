@@ -9,20 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
+#include "put.h"
 #include "elfsec.h"
 #include "util.h"
 
 static uint8_t file[4096], area[4096];
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v; p[1] = v >> 8;
-}
 
 /** One ELF32 section header at index @i of the table at 0x200. */
 static void sh(unsigned i, uint32_t name, uint32_t type, uint32_t flags,

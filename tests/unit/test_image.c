@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "put.h"
 #include "cmdline.h"
 #include "image.h"
 #include "util.h"
@@ -19,24 +20,6 @@
 static uint8_t buf[BUF_SIZE];
 static struct mb_image img;
 static struct mb_error err;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /** A Multiboot header with flags @flags at @off (checksum right). */
 static void mbhdr(size_t off, uint32_t flags)

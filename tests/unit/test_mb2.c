@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "put.h"
 #include "acpi.h"
 #include "cmdline.h"
 #include "mb2.h"
@@ -24,18 +25,6 @@ static uint8_t buf[BUF_SIZE];
 static struct mb2_header_info hi;
 static struct mb_image img;
 static struct mb_error err;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
 
 static uint32_t get32(const uint8_t *p)
 {
