@@ -30,6 +30,7 @@
 #include "../lib/cmdline.h"
 #include "../lib/elfsec.h"
 #include "../lib/crc32.h"
+#include "../lib/gunzip.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
 #include "../lib/mb2.h"
@@ -71,44 +72,6 @@ static unsigned fetch_flags(void)
 {
 	return ((req.opts & MB_OPT_QUIET) ? FETCH_QUIET : 0) |
 	       ((req.opts & MB_OPT_PXELINUX) ? FETCH_FORCE_PXELINUX : 0);
-}
-
-/**
- * Decompress the gzip data of file @i (@in, @in_len bytes) into @out
- * (@cap bytes); *@out_len gets the size.  Errors name the file and the
- * compressed offset.
- */
-static int gunzip(unsigned i, const uint8_t *in, size_t in_len, uint8_t *out,
-		  size_t cap, size_t *out_len, struct mb_error *err)
-{
-	size_t err_pos = 0;
-	int rc = gz_decompress(in, in_len, out, cap, out_len, &err_pos);
-
-	if (rc)
-		return mb_fail(err, MB_E_GZIP,
-			       "%s: gzip data error at compressed offset %zu: %s",
-			       req.files[i].name, err_pos, gz_strerror(rc));
-	return MB_OK;
-}
-
-/**
- * The size a gzip file of @in_len bytes claims to decompress to (its last
- * member's ISIZE), checked for plausibility: DEFLATE cannot expand more
- * than about 1032:1, so a larger claim means a truncated or corrupt file.
- */
-static int gzip_size(unsigned i, const uint8_t *in, size_t in_len,
-		     uint32_t *size, struct mb_error *err)
-{
-	if (in_len < 18)
-		return mb_fail(err, MB_E_GZIP,
-			       "%s: gzip file is truncated (%zu bytes)",
-			       req.files[i].name, in_len);
-	*size = gz_isize(in, in_len);
-	if ((uint64_t)*size > (uint64_t)in_len * 1032 + 1024)
-		return mb_fail(err, MB_E_GZIP,
-			       "%s: gzip trailer claims %u bytes from %zu compressed: the file is truncated or corrupt",
-			       req.files[i].name, *size, in_len);
-	return MB_OK;
 }
 
 /* Streaming the kernel: input is read in pieces of this size. */
@@ -173,9 +136,7 @@ static int stream_kernel(struct mb_error *err)
 	if (gzrc == GZ_ERR_OUTPUT_FULL)
 		goto fallback;
 	if (gzrc) {
-		rc = mb_fail(err, MB_E_GZIP,
-			     "%s: gzip data error at compressed offset %zu: %s",
-			     name, gz_stream_error_pos(&gz), gz_strerror(gzrc));
+		rc = mb_gzip_fail(name, gzrc, gz_stream_error_pos(&gz), err);
 		goto done;
 	}
 	goto done;
@@ -218,14 +179,13 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 	}
 	if (inflate && gz_is_gzip(data, len)) {
 		uint32_t cap;
-		size_t out_len = 0, err_pos = 0;
+		size_t out_len = 0;
 		uint8_t *out = NULL;
-		int gz = GZ_ERR_OUTPUT_FULL;
-		rc = gzip_size(i, data, len, &cap, err);
+		int gz;
+		rc = mb_gunzip_size(data, len, name, &cap, err);
 		/* ISIZE is the last member's: a file of several members needs
 		 * more, so grow the buffer while the output does not fit. */
-		for (int tries = 0; !rc && gz == GZ_ERR_OUTPUT_FULL && tries < 8;
-		     tries++) {
+		for (int tries = 0; !rc; tries++) {
 			free(out);
 			out = malloc(cap ? cap : 1);
 			if (!out) {
@@ -234,15 +194,14 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 					     name, cap);
 				break;
 			}
-			gz = gz_decompress(data, len, out, cap, &out_len,
-					   &err_pos);
+			rc = mb_gunzip(data, len, name, out, cap, &out_len, &gz,
+				       err);
+			if (!rc || gz != GZ_ERR_OUTPUT_FULL || tries == 7)
+				break;
 			cap = cap < len * 4 ? len * 4 : cap * 2;
+			rc = MB_OK;
 		}
 		free(data);
-		if (!rc && gz)
-			rc = mb_fail(err, MB_E_GZIP,
-				     "%s: gzip data error at compressed offset %zu: %s",
-				     name, err_pos, gz_strerror(gz));
 		if (rc) {
 			free(out);
 			return rc;
@@ -272,8 +231,8 @@ static int size_module(unsigned i, struct mb_error *err)
 		rc = load_to_heap(i, 0, err);
 		if (rc || !gz_is_gzip(heap_data[i], heap_len[i]))
 			return rc;	/* not gzip: passed as it is */
-		return gzip_size(i, heap_data[i], heap_len[i], &file_len[i],
-				 err);
+		return mb_gunzip_size(heap_data[i], heap_len[i],
+				      req.files[i].name, &file_len[i], err);
 	}
 	rc = fetch_open(&f, req.files[i].name, fetch_flags() | FETCH_QUIET,
 			err);
@@ -318,8 +277,8 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 		rc = MB_OK;
 		if ((req.files[i].opts & MB_FILE_GUNZIP) &&
 		    gz_is_gzip(heap_data[i], heap_len[i])) {
-			rc = gunzip(i, heap_data[i], heap_len[i], dst,
-				    file_len[i], &out_len, err);
+			rc = mb_gunzip(heap_data[i], heap_len[i], name, dst,
+				       file_len[i], &out_len, NULL, err);
 			if (!rc && out_len != file_len[i])	/* ISIZE lied */
 				rc = mb_fail(err, MB_E_GZIP,
 					     "%s: decompressed to %zu bytes, but the gzip trailer says %u",

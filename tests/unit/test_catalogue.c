@@ -18,10 +18,9 @@
  *
  * then "catalogue: N passed, M failed" (N and M count entries).
  *
- * The gzip messages are put together by com32/main.c (gunzip() and
- * gzip_size()) from gz_decompress()'s status, gz_strerror() and the error
- * offset; gzip_kernel() below repeats those three format strings so that
- * the whole console line is checked here too.
+ * The gzip messages come from lib/gunzip.c, which com32/main.c calls for
+ * gzipped kernels and -gunzip modules; gunzip_module() below runs it the
+ * way a -gunzip module is unpacked in place (into exactly ISIZE bytes).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,10 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "put.h"
 #include "cmdline.h"
 #include "crc32.h"
 #include "error.h"
 #include "format.h"
+#include "gunzip.h"
 #include "gzip.h"
 #include "image.h"
 #include "mb2.h"
@@ -84,24 +85,6 @@ static void fresh(void)
 }
 
 /* --- little-endian writers -------------------------------------------------- */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
 
 /* --- Multiboot 1 kernels ------------------------------------------------------ */
 
@@ -591,32 +574,23 @@ static void t_out_of_memory(void)
 
 /* --- gzip ---------------------------------------------------------------------- */
 
-/* The console lines com32/main.c makes of a gzip kernel or module (see the
- * top of this file): gzip_size()'s plausibility check of the trailer's
- * ISIZE, then gunzip() into a buffer of that size. */
+/* What a -gunzip module goes through (com32/main.c): lib/gunzip.c's
+ * plausibility check of the trailer's ISIZE, then decompression into
+ * exactly that many bytes.  (A kernel's buffer grows instead when ISIZE
+ * is too small: several gzip members.) */
 static uint8_t gz_out[64 * 1024];
 
-static int gzip_kernel(const uint8_t *in, size_t in_len, const char *name)
+static int gunzip_module(const uint8_t *in, size_t in_len, const char *name)
 {
-	size_t out_len = 0, err_pos = 0;
+	size_t out_len = 0;
+	uint32_t size;
+	int rc = mb_gunzip_size(in, in_len, name, &size, &err);
 
-	if (in_len < 18)
-		return mb_fail(&err, MB_E_GZIP,
-			       "%s: gzip file is truncated (%zu bytes)", name,
-			       in_len);
-	uint32_t size = gz_isize(in, in_len);
-	if ((uint64_t)size > (uint64_t)in_len * 1032 + 1024)
-		return mb_fail(&err, MB_E_GZIP,
-			       "%s: gzip trailer claims %u bytes from %zu compressed: the file is truncated or corrupt",
-			       name, size, in_len);
+	if (rc)
+		return rc;
 	if (size > sizeof(gz_out))
 		return mb_fail(&err, MB_E_FIRMWARE, "test buffer too small");
-	int rc = gz_decompress(in, in_len, gz_out, size, &out_len, &err_pos);
-	if (rc)
-		return mb_fail(&err, MB_E_GZIP,
-			       "%s: gzip data error at compressed offset %zu: %s",
-			       name, err_pos, gz_strerror(rc));
-	return MB_OK;
+	return mb_gunzip(in, in_len, name, gz_out, size, &out_len, NULL, &err);
 }
 
 /* A deterministic gzip file (one stored block, so the offsets in the
@@ -648,34 +622,34 @@ static void t_gzip(void)
 	/* First, the builder's file must be good. */
 	fresh();
 	n = gz_build();
-	if (gzip_kernel(buf, n, "good.gz") != MB_OK)
+	if (gunzip_module(buf, n, "good.gz") != MB_OK)
 		printf("FAIL gzip builder: %s\n", err.msg), entries_failed++;
 
 	fresh();
 	n = gz_build();
 	buf[n - 8] ^= 0x55;
-	expect("gzip-bad-crc", gzip_kernel(buf, n, "bad-crc.gz"), MB_E_GZIP,
+	expect("gzip-bad-crc", gunzip_module(buf, n, "bad-crc.gz"), MB_E_GZIP,
 	       "bad-crc.gz: gzip data error at compressed offset 1015: CRC-32 mismatch");
 
 	/* ISIZE larger than the data, yet plausible. */
 	fresh();
 	n = gz_build();
 	put32(buf + n - 4, 2 * GZ_DATA);
-	expect("gzip-bad-isize", gzip_kernel(buf, n, "bad-isize.gz"),
+	expect("gzip-bad-isize", gunzip_module(buf, n, "bad-isize.gz"),
 	       MB_E_GZIP,
 	       "bad-isize.gz: gzip data error at compressed offset 1019: uncompressed size mismatch");
 	/* ISIZE smaller than the data: the buffer sized by it overflows. */
 	fresh();
 	n = gz_build();
 	put32(buf + n - 4, GZ_DATA / 2);
-	expect("gzip-small-isize", gzip_kernel(buf, n, "small-isize.gz"),
+	expect("gzip-small-isize", gunzip_module(buf, n, "small-isize.gz"),
 	       MB_E_GZIP,
 	       "small-isize.gz: gzip data error at compressed offset 15: output buffer too small");
 
 	/* Cut in the data: the last four bytes read as a huge ISIZE. */
 	fresh();
 	n = gz_build();
-	expect("gzip-truncated", gzip_kernel(buf, 615, "truncated.gz"),
+	expect("gzip-truncated", gunzip_module(buf, 615, "truncated.gz"),
 	       MB_E_GZIP,
 	       "truncated.gz: gzip trailer claims 1650555513 bytes from 615 compressed: the file is truncated or corrupt");
 	/* Cut in the data where the last four bytes happen to look like a
@@ -684,11 +658,11 @@ static void t_gzip(void)
 	n = gz_build();
 	put32(buf + 611, 4096);
 	expect("gzip-truncated-plausible",
-	       gzip_kernel(buf, 615, "truncated.gz"), MB_E_GZIP,
+	       gunzip_module(buf, 615, "truncated.gz"), MB_E_GZIP,
 	       "truncated.gz: gzip data error at compressed offset 615: unexpected end of input");
 	fresh();
 	n = gz_build();
-	expect("gzip-truncated-header", gzip_kernel(buf, 10, "stub.gz"),
+	expect("gzip-truncated-header", gunzip_module(buf, 10, "stub.gz"),
 	       MB_E_GZIP, "stub.gz: gzip file is truncated (10 bytes)");
 
 	/* Garbage after the member.  Its last four bytes are what the size
@@ -696,7 +670,7 @@ static void t_gzip(void)
 	fresh();
 	n = gz_build();
 	memcpy(buf + n, "GARBAGE!", 8);
-	expect("gzip-garbage-after", gzip_kernel(buf, n + 8, "junk.gz"),
+	expect("gzip-garbage-after", gunzip_module(buf, n + 8, "junk.gz"),
 	       MB_E_GZIP,
 	       "junk.gz: gzip trailer claims 558188353 bytes from 1031 compressed: the file is truncated or corrupt");
 	/* ... while garbage ending like the trailer reaches the decoder. */
@@ -704,18 +678,18 @@ static void t_gzip(void)
 	n = gz_build();
 	memcpy(buf + n, buf + n - 8, 8);
 	expect("gzip-garbage-after-member",
-	       gzip_kernel(buf, n + 8, "junk.gz"), MB_E_GZIP,
+	       gunzip_module(buf, n + 8, "junk.gz"), MB_E_GZIP,
 	       "junk.gz: gzip data error at compressed offset 1023: trailing garbage after data");
 
 	fresh();
 	n = gz_build();
 	buf[3] = 0x20;	/* FLG bit 5: reserved */
-	expect("gzip-bad-flags", gzip_kernel(buf, n, "flags.gz"), MB_E_GZIP,
+	expect("gzip-bad-flags", gunzip_module(buf, n, "flags.gz"), MB_E_GZIP,
 	       "flags.gz: gzip data error at compressed offset 3: reserved header flags set");
 	fresh();
 	n = gz_build();
 	buf[2] = 7;	/* CM: not deflate */
-	expect("gzip-bad-method", gzip_kernel(buf, n, "method.gz"), MB_E_GZIP,
+	expect("gzip-bad-method", gunzip_module(buf, n, "method.gz"), MB_E_GZIP,
 	       "method.gz: gzip data error at compressed offset 2: unknown compression method");
 }
 
