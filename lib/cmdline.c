@@ -40,8 +40,10 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_NOAOUT, MB_OK;
 		if (token_is(s, n, "-quiet"))
 			return req->opts |= MB_OPT_QUIET, MB_OK;
-		if (token_is(s, n, "-verbose"))
+		if (token_is(s, n, "-v") || token_is(s, n, "-verbose"))
 			return req->opts |= MB_OPT_VERBOSE, MB_OK;
+		if (token_is(s, n, "-n") || token_is(s, n, "-dry-run"))
+			return req->opts |= MB_OPT_DRY_RUN, MB_OK;
 		if (token_is(s, n, "-pxelinux"))
 			return req->opts |= MB_OPT_PXELINUX, MB_OK;
 		if (token_is(s, n, "-mb1"))

@@ -26,10 +26,11 @@
 #define MB_OPT_AOUT	(1u << 0)	/* use a.out kludge fields even for ELF */
 #define MB_OPT_NOAOUT	(1u << 1)	/* prefer ELF headers, like GRUB */
 #define MB_OPT_QUIET	(1u << 2)	/* no progress or summary output */
-#define MB_OPT_VERBOSE	(1u << 3)	/* print the load plan */
+#define MB_OPT_VERBOSE	(1u << 3)	/* -v, -verbose: the placement table */
 #define MB_OPT_PXELINUX	(1u << 4)	/* fetch through PXELINUX, never iPXE */
 #define MB_OPT_MB1	(1u << 5)	/* boot through the Multiboot 1 header */
 #define MB_OPT_MB2	(1u << 6)	/* boot through the Multiboot 2 header */
+#define MB_OPT_DRY_RUN	(1u << 7)	/* -n, -dry-run: all but the hand-off */
 /* Per-file options. */
 #define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
 
