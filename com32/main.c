@@ -33,10 +33,12 @@
 #include "../lib/gunzip.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
+#include "../lib/loadplan.h"
 #include "../lib/mb2.h"
 #include "../lib/mbi1.h"
 #include "../lib/mbi2.h"
 #include "../lib/place.h"
+#include "../lib/plantable.h"
 #include "../lib/probe.h"
 #include "fetch.h"
 #include "firmware.h"
@@ -45,8 +47,6 @@
 #define MBOOT_VERSION "0.1"
 #endif
 
-/* Fixed slots of the allocation list; modules follow. */
-enum { A_INFO, A_BOOT, A_IMAGE, A_ELFSEC, A_MODS };
 #define MAX_E820 128
 
 static struct mb_request req;
@@ -59,7 +59,9 @@ static struct mb_range ram[MB_MAX_RANGES], space[MB_MAX_RANGES];
 static uint8_t *heap_data[MB_MAX_FILES];
 static uint32_t heap_len[MB_MAX_FILES];
 static uint32_t file_len[MB_MAX_FILES], file_addr[MB_MAX_FILES];
-static struct mb_alloc allocs[A_MODS + MB_MAX_FILES];
+/* What the plan was made from, and the plan (lib/loadplan.h). */
+static struct mb_load_input load;
+static struct mb_load_plan plan;
 /* Modules left open between sizing and reading (see size_module). */
 static struct fetch held[MB_MAX_FILES];
 static bool is_held[MB_MAX_FILES];
@@ -342,42 +344,31 @@ static const char *loader_name(void)
 	return name;
 }
 
-/** True if [a, a+alen) overlaps any of the kernel's segments. */
-static int overlaps_segments(uint32_t a, uint32_t alen)
-{
-	for (unsigned i = 0; i < img.nsegs; i++)
-		if (a < img.segs[i].addr + img.segs[i].memsz &&
-		    img.segs[i].addr < a + alen)
-			return 1;
-	return 0;
-}
-
-/** Print the plan (-verbose). */
-static void print_plan(unsigned nallocs, unsigned nspace)
-{
-	for (unsigned i = 0; i < nspace; i++)
-		printf("mboot: space 0x%08llx-0x%08llx\n",
-		       (unsigned long long)space[i].start,
-		       (unsigned long long)space[i].end);
-	for (unsigned i = 0; i < img.nsegs; i++)
-		printf("mboot: segment %u: 0x%08x-0x%08x (%u from file)\n", i,
-		       img.segs[i].addr, img.segs[i].addr + img.segs[i].memsz,
-		       img.segs[i].filesz);
-	for (unsigned i = 0; i < nallocs; i++)
-		if (allocs[i].size)
-			printf("mboot: %s at 0x%08x (%u bytes)\n",
-			       allocs[i].name, allocs[i].addr, allocs[i].size);
-}
-
 /* State handed from one stage to the next. */
-static unsigned nmap, nram, nspace, nallocs;
+static unsigned nmap, nram, nspace;
 static uint32_t linked_base, load_base;	/* the image's, before/after
 						 * relocation */
 static struct fw_info fwi;
 static struct mb1_input in1;
 static struct mb2_input in2;
 static struct mb_elf_sections esec;
-static bool have_esec, move_image;
+static bool have_esec;
+
+/** mb_line_fn for the placement table: one console line. */
+static void print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("mboot: %s\n", line);
+}
+
+/** Print the placement table of the plan (-v, and a dry run). */
+static void print_table(void)
+{
+	static struct mb_plan_table table;
+
+	mb_plan_table_build(&load, &plan, e820, nmap, &table);
+	mb_plan_table_print(&table, print_line, NULL);
+}
 
 /**
  * Stage: the kernel, whole and decompressed (streamed when it can be),
@@ -453,14 +444,8 @@ static int describe_inputs(struct mb_error *err)
 		return MB_OK;
 	/* ELF image: the section headers go in tag 9, and the sections the
 	 * image does not load are copied for the kernel. */
-	have_esec = img.format != MB_FMT_AOUT &&
-		    !mb_elf_sections_find(heap_data[0], file_len[0], &esec);
-	if (have_esec) {
-		in2.elf_shdrs = heap_data[0] + esec.shoff;	/* for sizing */
-		in2.elf_shnum = esec.shnum;
-		in2.elf_shentsize = esec.shentsize;
-		in2.elf_shndx = esec.shndx;
-	}
+	have_esec = mb_load_elf_sections(proto, &img, heap_data[0],
+					 file_len[0], &in2, &esec);
 	return FW_CHECK_MB2(&mb2h, req.files[0].name, mb2_info_types(&in2),
 			    err);
 }
@@ -471,44 +456,41 @@ static int describe_inputs(struct mb_error *err)
  */
 static int make_plan(struct mb_error *err)
 {
-	size_t info_size = proto == 1 ? mb1_info_size(&in1) :
-					mb2_info_size(&in2);
-	allocs[A_INFO] = (struct mb_alloc){ "Multiboot information",
-					    info_size, 8, 0 };
-	allocs[A_BOOT] = (struct mb_alloc){ "boot area",
-					    fw_boot_area_size(img.nsegs), 16, 0 };
-	/* The kernel image is the copy source for its segments: if the heap
-	 * put it where a segment goes, it needs a safe place of its own. */
-	move_image = overlaps_segments((uintptr_t)heap_data[0], file_len[0]);
-	allocs[A_IMAGE] = (struct mb_alloc){ "kernel image",
-					     move_image ? file_len[0] : 0, 16, 0 };
-	allocs[A_ELFSEC] = (struct mb_alloc){ "ELF sections",
-					      have_esec ? esec.size : 0, 8, 0 };
-	for (unsigned i = 1; i < req.nfiles; i++)
-		allocs[A_MODS + i - 1] = (struct mb_alloc){
-			req.files[i].name, file_len[i], MB_PAGE_SIZE, 0 };
-	nallocs = A_MODS + req.nfiles - 1;
-
 	nspace = fw_alloc_ranges(space, MB_MAX_RANGES, err);
 	if (!nspace)
 		return err->code;
-	int rc = mb_plan_within(ram, nram, space, nspace, &img,
-				req.files[0].name, allocs, nallocs, err);
+	load = (struct mb_load_input){
+		.req = &req, .img = &img, .proto = proto, .in1 = &in1,
+		.in2 = &in2, .file_len = file_len,
+		.boot_area_size = fw_boot_area_size(img.nsegs),
+		/* If the heap put the image where a segment goes, it needs a
+		 * safe place of its own. */
+		.move_image = mb_load_image_must_move(
+			&img, (uintptr_t)heap_data[0], file_len[0]),
+		.elfsec_size = have_esec ? esec.size : 0,
+		.ram = ram, .nram = nram, .space = space, .nspace = nspace,
+	};
+	int rc = mb_load_plan(&load, &plan, err);
 	/* Own every destination before the first download (on EFI the
 	 * network stack allocates too); a no-op on BIOS. */
 	for (unsigned i = 0; i < img.nsegs && !rc; i++)
 		rc = fw_claim(img.segs[i].addr, img.segs[i].memsz,
 			      "kernel segment", err);
-	for (unsigned i = 0; i < nallocs && !rc; i++)
-		if (allocs[i].size)
-			rc = fw_claim(allocs[i].addr, allocs[i].size,
-				      allocs[i].name, err);
+	for (unsigned i = 0; i < plan.nallocs && !rc; i++)
+		if (plan.allocs[i].size)
+			rc = fw_claim(plan.allocs[i].addr, plan.allocs[i].size,
+				      plan.allocs[i].name, err);
 	if (rc)
 		return rc;
 	for (unsigned i = 1; i < req.nfiles; i++)
-		file_addr[i] = allocs[A_MODS + i - 1].addr;
-	if (req.opts & MB_OPT_VERBOSE)
-		print_plan(nallocs, nspace);
+		file_addr[i] = plan.mod_addr[i];
+	if ((req.opts & MB_OPT_VERBOSE) && !(req.opts & MB_OPT_DRY_RUN)) {
+		for (unsigned i = 0; i < nspace; i++)
+			printf("mboot: space 0x%08llx-0x%08llx\n",
+			       (unsigned long long)space[i].start,
+			       (unsigned long long)space[i].end);
+		print_table();
+	}
 	return MB_OK;
 }
 
@@ -532,15 +514,15 @@ static int fetch_and_describe(struct mb_error *err)
 	if (have_esec)
 		in2.elf_shdrs = mb_elf_sections_place(
 			heap_data[0], &esec,
-			(uint8_t *)(uintptr_t)allocs[A_ELFSEC].addr,
-			allocs[A_ELFSEC].addr);
-	if (move_image)
-		memcpy((void *)(uintptr_t)allocs[A_IMAGE].addr, heap_data[0],
-		       file_len[0]);
+			(uint8_t *)(uintptr_t)plan.allocs[MB_SLOT_ELFSEC].addr,
+			plan.allocs[MB_SLOT_ELFSEC].addr);
+	if (load.move_image)
+		memcpy((void *)(uintptr_t)plan.allocs[MB_SLOT_IMAGE].addr,
+		       heap_data[0], file_len[0]);
 
-	void *info = (void *)(uintptr_t)allocs[A_INFO].addr;
+	void *info = (void *)(uintptr_t)plan.allocs[MB_SLOT_INFO].addr;
 	if (proto == 1) {
-		mb1_info_build(&in1, info, allocs[A_INFO].addr);
+		mb1_info_build(&in1, info, plan.allocs[MB_SLOT_INFO].addr);
 		return MB_OK;
 	}
 	if (in2.efi_mmap) {	/* the EFI map as it is now, at the end */
@@ -548,32 +530,51 @@ static int fetch_and_describe(struct mb_error *err)
 		in2.efi_mmap = fwi.efi_mmap;
 		in2.efi_mmap_len = fwi.efi_mmap_len;
 		in2.efi_mmap_room = 0;
-		if (mb2_info_size(&in2) > allocs[A_INFO].size)
+		if (mb2_info_size(&in2) > plan.allocs[MB_SLOT_INFO].size)
 			return mb_fail(err, MB_E_FIRMWARE,
 				       "the EFI memory map grew to %u bytes, more than planned",
 				       fwi.efi_mmap_len);
 	}
-	mb2_info_build(&in2, info, allocs[A_INFO].addr);
+	mb2_info_build(&in2, info, plan.allocs[MB_SLOT_INFO].addr);
 	return MB_OK;
 }
 
 /** Stage: hand off.  Returns only on failure. */
 static int boot(struct mb_error *err)
 {
-	const uint8_t *image = move_image ?
-		(const uint8_t *)(uintptr_t)allocs[A_IMAGE].addr : heap_data[0];
+	const uint8_t *image = load.move_image ?
+		(const uint8_t *)(uintptr_t)plan.allocs[MB_SLOT_IMAGE].addr :
+		heap_data[0];
 	/* The EFI entry moves with a relocated image, like the i386 one. */
 	int efi_entry = proto == 2 && FW_NEEDS_MB2;
 	if (efi_entry)
 		img.entry = mb2h.efi64_entry + (load_base - linked_base);
 	say("mboot: booting %s (Multiboot %d), entry 0x%08x\n",
 	    req.files[0].name, proto, img.entry);
-	return fw_boot(&img, image, (void *)(uintptr_t)allocs[A_BOOT].addr,
+	return fw_boot(&img, image,
+		       (void *)(uintptr_t)plan.allocs[MB_SLOT_BOOT].addr,
 		       proto == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
-		       allocs[A_INFO].addr, efi_entry, err);
+		       plan.allocs[MB_SLOT_INFO].addr, efi_entry, err);
 }
 
-/** The whole pipeline, stage by stage; returns only on failure. */
+/**
+ * Stage, instead of the hand-off in a dry run (-n): the verdict and the
+ * placement table.  Everything before has run: every file fetched (and
+ * checked), decompressed, placed, the information built.
+ */
+static void dry_run_report(void)
+{
+	static char verdict[MB_CMDLINE_MAX + 80];
+
+	mb_plan_verdict(&load, verdict, sizeof(verdict));
+	printf("mboot: dry run: %s\n", verdict);
+	print_table();
+}
+
+/**
+ * The whole pipeline, stage by stage; returns only on failure, or with
+ * MB_OK after a dry run (everything taken given back).
+ */
 static int run(const char *line, struct mb_error *err)
 {
 	int rc = mb_parse_cmdline(line, &req, err);
@@ -590,7 +591,9 @@ static int run(const char *line, struct mb_error *err)
 	rc = make_plan(err);
 	if (!rc)
 		rc = fetch_and_describe(err);
-	if (!rc)
+	if (!rc && (req.opts & MB_OPT_DRY_RUN))
+		dry_run_report();
+	else if (!rc)
 		rc = boot(err);
 	fw_release();
 	return rc;
@@ -609,16 +612,20 @@ int main(int argc, char *argv[])
 				      i > 1 ? " " : "", argv[i]);
 		line = joined;
 	}
-	run(line, &err);
+	int rc = run(line, &err);
 	for (unsigned i = 0; i < MB_MAX_FILES; i++)
 		if (is_held[i]) {
 			held[i].quiet = 1;
 			fetch_close(&held[i]);
 			is_held[i] = false;
 		}
-	printf("mboot: error: %s\n", err.msg);
-	for (unsigned i = 0; i < MB_MAX_FILES; i++)
+	for (unsigned i = 0; i < MB_MAX_FILES; i++) {
 		free(heap_data[i]);
+		heap_data[i] = NULL;
+	}
+	if (rc == MB_OK)	/* a dry run: back to the boot: prompt */
+		return 0;
+	printf("mboot: error: %s\n", err.msg);
 	if (req.fallback[0]) {
 		printf("mboot: running fallback label \"%s\"\n", req.fallback);
 		syslinux_run_command(req.fallback);	/* returns only if
