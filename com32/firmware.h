@@ -50,6 +50,12 @@ int fw_efi_check_mb2(const struct mb2_header_info *h, const char *name,
 #define FW_CHECK_MB2 mb2_check_bios
 #endif
 
+/* The low-memory home of the information structure on BIOS (see
+ * fw_info_final_addr): above the real-mode IVT, BDA and boot sector area,
+ * below the EBDA and what option ROMs take from the top of base memory. */
+#define FW_INFO_LOW_BASE  0x10000u
+#define FW_INFO_LOW_LIMIT 0x90000u
+
 /** Set up (EFI: find the system table and image handle). */
 int fw_init(struct mb_error *err);
 
@@ -84,6 +90,25 @@ void fw_get_info(struct fw_info *info);
  * image with @nsegs segments (BIOS: the trampoline; EFI: 0).
  */
 uint32_t fw_boot_area_size(unsigned nsegs);
+
+/**
+ * Where the information structure (@size bytes) finally lives, when the
+ * boot step moves it there from where the plan staged it; 0 when it stays
+ * where it was planned.  BIOS: low memory (at FW_INFO_LOW_BASE, inside the
+ * map's usable RAM below FW_INFO_LOW_LIMIT), where SYSLINUX's own module
+ * and GRUB legacy put it, because kernels such as tboot reuse the memory
+ * right after their own image for the modules they move.  EFI: 0.
+ */
+uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
+			    uint32_t size);
+
+/**
+ * Have the boot step copy @len bytes from @staged to @final_addr before it
+ * loads the kernel (BIOS: the information structure, built for its low
+ * address; see fw_info_final_addr).  @staged must lie clear of every
+ * segment.  One such copy; a later call replaces it.
+ */
+void fw_move_at_boot(const void *staged, uint32_t len, uint32_t final_addr);
 
 /**
  * Load the kernel's segments from @image (a buffer no segment overlaps)

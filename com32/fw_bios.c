@@ -17,7 +17,8 @@
 #define ARENA_KEEP_FREE (2u * 1024 * 1024)
 
 static struct arena arena;
-static struct handoff_copy copies[2 * MB_MAX_SEGMENTS];
+/* Two per segment (file bytes, BSS), one for the information structure. */
+static struct handoff_copy copies[2 * MB_MAX_SEGMENTS + 1];
 
 int fw_init(struct mb_error *err)
 {
@@ -139,16 +140,49 @@ void fw_get_info(struct fw_info *info)
 
 uint32_t fw_boot_area_size(unsigned nsegs)
 {
-	return handoff_area_size(2 * nsegs);
+	return handoff_area_size(2 * nsegs + 1);
+}
+
+uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
+			    uint32_t size)
+{
+	/* Low memory is PXELINUX's and the PXE stack's until the hand-off,
+	 * so the structure is built elsewhere and the trampoline moves it
+	 * here after PXELINUX's last call.  The E820 entry must cover the
+	 * whole of it: the EBDA and the BIOS sit at its top. */
+	for (unsigned i = 0; i < nmap; i++) {
+		uint64_t end = map[i].base + map[i].len;
+		if (map[i].type == MB_E820_RAM &&
+		    map[i].base <= FW_INFO_LOW_BASE && end > FW_INFO_LOW_BASE &&
+		    (uint64_t)FW_INFO_LOW_BASE + size <= end &&
+		    FW_INFO_LOW_BASE + size <= FW_INFO_LOW_LIMIT)
+			return FW_INFO_LOW_BASE;
+	}
+	return 0;
+}
+
+/* The one copy fw_move_at_boot() asked for (len 0: none). */
+static struct handoff_copy move_first;
+
+void fw_move_at_boot(const void *staged, uint32_t len, uint32_t final_addr)
+{
+	move_first = (struct handoff_copy){
+		final_addr, (uint32_t)(uintptr_t)staged, len };
 }
 
 int fw_boot(const struct mb_image *img, const uint8_t *image, void *area,
 	    uint32_t magic, uint32_t info_addr, int efi_entry,
 	    struct mb_error *err)
 {
+	unsigned n = 0;
+
 	if (efi_entry)
 		return mb_fail(err, MB_E_BOOT,
 			       "an EFI entry point cannot be used on a BIOS");
-	unsigned n = handoff_kernel_copies(img, image, copies);
+	/* First: its source is clear of every segment, so nothing copied
+	 * before could have overwritten it. */
+	if (move_first.len)
+		copies[n++] = move_first;
+	n += handoff_kernel_copies(img, image, copies + n);
 	handoff_boot(area, magic, info_addr, img->entry, copies, n);
 }

@@ -724,6 +724,24 @@ static void enter(uint64_t entry, uint32_t magic, uint32_t info)
 		  "cc");
 }
 
+uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
+			    uint32_t size)
+{
+	/* Boot services stay up: the information stays in pages we own. */
+	(void)map;
+	(void)nmap;
+	(void)size;
+	return 0;
+}
+
+void fw_move_at_boot(const void *staged, uint32_t len, uint32_t final_addr)
+{
+	/* Never asked for: fw_info_final_addr() is 0 here. */
+	(void)staged;
+	(void)len;
+	(void)final_addr;
+}
+
 int fw_boot(const struct mb_image *img, const uint8_t *image, void *area,
 	    uint32_t magic, uint32_t info_addr, int efi_entry,
 	    struct mb_error *err)
