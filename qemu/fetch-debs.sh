@@ -8,13 +8,15 @@
 #   linux-image-6.1.*-amd64        -> boot/vmlinuz-*   (the package that
 #                                     linux-image-amd64 currently depends on)
 #   busybox-static                 -> bin/busybox
+#   tboot                          -> boot/tboot.gz (the measured-launch
+#                                     chain: tboot, then Xen as a module)
 #
 # Files land in BUILD_DIR/debs under the names `apt-get download` gives them
 # (other tools share this directory; nothing in it is ever deleted).  Each
 # package is unpacked with `dpkg-deb -x` into BUILD_DIR/debs/root-<pkg>.
 # A second run downloads nothing.  The last lines printed are KEY=PATH pairs:
 #   xen_deb= xen_root= xen_gz= kernel_deb= kernel_root= vmlinuz=
-#   busybox_deb= busybox_root= busybox=
+#   busybox_deb= busybox_root= busybox= tboot_deb= tboot_root= tboot_gz=
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -144,15 +146,18 @@ fi
 XEN_DEB=$(fetch xen-hypervisor-4.17-amd64)
 KERNEL_DEB=$(fetch "$KPKG")
 BUSYBOX_DEB=$(fetch busybox-static)
+TBOOT_DEB=$(fetch tboot)
 
 XEN_ROOT=$(unpack xen-hypervisor-4.17-amd64 "$XEN_DEB")
 KERNEL_ROOT=$(unpack "$KPKG" "$KERNEL_DEB")
 BUSYBOX_ROOT=$(unpack busybox-static "$BUSYBOX_DEB")
+TBOOT_ROOT=$(unpack tboot "$TBOOT_DEB")
 
 XEN_GZ=$XEN_ROOT/boot/xen-4.17-amd64.gz
 VMLINUZ=$(ls "$KERNEL_ROOT"/boot/vmlinuz-* | head -n 1)
 BUSYBOX=$BUSYBOX_ROOT/bin/busybox
-for f in "$XEN_GZ" "$VMLINUZ" "$BUSYBOX"; do
+TBOOT_GZ=$TBOOT_ROOT/boot/tboot.gz
+for f in "$XEN_GZ" "$VMLINUZ" "$BUSYBOX" "$TBOOT_GZ"; do
 	[ -f "$f" ] || { log "missing $f"; exit 1; }
 done
 
@@ -166,4 +171,7 @@ vmlinuz=$VMLINUZ
 busybox_deb=$BUSYBOX_DEB
 busybox_root=$BUSYBOX_ROOT
 busybox=$BUSYBOX
+tboot_deb=$TBOOT_DEB
+tboot_root=$TBOOT_ROOT
+tboot_gz=$TBOOT_GZ
 EOF
