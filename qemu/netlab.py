@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""netlab.py - PXE clients booting from one real DHCP/TFTP/HTTP server,
+in a private network namespace, with packet loss.
+
+    netlab.py --build B --loader ours|stock --proto tftp|http --clients N
+              --loss PCT --kernel tk|xen [--restart-dnsmasq-after SEC]
+              [--timeout SEC] [--json OUT] [--keep]
+
+The lab (qemu/netlab/): a network namespace "netlab-<pid>" holding a bridge
+br0 (10.77.0.1/24, fd00:77::1/64) and one tap per client; dnsmasq (DHCP,
+TFTP, IPv6 router advertisements) and, for --proto http, nginx on
+http://10.77.0.1/, both serving the same root; N QEMU clients started at
+once, PXE-booting Debian's pxelinux.0, which runs the loader (ours:
+B/mboot.c32, stock: SYSLINUX's mboot.c32) with a DEFAULT line naming the
+files (http://10.77.0.1/NAME for --proto http).  --loss PCT drops PCT % of
+the frames the bridge receives and of those it sends (nftables, bridge
+family, input and output hooks), from the first DHCP packet on.
+
+--kernel tk boots the test kernel with random modules (--tk-mods, MiB) whose
+length and CRC-32 it checks: every client must get every module byte-exact.
+--kernel xen boots Xen 4.17 + Debian's dom0 to the initrd's md5 check.
+
+--restart-dnsmasq-after SEC: once a client's console shows the loader
+transferring the biggest module (vmlinuz for xen), dnsmasq is killed with
+SIGKILL SEC seconds later and started again 5 s after that.
+
+Per client: success, seconds from QEMU start to the kernel (first Xen line,
+or tk's TK START) and to the end (dom0 userspace marker, or tk's verdict),
+the loader's messages.  Logs: B/netlab/<label>/ (client<i>.log, dnsmasq.log,
+nginx/).  The namespace and every process are removed at the end, also on
+errors, Ctrl-C and SIGTERM.  Exit status 0 when every client booted.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "netlab"))
+import pxeboot  # noqa: E402
+import namespace  # noqa: E402  (qemu/netlab/namespace.py)
+import servers  # noqa: E402
+import clients  # noqa: E402
+import payloads  # noqa: E402
+
+RESTART_GAP = 5.0  # seconds between dnsmasq's death and its restart
+
+
+class LabError(Exception):
+    """The lab could not be set up (missing tool, no root, ...)."""
+
+
+class Interrupted(Exception):
+    """SIGINT/SIGTERM/SIGHUP arrived."""
+
+
+def label_of(opts):
+    """A directory name describing the run."""
+    return "%s-%s-%s-%dc-%gpct%s" % (
+        opts.loader, opts.proto, opts.kernel, opts.clients, opts.loss,
+        "-restart%g" % opts.restart_dnsmasq_after
+        if opts.restart_dnsmasq_after is not None else "")
+
+
+def claim_workdir(build, label):
+    """B/netlab/<label>, or <label>-<pid> when another run holds it.
+    Returns (path, open lock file kept for the run's duration)."""
+    base = os.path.join(build, "netlab")
+    os.makedirs(base, exist_ok=True)
+    for name in (label, "%s-%d" % (label, os.getpid())):
+        lock = open(os.path.join(base, name + ".lock"), "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        path = os.path.join(base, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        os.makedirs(path)
+        return path, lock
+    raise LabError("cannot lock a work directory under %s" % base)
+
+
+def remove_stale_namespaces():
+    """Delete namespaces "netlab-<pid>" whose process is gone (left by a
+    run that was killed with SIGKILL)."""
+    r = os.popen("ip netns list 2>/dev/null").read()
+    for m in re.finditer(r"^netlab-(\d+)\b", r, re.M):
+        pid = int(m.group(1))
+        if pid != os.getpid() and not os.path.exists("/proc/%d" % pid):
+            os.system("ip netns delete netlab-%d 2>/dev/null" % pid)
+
+
+def make_payload(opts):
+    """The TkPayload or XenPayload for @opts."""
+    if opts.kernel == "tk":
+        sizes = [int(float(x) * (1 << 20)) for x in opts.tk_mods.split(",")
+                 if x.strip()]
+        return payloads.TkPayload(opts.build, opts.loader, sizes)
+    return payloads.XenPayload(opts.build, opts.loader)
+
+
+def loader_path(opts):
+    """The loader module file for --loader."""
+    if opts.loader == "stock":
+        return pxeboot.STOCK_MBOOT
+    path = os.path.join(opts.build, "mboot.c32")
+    if not os.path.exists(path):
+        raise LabError("%s is missing (make BUILD=%s)" % (path, opts.build))
+    return path
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def run_lab(opts, say=print):
+    """Run one lab as @opts asks; returns the result dict (see main's
+    --json).  Raises LabError if it cannot be set up; always tears down."""
+    problems = namespace.missing_prerequisites()
+    if problems:
+        raise LabError("; ".join(problems))
+    opts.build = os.path.abspath(opts.build)
+    lpath = loader_path(opts)
+    payload = make_payload(opts)
+    label = label_of(opts)
+    workdir, lock = claim_workdir(opts.build, label)
+    root = os.path.join(workdir, "root")
+    ns = namespace.Namespace("netlab-%d" % os.getpid())
+    prefix = "http://%s/" % ns.ipv4 if opts.proto == "http" else ""
+    pxeboot.make_tftp_root(root, lpath, payload.files(), payload.line(prefix),
+                           extra_cfg="CONSOLE 0\n")
+    sercon = os.path.join(workdir, "sercon-port")
+    with open(sercon, "wb") as f:
+        f.write(b"\xf8\x03")
+    remove_stale_namespaces()
+    result = {"label": label, "workdir": workdir,
+              "config": {k: getattr(opts, k) for k in (
+                  "loader", "proto", "clients", "loss", "kernel",
+                  "restart_dnsmasq_after", "timeout", "tk_mods")},
+              "line": payload.line(prefix), "events": [],
+              "load_before": os.getloadavg()}
+    dnsmasq = web = None
+    cls = []
+    try:
+        ns.create()
+        for i in range(opts.clients):
+            ns.add_tap("tap%d" % i)
+        ns.set_loss(opts.loss)
+        dnsmasq = servers.Dnsmasq(ns, root, workdir).start()
+        if opts.proto == "http":
+            web = servers.WebServer(ns, root, workdir).start()
+        cls = [clients.Client(i, ns, payload.mem, payload.cpu,
+                              os.path.join(workdir, "client%d.log" % i),
+                              sercon if opts.sercon else None)
+               for i in range(opts.clients)]
+        restart = _Restarter(opts.restart_dnsmasq_after, dnsmasq,
+                             payload.trigger_name, result["events"], say)
+        say("netlab: %s: %d client(s), loss %g %%, namespace %s, logs %s"
+            % (label, opts.clients, opts.loss, ns.name, workdir))
+        t0 = time.monotonic()
+        restart.t0 = t0
+        for c in cls:
+            c.start(t0)
+        clients.watch(cls, opts.timeout, payload.stop,
+                      on_text=restart.on_text, tick=restart.tick)
+        result["loss_counters"] = ns.loss_counters()
+        if web:
+            result["http_served"] = web.served()
+    finally:
+        for c in cls:
+            if c.proc is not None and c.outcome is None:
+                c.finish("interrupted")
+        if web:
+            web.stop()
+        if dnsmasq:
+            dnsmasq.stop()
+        ns.delete()
+        if not opts.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        lock.close()
+    result["load_after"] = os.getloadavg()
+    result["clients"] = []
+    for c in cls:
+        j = payload.judge(c)
+        j["reasons"] = list(j["reasons"])
+        result["clients"].append(dict(
+            index=c.index, mac=c.mac, outcome=c.outcome, log=c.logpath,
+            loader_messages=payloads.loader_messages(c, payload.kernel_rx), **j))
+    firsts = [c["t_first"] for c in result["clients"] if c["ok"]]
+    dones = [c["t_done"] for c in result["clients"] if c["ok"]]
+    result.update(
+        booted=sum(c["ok"] for c in result["clients"]), total=len(cls),
+        first_label=payload.first_label, done_label=payload.done_label,
+        first_median=median(firsts), first_max=max(firsts, default=None),
+        done_median=median(dones), done_max=max(dones, default=None))
+    return result
+
+
+class _Restarter:
+    """Kills dnsmasq @after seconds into the transfer of @name (seen on any
+    console) and restarts it RESTART_GAP seconds later; no-op if @after is
+    None.  Records events as {"t", "what"}."""
+
+    def __init__(self, after, dnsmasq, name, events, say):
+        self.after = after
+        self.dnsmasq = dnsmasq
+        self.rx = payloads.trigger_regex(name)
+        self.name = name
+        self.events = events
+        self.say = say
+        self.t0 = None
+        self.seen = self.killed = self.restarted = None
+
+    def _event(self, what):
+        t = round(time.monotonic() - self.t0, 2)
+        self.events.append({"t": t, "what": what})
+        self.say("netlab: [%7.2f] %s" % (t, what))
+        return t
+
+    def on_text(self, client, fragments):
+        if self.after is None or self.seen is not None:
+            return
+        for frag in fragments:
+            if self.rx.search(frag):
+                self.seen = self._event("client %d transfers %s: %r" % (
+                    client.index, self.name, frag.strip()[:80]))
+                return
+
+    def tick(self, now):
+        if self.seen is None:
+            return
+        t = now - self.t0
+        if self.killed is None and t >= self.seen + self.after:
+            self.dnsmasq.kill()
+            self.killed = self._event("dnsmasq killed (SIGKILL)")
+        elif self.killed is not None and self.restarted is None and \
+                t >= self.killed + RESTART_GAP:
+            self.dnsmasq.start()
+            self.restarted = self._event("dnsmasq restarted")
+
+
+def fmt_s(t):
+    return "-" if t is None else "%.1f" % t
+
+
+def summary_lines(r):
+    """The human summary of result @r: one headline, one row per client,
+    then the reasons and interesting loader messages."""
+    cfg = r["config"]
+    out = ["netlab: %s %s %s, %d client(s), %g %% loss%s: %d/%d booted; "
+           "%s median %s s max %s s; %s median %s s max %s s" % (
+               cfg["loader"], cfg["proto"], cfg["kernel"], r["total"],
+               cfg["loss"],
+               ", dnsmasq restart" if cfg["restart_dnsmasq_after"]
+               is not None else "", r["booted"], r["total"],
+               r["first_label"], fmt_s(r["first_median"]),
+               fmt_s(r["first_max"]), r["done_label"],
+               fmt_s(r["done_median"]), fmt_s(r["done_max"]))]
+    out.append("  %-6s %-5s %9s %10s  %-12s %-22s %s" % (
+        "client", "ok", r["first_label"] + "(s)", r["done_label"] + "(s)",
+        "check", "end", "loader messages"))
+    for c in r["clients"]:
+        msgs = c["loader_messages"]
+        out.append("  %-6d %-5s %9s %10s  %-12s %-22s %d%s" % (
+            c["index"], "PASS" if c["ok"] else "FAIL", fmt_s(c["t_first"]),
+            fmt_s(c["t_done"]), c["detail"], c["outcome"], len(msgs),
+            (": " + msgs[-1][1][:70]) if msgs else ""))
+    for c in r["clients"]:
+        for why in c["reasons"]:
+            out.append("  client %d: %s" % (c["index"], why))
+        interesting = [m for m in c["loader_messages"] if re.search(
+            r"retr|fail|error|timed? ?out|giv|resum|stall|abort", m[1], re.I)]
+        for t, m in interesting[:12]:
+            out.append("  client %d [%s] %s" % (c["index"], fmt_s(t), m))
+        if not c["ok"]:
+            out.append("  client %d log: %s" % (c["index"], c["log"]))
+    if r.get("loss_counters"):
+        out.append("  frames dropped: " + ", ".join(
+            "%s %d of %d" % (k, v[1], v[0])
+            for k, v in sorted(r["loss_counters"].items())))
+    for e in r["events"]:
+        out.append("  event [%s] %s" % (fmt_s(e["t"]), e["what"]))
+    out.append("  load average before %.2f, after %.2f" % (
+        r["load_before"][0], r["load_after"][0]))
+    return out
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--loader", choices=("ours", "stock"), default="ours")
+    ap.add_argument("--proto", choices=("tftp", "http"), default="tftp")
+    ap.add_argument("--clients", type=int, default=1)
+    ap.add_argument("--loss", type=float, default=0,
+                    help="percent of frames dropped each way (integer)")
+    ap.add_argument("--kernel", choices=("tk", "xen"), default="tk")
+    ap.add_argument("--restart-dnsmasq-after", type=float, metavar="SEC")
+    ap.add_argument("--timeout", type=float,
+                    help="seconds per client (default: tk 300, xen 600)")
+    ap.add_argument("--tk-mods", default="3,2,1",
+                    help="tk module sizes in MiB, comma-separated "
+                    "(default %(default)s)")
+    ap.add_argument("--sercon", action="store_true",
+                    help="mirror SeaBIOS/iPXE screen text to the serial log "
+                    "(shows iPXE's DHCP; but the loader's lines then come "
+                    "twice and broken, so timings still work, messages less)")
+    ap.add_argument("--json", metavar="OUT")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the boot root in the work directory")
+    return ap
+
+
+def fill_defaults(opts):
+    """Defaults that depend on other options; checks ranges."""
+    if opts.timeout is None:
+        opts.timeout = 300.0 if opts.kernel == "tk" else 600.0
+    if opts.loss != int(opts.loss) or not 0 <= opts.loss < 100:
+        raise LabError("--loss must be an integer percentage 0..99")
+    opts.loss = int(opts.loss)
+    if not 1 <= opts.clients <= 64:
+        raise LabError("--clients must be 1..64")
+    return opts
+
+
+def install_signal_handlers():
+    """SIGTERM and SIGHUP raise Interrupted (SIGINT raises
+    KeyboardInterrupt), so run_lab's cleanup runs."""
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        raise Interrupted("signal %d" % signum)
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGHUP, handler)
+
+
+def main():
+    opts = parser().parse_args()
+    install_signal_handlers()
+    try:
+        fill_defaults(opts)
+        r = run_lab(opts)
+    except LabError as e:
+        print("netlab: cannot run: %s" % e, file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, Interrupted) as e:
+        print("netlab: interrupted (%s); lab removed" % (e or "SIGINT"),
+              file=sys.stderr)
+        return 130
+    print("\n".join(summary_lines(r)), flush=True)
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump(r, f, indent=1)
+    return 0 if r["booted"] == r["total"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
