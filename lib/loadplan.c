@@ -62,6 +62,7 @@ int mb_load_plan(const struct mb_load_input *in, struct mb_load_plan *plan,
 		return rc;
 	for (unsigned i = 1; i < req->nfiles; i++)
 		plan->mod_addr[i] = a[MB_SLOT_MODS + i - 1].addr;
+	plan->info_addr = a[MB_SLOT_INFO].addr;
 	return MB_OK;
 }
 

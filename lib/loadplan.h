@@ -84,6 +84,13 @@ struct mb_load_plan {
 	struct mb_alloc allocs[MB_LOAD_MAX_ALLOCS];	/* by slot */
 	unsigned nallocs;		/* MB_SLOT_MODS + nfiles - 1 */
 	uint32_t info_size;		/* == allocs[MB_SLOT_INFO].size */
+	/* Where the kernel finds the information: mb_load_plan() sets it to
+	 * allocs[MB_SLOT_INFO].addr; a caller whose boot step moves the
+	 * information elsewhere (BIOS: to low memory, fw_info_final_addr)
+	 * sets it to that final address.  The table then shows the
+	 * information and its parts there, and the planned slot as
+	 * "info staging". */
+	uint32_t info_addr;
 	/* [i]: module i's address (1-based; [0] is 0): what in1/in2's
 	 * mod_addr must hold when the information is built. */
 	uint32_t mod_addr[MB_MAX_FILES];

@@ -175,9 +175,15 @@ void mb_plan_table_build(const struct mb_load_input *in,
 	}
 	for (unsigned k = 0; k < MB_ARRAY_SIZE(fixed); k++) {
 		const struct mb_alloc *a = &plan->allocs[fixed[k].slot];
+		uint32_t at = a->addr;
 		if (!a->size)
 			continue;
-		r = add_row(t, fixed[k].kind, 0, a->addr, a->size);
+		if (fixed[k].kind == MB_ROW_INFO && plan->info_addr != at) {
+			r = add_row(t, MB_ROW_INFO_STAGING, 0, at, a->size);
+			mb_snprintf(r->what, sizeof(r->what), "info staging");
+			at = plan->info_addr;
+		}
+		r = add_row(t, fixed[k].kind, 0, at, a->size);
 		mb_snprintf(r->what, sizeof(r->what), "%s", fixed[k].what);
 	}
 	for (unsigned i = 1; i < in->req->nfiles; i++) {
@@ -203,7 +209,7 @@ void mb_plan_table_build(const struct mb_load_input *in,
 		if (t->rows[i].kind == MB_ROW_INFO)
 			parent = i;
 	if (parent < top) {
-		uint32_t base = plan->allocs[MB_SLOT_INFO].addr;
+		uint32_t base = plan->info_addr;
 		if (in->proto == 1)
 			mb1_parts(t, in, base);
 		else

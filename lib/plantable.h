@@ -16,16 +16,23 @@
  * module prefixes "mboot: ", columns separated by spaces, end exclusive):
  *
  *   placement (Multiboot 1): start end bytes | memory map entry | what
- *     0x00100000 0x0010b000      45056 | e820[1] 0x00100000-0x1ffe0000 RAM | kernel segment 0
- *     0x0010c000 0x0010c1c0        448 | e820[1] 0x00100000-0x1ffe0000 RAM | info
- *     0x0010c000 0x0010c058         88 | e820[1] 0x00100000-0x1ffe0000 RAM |   info fixed fields
- *     0x0010c1a0 0x0010c1ba         26 | e820[1] 0x00100000-0x1ffe0000 RAM |   info cmdline kernel
- *     0x0010c1ba 0x0010c1cc         18 | e820[1] 0x00100000-0x1ffe0000 RAM |   info cmdline module 1
- *     0x0010d000 0x0010d000          0 | e820[1] 0x00100000-0x1ffe0000 RAM | module 1 initrd.gz
+ *     0x00100000 0x00120000     131072 | e820[3] 0x00100000-0x1ffe0000 RAM | kernel segment 0
+ *     0x08000000 0x0800016a        362 | e820[3] 0x00100000-0x1ffe0000 RAM | info
+ *     0x08000000 0x08000058         88 | e820[3] 0x00100000-0x1ffe0000 RAM |   info fixed fields
+ *     0x08000058 0x08000100        168 | e820[3] 0x00100000-0x1ffe0000 RAM |   info memory map
+ *     0x08000100 0x08000120         32 | e820[3] 0x00100000-0x1ffe0000 RAM |   info module list
+ *     0x08000120 0x08000131         17 | e820[3] 0x00100000-0x1ffe0000 RAM |   info cmdline kernel
+ *     0x08000131 0x08000148         23 | e820[3] 0x00100000-0x1ffe0000 RAM |   info cmdline module 1
+ *     0x08000148 0x08000160         24 | e820[3] 0x00100000-0x1ffe0000 RAM |   info loader name
+ *     0x08001000 0x080012c0        704 | e820[3] 0x00100000-0x1ffe0000 RAM | boot area
+ *     0x08002000 0x0801a6a0     100000 | e820[3] 0x00100000-0x1ffe0000 RAM | module 1 mod-a.bin
  *
  * The "what" column is stable for parsers: "kernel segment N", "info",
- * "  info <part>", "boot area", "kernel image copy", "ELF sections",
- * "module N NAME" (N = 1-based file index, NAME as on the line).  A row
+ * "  info <part>", "info staging", "boot area", "kernel image copy",
+ * "ELF sections", "module N NAME" (N = 1-based file index, NAME as on
+ * the line).  "info" is where the kernel finds the information (the
+ * plan's info_addr); "info staging" appears only when that differs from
+ * the planned slot, where it is built first.  A row
  * that no single memory map entry holds shows "none" in the map column
  * instead of "e820[K] START-END TYPE".
  *
@@ -48,6 +55,8 @@ enum mb_row_kind {
 	MB_ROW_IMAGE,		/* kernel image copy */
 	MB_ROW_ELFSEC,		/* Multiboot 2 ELF sections */
 	MB_ROW_MODULE,		/* index: 1-based file index */
+	MB_ROW_INFO_STAGING,	/* where the information is built, when the
+				 * boot step moves it (plan info_addr) */
 };
 
 /** One row: a half-open range and the memory map entry holding it. */
