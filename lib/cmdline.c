@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "cmdline.h"
+#include "digest.h"
+#include "format.h"
 #include "util.h"
 
 /** True for the separators PXELINUX itself splits arguments on. */
@@ -27,12 +29,39 @@ static int token_is(const char *s, size_t n, const char *word)
 }
 
 /**
+ * "-sha256=HEX" (any part, the kernel's too): the digest the file must have
+ * as fetched.  Like every option it is a leading token of its part, so it
+ * is never part of the argument text the file's command line is made of.
+ * Returns MB_OK or MB_E_BAD_OPTION (given twice, or not 64 hex digits).
+ */
+static int apply_sha256(struct mb_request *req, unsigned part,
+			const char *hex, size_t n, struct mb_error *err)
+{
+	struct mb_file_req *f = &req->files[req->nfiles];
+	char what[24];
+
+	if (part)
+		mb_snprintf(what, sizeof(what), "module %u", part);
+	else
+		mb_snprintf(what, sizeof(what), "the kernel");
+	if (f->opts & MB_FILE_SHA256)
+		return mb_fail(err, MB_E_BAD_OPTION, "-sha256 given twice for %s",
+			       what);
+	int rc = mb_sha256_parse(hex, n, what, f->sha256, err);
+	if (!rc)
+		f->opts |= MB_FILE_SHA256;
+	return rc;
+}
+
+/**
  * Apply option token [s, s+n) to the part with index @part.
  * Returns MB_OK or MB_E_BAD_OPTION.
  */
 static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			size_t n, struct mb_error *err)
 {
+	if (n >= 8 && !mb_memcmp(s, "-sha256=", 8))
+		return apply_sha256(req, part, s + 8, n - 8, err);
 	if (part == 0) {
 		if (token_is(s, n, "-aout"))
 			return req->opts |= MB_OPT_AOUT, MB_OK;

@@ -9,12 +9,20 @@
  * ARGS is the rest of the part's text exactly as typed (inner spacing kept,
  * only the spacing around the part trimmed).
  *
+ * "-sha256=HEX" may lead any part, the kernel's included: the SHA-256 the
+ * file must have as the server sends it (before any decompression).  Being
+ * an option, it is taken off the line with the others and can never reach,
+ * or change, the command line the kernel or a module receives: that is
+ * built from NAME and ARGS alone, and an option token is only recognised
+ * before NAME (after it, "-sha256=..." would be an ordinary argument).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef MBOOT_CMDLINE_H
 #define MBOOT_CMDLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "error.h"
 
 /* PXELINUX refuses command lines of this length or more (MAX_CMDLINE_LEN). */
@@ -33,12 +41,15 @@
 #define MB_OPT_DRY_RUN	(1u << 7)	/* -n, -dry-run: all but the hand-off */
 /* Per-file options. */
 #define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
+#define MB_FILE_SHA256	(1u << 9)	/* -sha256=HEX: check the file's digest */
 
 /** One file of the request: its name and argument text, as typed. */
 struct mb_file_req {
 	const char *name;	/* NUL-terminated, points into mb_request.text */
 	const char *args;	/* "" when there are none */
 	unsigned opts;		/* MB_FILE_* */
+	uint8_t sha256[32];	/* with MB_FILE_SHA256: the expected digest
+				   of the file as fetched (before gunzip) */
 };
 
 /** The parsed command line. */
@@ -53,7 +64,8 @@ struct mb_request {
 /**
  * Parse @line (the text after "mboot.c32") into @req.
  * Returns MB_OK, or an error code with @err filled: no kernel named, an
- * empty part ("--- ---", a trailing "---"), an unknown option, too many
+ * empty part ("--- ---", a trailing "---"), an unknown option, a -sha256
+ * that is not 64 hex digits or is given twice for one file, too many
  * files, or a line of MB_CMDLINE_MAX characters or more.
  */
 int mb_parse_cmdline(const char *line, struct mb_request *req,

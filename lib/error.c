@@ -55,6 +55,7 @@ const char *mb_code_name(enum mb_code code)
 		[MB_E_MB2_HEADER] = "mb2-header",
 		[MB_E_MB2_UNSUPPORTED] = "mb2-unsupported",
 		[MB_E_RELOCATE] = "relocate",
+		[MB_E_DIGEST] = "digest-mismatch",
 	};
 
 	if ((unsigned)code < MB_E__COUNT && names[code])

@@ -47,6 +47,7 @@ enum mb_code {
 	MB_E_MB2_UNSUPPORTED,	/* a required Multiboot2 tag or request we
 				   cannot honour (EFI, video mode, ...) */
 	MB_E_RELOCATE,		/* no room for a relocatable image */
+	MB_E_DIGEST,		/* -sha256: the file's digest differs */
 	MB_E__COUNT
 };
 
