@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("file count out of range", line);
 	if (req.opts & ~(MB_OPT_AOUT | MB_OPT_NOAOUT | MB_OPT_QUIET |
 			 MB_OPT_VERBOSE | MB_OPT_PXELINUX | MB_OPT_MB1 |
-			 MB_OPT_MB2))
+			 MB_OPT_MB2 | MB_OPT_DRY_RUN))
 		fail("unknown loader option bit", line);
 
 	size_t text_used = 0;
@@ -128,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n += (size_t)sprintf(rebuilt + n, "-quiet ");
 			if (req.opts & MB_OPT_VERBOSE)
 				n += (size_t)sprintf(rebuilt + n, "-verbose ");
+			if (req.opts & MB_OPT_DRY_RUN)
+				n += (size_t)sprintf(rebuilt + n, "-dry-run ");
 			if (req.opts & MB_OPT_PXELINUX)
 				n += (size_t)sprintf(rebuilt + n, "-pxelinux ");
 			if (req.opts & MB_OPT_MB1)

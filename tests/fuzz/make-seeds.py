@@ -165,6 +165,7 @@ CMDLINE_SEEDS = {
     "leading": b"--- m",
     "bad-option": b"-bogus k --- -aout m",
     "whitespace": b"\t k \r\n a \v b \f --- \tm\t",
+    "dry-run": b"-n -v xen.gz dom0_mem=1G --- -gunzip vmlinuz -n --- -dry-run",
 }
 
 

@@ -123,6 +123,20 @@ static void test_options(void)
 	CHECK_STR(req.files[1].args, "y");
 	CHECK_STR(file_cmdline(1), "m y");	/* the option is not passed */
 
+	/* -v is -verbose; -n and -dry-run: everything but the hand-off.
+	 * Loader options only, whole tokens only. */
+	CHECK_EQ_U(parse("-v -n k x"), MB_OK);
+	CHECK_EQ_U(req.opts, MB_OPT_VERBOSE | MB_OPT_DRY_RUN);
+	CHECK_STR(file_cmdline(0), "k x");
+	CHECK_EQ_U(parse("-dry-run k --- m -n"), MB_OK);
+	CHECK_EQ_U(req.opts, MB_OPT_DRY_RUN);
+	CHECK_STR(file_cmdline(1), "m -n");	/* an argument, not an option */
+	CHECK_EQ_U(parse("k --- -n m"), MB_E_BAD_OPTION);
+	CHECK_CONTAINS(err.msg, "unknown module option \"-n\"");
+	CHECK_EQ_U(parse("-nv k"), MB_E_BAD_OPTION);
+	CHECK_EQ_U(parse("-dry k"), MB_E_BAD_OPTION);
+	CHECK_EQ_U(parse("-vn k"), MB_E_BAD_OPTION);
+
 	/* Repeated options are harmless. */
 	CHECK_EQ_U(parse("-quiet -quiet k --- -gunzip -gunzip m"), MB_OK);
 	CHECK_EQ_U(req.opts, MB_OPT_QUIET);
@@ -265,7 +279,8 @@ static void test_random_roundtrip(void)
 {
 	static const char *const tokens[] = {
 		"---", "--", "-", "k", "mod", "a=b", "-quiet", "-gunzip",
-		"-aout", "x---", "", "\t", "  ", "\"", "-verbose",
+		"-aout", "x---", "", "\t", "  ", "\"", "-verbose", "-v", "-n",
+		"-dry-run",
 	};
 	static char line[MB_CMDLINE_MAX + 200];
 	static struct mb_request first;
@@ -299,6 +314,8 @@ static void test_random_roundtrip(void)
 					m += (size_t)sprintf(again + m, "-quiet ");
 				if (first.opts & MB_OPT_VERBOSE)
 					m += (size_t)sprintf(again + m, "-verbose ");
+				if (first.opts & MB_OPT_DRY_RUN)
+					m += (size_t)sprintf(again + m, "-n ");
 			} else if (first.files[i].opts & MB_FILE_GUNZIP) {
 				m += (size_t)sprintf(again + m, "-gunzip ");
 			}
