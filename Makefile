@@ -7,7 +7,7 @@
 #                   for SYSLINUX's own mboot.c32)
 #   make bench      benchmarks against the peers
 #   make fuzz       run each fuzz target for FUZZ_SECONDS
-#   make install    into $(DESTDIR)$(MODULEDIR)
+#   make install    modules, mboot-check and man pages under $(DESTDIR)$(PREFIX)
 
 VERSION     := 0.1
 BUILD       ?= build
@@ -163,9 +163,19 @@ bench: deps all testkernels
 
 EFI64_MODULEDIR ?= $(PREFIX)/lib/syslinux/modules/efi64
 
-install: $(B)/mboot.c32 $(B)/efi64/mboot.c32
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+
+# Both modules, the host-side checker and the two man pages (docs/*.1,
+# docs/*.7, written in roff).  debian/rules calls this with DESTDIR.
+# (mboot-check is required as soon as tools/mboot-check.c exists.)
+INSTALL_CHECKER := $(if $(wildcard tools/mboot-check.c),$(B)/mboot-check)
+install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(INSTALL_CHECKER)
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
 	install -D -m 0644 $(B)/efi64/mboot.c32 $(DESTDIR)$(EFI64_MODULEDIR)/mboot.c32
+	$(if $(INSTALL_CHECKER),install -D -m 0755 $(B)/mboot-check $(DESTDIR)$(BINDIR)/mboot-check)
+	install -D -m 0644 docs/mboot-check.1 $(DESTDIR)$(MANDIR)/man1/mboot-check.1
+	install -D -m 0644 docs/mboot.c32.7 $(DESTDIR)$(MANDIR)/man7/mboot.c32.7
 
 clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32

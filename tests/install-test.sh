@@ -1,20 +1,124 @@
 #!/bin/sh
-# `make install DESTDIR=...` puts both modules where SYSLINUX's packages
-# keep theirs, byte-identical to the build.
+# `make install DESTDIR=... PREFIX=...` puts both modules where SYSLINUX's
+# packages keep theirs, mboot-check into bin and the two manual pages into
+# share/man, each byte-identical to the build or to docs/.  The pages must
+# format without a single groff warning, have a NAME line whatis can read
+# and name every option the code accepts; the installed mboot-check must
+# run.  $1 is the build directory.
+# SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 B=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
 d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
 passed=0 failed=0
-make -s install DESTDIR="$d" >/dev/null
+ok()   { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+# Lint one installed page: groff's warnings (all of them), man-db's
+# formatting warnings, and whatis's parse of the NAME section.
+check_page() {
+    page=$1
+    w=$(groff -man -ww -z "$page" 2>&1)
+    [ -z "$w" ] && ok "$page: groff -man -ww -z: no warnings" ||
+        fail "$page: groff -man -ww -z: $w"
+    w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+    [ -z "$w" ] && ok "$page: man --warnings -l: no warnings" ||
+        fail "$page: man --warnings -l: $w"
+    w=$(lexgrog "$page" 2>&1)
+    case $w in
+    *': "'*' - '*) ok "$page: whatis entry: ${w#*: }" ;;
+    *) fail "$page: lexgrog cannot read the NAME section: $w" ;;
+    esac
+}
+
+# The text of a page as a reader sees it: one long line per paragraph, no
+# hyphenation, plain ASCII.
+page_text() {
+    groff -man -Tascii -P-cbou -rLL=400n -rHY=0 "$1" 2>/dev/null
+}
+
+# Every option the module's parser accepts (the string literals compared
+# in lib/cmdline.c) must be explained in mboot.c32.7.
+check_module_options() {
+    page=$1
+    text=$(page_text "$page")
+    opts=$(grep -oE '"-[a-z0-9][a-z0-9-]*=?"' lib/cmdline.c | tr -d '"' | sort -u)
+    [ -n "$opts" ] || { fail "no options found in lib/cmdline.c"; return; }
+    missing=""
+    for o in $opts; do
+        printf '%s\n' "$text" | grep -qE -- "(^|[ ,(])$o" || missing="$missing $o"
+    done
+    [ -z "$missing" ] && ok "$page names every option of lib/cmdline.c:" $opts ||
+        fail "$page does not explain:$missing"
+}
+
+# The installed mboot-check answers --help, and every option its help
+# lists is in mboot-check.1.
+check_checker() {
+    bin=$1 page=$2
+    help=$("$bin" --help 2>&1)
+    rc=$?
+    if [ "$rc" -eq 0 ] && printf '%s\n' "$help" | grep -q 'mboot-check'; then
+        ok "$bin --help (exit 0, $(printf '%s\n' "$help" | wc -l) lines)"
+    else
+        fail "$bin --help: exit $rc: $help"
+        return
+    fi
+    text=$(page_text "$page")
+    opts=$(printf '%s\n' "$help" | grep -oE -- '(^|[][ ,|])--?[a-zA-Z][a-zA-Z0-9-]*' |
+        sed -E 's/^[][ ,|]//' | sort -u)
+    missing=""
+    for o in $opts; do
+        printf '%s\n' "$text" | grep -qE -- "(^|[] [,|(])$o([^a-zA-Z0-9-]|$)" ||
+            missing="$missing $o"
+    done
+    [ -z "$missing" ] && ok "$page names every option of --help:" $opts ||
+        fail "$page does not explain:$missing"
+}
+
+# 1. The default layout (PREFIX=/usr, as the Debian package uses it).
+if ! make -s BUILD="$B" install DESTDIR="$d/default" >"$d/log" 2>&1; then
+    fail "make install DESTDIR=$d/default: $(tail -n 5 "$d/log")"
+fi
 for pair in "bios:$B/mboot.c32" "efi64:$B/efi64/mboot.c32"; do
     fw=${pair%%:*} src=${pair#*:}
-    dst="$d/usr/lib/syslinux/modules/$fw/mboot.c32"
-    if cmp -s "$src" "$dst"; then
-        echo "ok   $dst"; passed=$((passed + 1))
-    else
-        echo "FAIL $dst missing or different"; failed=$((failed + 1))
-    fi
+    dst="$d/default/usr/lib/syslinux/modules/$fw/mboot.c32"
+    if cmp -s "$src" "$dst"; then ok "$dst"
+    else fail "$dst missing or different from $src"; fi
 done
-rm -rf "$d"
+
+# 2. Another PREFIX: everything, under it and nowhere else.
+p=/opt/mboot
+if ! make -s BUILD="$B" install DESTDIR="$d/opt" PREFIX=$p >"$d/log" 2>&1; then
+    fail "make install DESTDIR=$d/opt PREFIX=$p: $(tail -n 5 "$d/log")"
+fi
+r="$d/opt$p"
+for pair in "lib/syslinux/modules/bios/mboot.c32:$B/mboot.c32" \
+            "lib/syslinux/modules/efi64/mboot.c32:$B/efi64/mboot.c32" \
+            "bin/mboot-check:$B/mboot-check" \
+            "share/man/man1/mboot-check.1:docs/mboot-check.1" \
+            "share/man/man7/mboot.c32.7:docs/mboot.c32.7"; do
+    rel=${pair%%:*} src=${pair#*:}
+    if cmp -s "$src" "$r/$rel"; then ok "$p/$rel = $src"
+    else fail "$p/$rel missing or different from $src"; fi
+done
+if [ -d "$r" ]; then
+    extra=$(cd "$d/opt" && find . -type f | sed 's|^\.||' | grep -v "^$p/")
+    [ -z "$extra" ] && ok "nothing installed outside $p" ||
+        fail "installed outside $p: $extra"
+fi
+[ -x "$r/bin/mboot-check" ] && ok "$p/bin/mboot-check is executable" ||
+    fail "$p/bin/mboot-check is not executable"
+
+for page in "$r/share/man/man1/mboot-check.1" "$r/share/man/man7/mboot.c32.7"; do
+    [ -f "$page" ] && check_page "$page"
+done
+[ -f "$r/share/man/man7/mboot.c32.7" ] &&
+    check_module_options "$r/share/man/man7/mboot.c32.7"
+[ -x "$r/bin/mboot-check" ] &&
+    check_checker "$r/bin/mboot-check" "$r/share/man/man1/mboot-check.1"
+
 echo "install: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

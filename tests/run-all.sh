@@ -34,6 +34,7 @@ suite inflate32 make -s test-inflate32
 suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite install tests/install-test.sh "$B"
+suite deb tests/deb-test.sh "$B"
 suite fuzz make -s fuzz-smoke
 suite boot make -s boot-tests
 suite fetch python3 qemu/fetchtest.py --build "$B"
