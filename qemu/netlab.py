@@ -24,7 +24,8 @@ length and CRC-32 it checks: every client must get every module byte-exact.
 transferring the biggest module (vmlinuz for xen), dnsmasq is killed with
 SIGKILL SEC seconds later and started again 5 s after that.
 
-Per client: success, seconds from QEMU start to the kernel (first Xen line,
+Per client: success, seconds from QEMU start to PXELINUX's banner, to the
+loader's first line, to the kernel (first Xen line,
 or tk's TK START) and to the end (dom0 userspace marker, or tk's verdict),
 the loader's messages.  Logs: B/netlab/<label>/ (client<i>.log, dnsmasq.log,
 nginx/).  The namespace and every process are removed at the end, also on
@@ -197,6 +198,8 @@ def run_lab(opts, say=print):
         j["reasons"] = list(j["reasons"])
         result["clients"].append(dict(
             index=c.index, mac=c.mac, outcome=c.outcome, log=c.logpath,
+            t_pxelinux=c.first(r"^PXELINUX \d"),
+            t_loader=c.first(r"^(mboot: |Loading )"),
             loader_messages=payloads.loader_messages(c, payload.kernel_rx), **j))
     firsts = [c["t_first"] for c in result["clients"] if c["ok"]]
     dones = [c["t_done"] for c in result["clients"] if c["ok"]]
@@ -268,13 +271,14 @@ def summary_lines(r):
                r["first_label"], fmt_s(r["first_median"]),
                fmt_s(r["first_max"]), r["done_label"],
                fmt_s(r["done_median"]), fmt_s(r["done_max"]))]
-    out.append("  %-6s %-5s %9s %10s  %-12s %-22s %s" % (
-        "client", "ok", r["first_label"] + "(s)", r["done_label"] + "(s)",
-        "check", "end", "loader messages"))
+    out.append("  %-6s %-5s %9s %9s %9s %10s  %-12s %-18s %s" % (
+        "client", "ok", "pxelinux", "loader", r["first_label"] + "(s)",
+        r["done_label"] + "(s)", "check", "end", "loader messages"))
     for c in r["clients"]:
         msgs = c["loader_messages"]
-        out.append("  %-6d %-5s %9s %10s  %-12s %-22s %d%s" % (
-            c["index"], "PASS" if c["ok"] else "FAIL", fmt_s(c["t_first"]),
+        out.append("  %-6d %-5s %9s %9s %9s %10s  %-12s %-18s %d%s" % (
+            c["index"], "PASS" if c["ok"] else "FAIL",
+            fmt_s(c["t_pxelinux"]), fmt_s(c["t_loader"]), fmt_s(c["t_first"]),
             fmt_s(c["t_done"]), c["detail"], c["outcome"], len(msgs),
             (": " + msgs[-1][1][:70]) if msgs else ""))
     for c in r["clients"]:
