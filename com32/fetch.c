@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/times.h>
 #include "fetch.h"
+#include "../lib/digest.h"
 
 /* Progress lines for files of at least this size, at most 4 a second. */
 #define PROGRESS_MIN_SIZE (1024u * 1024u)
@@ -104,14 +105,45 @@ int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 				      err);
 		if (rc)
 			return rc;
-		if (n == 0)
+		if (n == 0) {
+			f->at_eof = 1;
 			break;
+		}
+		if (f->sha256_want)	/* what the caller gets, as it arrives */
+			mb_sha256_update(&f->sha256, (uint8_t *)dst + have, n);
 		have += n;
 		f->done += n;
 		progress(f, 0);
 	}
 	*got = have;
 	return MB_OK;
+}
+
+void fetch_expect_sha256(struct fetch *f, const uint8_t *want)
+{
+	f->sha256_want = want;
+	if (want)
+		mb_sha256_init(&f->sha256);
+}
+
+int fetch_verify(struct fetch *f, struct mb_error *err)
+{
+	uint8_t rest[512], got[MB_SHA256_SIZE];
+	size_t n;
+
+	if (!f->sha256_want)
+		return MB_OK;
+	while (!f->at_eof) {	/* the caller stopped early: hash the rest */
+		int rc = fetch_read(f, rest, sizeof(rest), &n, err);
+		if (rc)
+			return rc;
+		if (n < sizeof(rest))
+			break;
+	}
+	mb_sha256_final(&f->sha256, got);
+	int rc = mb_sha256_verdict(f->name, f->sha256_want, got, f->done, err);
+	f->sha256_ok = !rc;	/* said by fetch_close(), after the summary */
+	return rc;
 }
 
 void fetch_resume(struct fetch *f, unsigned flags)
@@ -123,16 +155,19 @@ void fetch_resume(struct fetch *f, unsigned flags)
 void fetch_close(struct fetch *f)
 {
 	progress(f, 1);
+	if (f->sha256_ok && !f->quiet)
+		printf("mboot: %s: SHA-256 matches\n", f->name);
 	f->ops->close(f);
 }
 
-int fetch_file(const char *name, unsigned flags, uint8_t **data, size_t *len,
-	       struct mb_error *err)
+int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
+	       uint8_t **data, size_t *len, struct mb_error *err)
 {
 	struct fetch f;
 	int rc = fetch_open(&f, name, flags, err);
 	if (rc)
 		return rc;
+	fetch_expect_sha256(&f, sha256);
 
 	/* Known size: one buffer, one pass (+1 byte to notice a longer
 	 * file).  Unknown: grow geometrically. */
@@ -161,12 +196,19 @@ int fetch_file(const char *name, unsigned flags, uint8_t **data, size_t *len,
 		buf = nbuf;
 		cap *= 2;
 	}
+	/* A short transfer is reported as such, not as a wrong digest. */
+	if (!f.size || have == f.size)
+		rc = fetch_verify(&f, err);	/* at the end of file */
 	fetch_close(&f);
 	if (f.size && have != f.size) {
 		free(buf);
 		return mb_fail(err, MB_E_READ,
 			       "%s: transfer ended after %zu of %llu bytes", name,
 			       have, (unsigned long long)f.size);
+	}
+	if (rc) {
+		free(buf);
+		return rc;
 	}
 	*data = buf;
 	*len = have;

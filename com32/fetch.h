@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../lib/error.h"
+#include "../lib/sha256.h"
 
 struct fetch;
 
@@ -40,6 +41,11 @@ struct fetch {
 	void *priv;
 	const char *url;	/* what the transport fetches, if not name */
 	unsigned quiet;		/* no progress display */
+	/* -sha256: the digest of every byte fetch_read() returned */
+	const uint8_t *sha256_want;	/* expected digest; NULL: none */
+	struct mb_sha256 sha256;
+	int at_eof;			/* fetch_read() met the end of file */
+	int sha256_ok;			/* fetch_verify() found it right */
 	/* progress display state */
 	uint32_t t_start, t_last;
 };
@@ -72,11 +78,30 @@ void fetch_resume(struct fetch *f, unsigned flags);
 void fetch_close(struct fetch *f);
 
 /**
- * Read the whole file @name into a malloc()ed buffer (*@data, *@len; the
- * caller frees it).  Errors: not found, read error, no memory.
+ * Check every byte of @f against the SHA-256 @want (32 bytes; NULL: no
+ * check): from now on fetch_read() hashes what it returns, and
+ * fetch_verify() gives the verdict.  Call it right after the open, before
+ * the first read, so the digest covers the file from its first byte; each
+ * open starts afresh (a file opened once to size it and again to read it
+ * is judged on the read).
  */
-int fetch_file(const char *name, unsigned flags, uint8_t **data, size_t *len,
-	       struct mb_error *err);
+void fetch_expect_sha256(struct fetch *f, const uint8_t *want);
+
+/**
+ * The verdict for @f (MB_OK when no digest is expected): reads what is
+ * left of the file first (hashing it, so the digest is always of the whole
+ * file as sent), then compares.  MB_E_DIGEST names the file and both
+ * digests; read errors as fetch_read().
+ */
+int fetch_verify(struct fetch *f, struct mb_error *err);
+
+/**
+ * Read the whole file @name into a malloc()ed buffer (*@data, *@len; the
+ * caller frees it), checked against the SHA-256 @sha256 when it is not
+ * NULL.  Errors: not found, read error, no memory, digest mismatch.
+ */
+int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
+	       uint8_t **data, size_t *len, struct mb_error *err);
 
 /* Transports. */
 extern const struct fetch_ops fetch_pxelinux_ops;

@@ -76,6 +76,13 @@ static unsigned fetch_flags(void)
 	       ((req.opts & MB_OPT_PXELINUX) ? FETCH_FORCE_PXELINUX : 0);
 }
 
+/** The SHA-256 file @i must have (-sha256=HEX), or NULL. */
+static const uint8_t *file_sha256(unsigned i)
+{
+	return (req.files[i].opts & MB_FILE_SHA256) ? req.files[i].sha256 :
+						      NULL;
+}
+
 /* Streaming the kernel: input is read in pieces of this size. */
 #define STREAM_CHUNK (64u * 1024)
 
@@ -100,6 +107,7 @@ static int stream_kernel(struct mb_error *err)
 
 	if (rc)
 		return rc;
+	fetch_expect_sha256(&f, file_sha256(0));
 	cap = f.size * 8 + (1u << 20);
 	if (!f.size || cap > 0x40000000u || !(chunk = malloc(STREAM_CHUNK)))
 		goto fallback;
@@ -146,6 +154,15 @@ static int stream_kernel(struct mb_error *err)
 fallback:
 	rc = 1;
 done:
+	/* The digest is of the file as sent, checked before anything is
+	 * decompressed further: after a gzip error too, since a file that is
+	 * not the one named is the better explanation.  (On the fallback the
+	 * second, whole read is checked instead.) */
+	if (rc == MB_OK || rc == MB_E_GZIP) {
+		int vrc = fetch_verify(&f, err);
+		if (vrc)
+			rc = vrc;
+	}
 	fetch_close(&f);
 	free(chunk);
 	if (rc) {
@@ -170,7 +187,8 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 	const char *name = req.files[i].name;
 	uint8_t *data;
 	size_t len;
-	int rc = fetch_file(name, fetch_flags(), &data, &len, err);
+	int rc = fetch_file(name, fetch_flags(), file_sha256(i), &data, &len,
+			    err);
 
 	if (rc)
 		return rc;
@@ -304,6 +322,7 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 		if (rc)
 			return rc;
 	}
+	fetch_expect_sha256(&f, file_sha256(i));	/* nothing read yet */
 	rc = fetch_read(&f, dst, file_len[i], &got, err);
 	if (!rc && got != file_len[i])
 		rc = mb_fail(err, MB_E_READ,
@@ -313,6 +332,8 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 		rc = mb_fail(err, MB_E_READ,
 			     "%s: file is longer than the %u bytes announced",
 			     name, file_len[i]);
+	if (!rc)
+		rc = fetch_verify(&f, err);
 	fetch_close(&f);
 	if (!rc && (req.opts & MB_OPT_VERBOSE))
 		printf("mboot: %s: crc32 %08x at 0x%08x\n", name,

@@ -17,6 +17,7 @@ SPDX-License-Identifier: GPL-2.0-or-later
 import argparse
 import concurrent.futures
 import gzip
+import hashlib
 import os
 import random
 import re
@@ -52,6 +53,35 @@ def random_bytes(seed, size):
         bytes(rnd.getrandbits(8) for _ in range(size))
 
 
+# -sha256=@ in a case's opts or module opts stands for the digest of that
+# part's file (@upper: the same in capitals), -sha256=@wrong for this one,
+# which no test file has.  In a case's message, @SHA(name)@, @LEN(name)@
+# and @WRONG@ stand for a file's digest and size and this digest.
+WRONG_SHA256 = hashlib.sha256(b"not the file that was named").hexdigest()
+
+
+def resolve_sha256(case, opts, fname, data):
+    """@opts with its -sha256=@... placeholder filled in for file @fname
+    (contents @data); records the file in case.digests."""
+    if "-sha256=@" not in opts:
+        return opts
+    digest = hashlib.sha256(data).hexdigest()
+    case.digests[fname] = (digest, len(data))
+    return (opts.replace("-sha256=@wrong", "-sha256=" + WRONG_SHA256)
+            .replace("-sha256=@upper", "-sha256=" + digest.upper())
+            .replace("-sha256=@", "-sha256=" + digest))
+
+
+def expected_message(case):
+    """case.message with the digest placeholders filled in."""
+    if not case.message:
+        return case.message
+    m = case.message.replace("@WRONG@", WRONG_SHA256)
+    m = re.sub(r"@SHA\(([^)]+)\)@", lambda g: case.digests[g.group(1)][0], m)
+    return re.sub(r"@LEN\(([^)]+)\)@",
+                  lambda g: str(case.digests[g.group(1)][1]), m)
+
+
 def build_case(case, build):
     """Create the TFTP root for @case; returns (root, default line,
     expected kernel cmdline, expected module strings)."""
@@ -59,6 +89,7 @@ def build_case(case, build):
     data_dir = os.path.join(build, "boottest", "data")
     os.makedirs(data_dir, exist_ok=True)
     files = {}
+    case.digests = {}
     if case.kernel:
         src = os.path.join(build, "tk", case.kernel)
         if not os.path.exists(src):
@@ -68,7 +99,11 @@ def build_case(case, build):
     kname = case.kernel or "missing.elf"
     kargs = "tk.name=%s tk.mods=%d %s" % (kname, len(case.modules), case.kargs)
     kargs = kargs.strip()
-    parts.append((case.opts + " " if case.opts else "") + kname + " " + kargs)
+    kopts = case.opts
+    if "-sha256=@" in kopts:
+        with open(files[kname], "rb") as f:
+            kopts = resolve_sha256(case, kopts, kname, f.read())
+    parts.append((kopts + " " if kopts else "") + kname + " " + kargs)
     for i, (mname, content, extra, mopts) in enumerate(case.modules):
         path = os.path.join(data_dir, mname)
         if content is not None:
@@ -87,6 +122,7 @@ def build_case(case, build):
             margs = "len=0 crc=00000000"
         if extra:
             margs += " " + extra
+        mopts = resolve_sha256(case, mopts, mname, content or b"")
         parts.append((mopts + " " if mopts else "") + mname + " " + margs)
         mod_strings.append(mname + " " + margs)
     line = case.line or ("mboot.c32 " + " --- ".join(parts))
@@ -156,13 +192,13 @@ def run_case(case, build, verbose=False):
                 problems.append("module %d string %r, expected %r" % (i, got, want))
         if verdict and "cmdline" not in info:
             problems.append("kernel printed no cmdline")
-        if case.message and not re.search(case.message, boot.text, re.M):
-            problems.append("message /%s/ not seen" % case.message)
+        if case.message and not re.search(expected_message(case), boot.text, re.M):
+            problems.append("message /%s/ not seen" % expected_message(case))
     else:  # an error case: the message, then PXELINUX's prompt
         if verdict is not None:
             problems.append("the kernel ran (verdict %s)" % verdict)
-        if case.message and not re.search(case.message, boot.text, re.M):
-            problems.append("message /%s/ not seen" % case.message)
+        if case.message and not re.search(expected_message(case), boot.text, re.M):
+            problems.append("message /%s/ not seen" % expected_message(case))
         if case.forbid and re.search(case.forbid, boot.text, re.M):
             problems.append("console shows /%s/" % case.forbid)
         if boot.reason != "stop:^boot: *$":
@@ -273,6 +309,39 @@ def cases():
         Case("mb2-efi", "tk-mb2-efi.elf", expect="error",
              message=r"mboot: error: tk-mb2-efi\.elf: Multiboot2 header tag 7 \(EFI boot services\) is not marked optional: the kernel requires EFI boot services",
              line="mboot.c32 tk-mb2-efi.elf"),
+        # -sha256=HEX (ours only): right digests on a gzip kernel (streamed),
+        # a module read into place, a -gunzip module (read whole, digest of
+        # the compressed bytes); the option never reaches a command line
+        # (the kernel checks its own and every module string).
+        Case("sha256", "tk-elf32.gz", "", [
+            ("mod-s1.bin", 70000, "", "-sha256=@upper"),
+            ("mod-gz.gz", gz_module, "", "-gunzip -sha256=@"),
+            ("mod-s3.bin", 5, "", ""),
+        ], opts="-sha256=@",
+             message=r"mboot: tk-elf32\.gz: SHA-256 matches(.|\n)*"
+                     r"mboot: mod-gz\.gz: SHA-256 matches(.|\n)*"
+                     r"mboot: mod-s1\.bin: SHA-256 matches"),
+        # Wrong digests: the message, nothing booted, back to boot:.
+        Case("sha256-bad-module", "tk-elf32.elf", "", [
+            ("mod-s1.bin", 70000, "", "-sha256=@"),
+            ("mod-s4.bin", 40000, "", "-sha256=@wrong"),
+        ], expect="error",
+             message=r"mboot: error: mod-s4\.bin: SHA-256 mismatch: expected @WRONG@, "
+                     r"got @SHA(mod-s4.bin)@ \(over the @LEN(mod-s4.bin)@ bytes fetched\)"),
+        Case("sha256-bad-gunzip", "tk-elf32.elf", "", [
+            ("mod-gz.gz", gz_module, "", "-gunzip -sha256=@wrong"),
+        ], expect="error",
+             message=r"mboot: error: mod-gz\.gz: SHA-256 mismatch: expected @WRONG@, "
+                     r"got @SHA(mod-gz.gz)@ \(over the @LEN(mod-gz.gz)@ bytes fetched\)"),
+        # The kernel is checked before any module is read.
+        Case("sha256-bad-kernel", "tk-elf32.gz", "", [("mod-s5.bin", 3000, "", "")],
+             opts="-sha256=@wrong", expect="error",
+             message=r"mboot: error: tk-elf32\.gz: SHA-256 mismatch: expected @WRONG@, "
+                     r"got @SHA(tk-elf32.gz)@ \(over the @LEN(tk-elf32.gz)@ bytes fetched\)",
+             forbid=r"mod-s5\.bin: \d+ bytes in"),
+        Case("sha256-bad-hex", "tk-elf32.elf", expect="error",
+             message=r"mboot: error: -sha256 for module 1 has 63 hex digits; a SHA-256 digest has 64",
+             line="mboot.c32 tk-elf32.elf --- -sha256=" + "0" * 63 + " x.bin"),
     ]
     stock = []
     for c in ours[:5] + [c for c in ours if c.name == "big"]:
