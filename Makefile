@@ -49,7 +49,7 @@ ASM_SRCS  := asm/memcpy.asm asm/trampoline.asm
 BIOS_OBJS := $(patsubst %.c,$(B)/bios/%.o,$(LIB_SRCS) $(filter-out $(EFI_ONLY),$(COM32_SRCS))) \
 	$(patsubst %.asm,$(B)/bios/%.o,$(ASM_SRCS))
 
-all: $(B)/mboot.c32 $(B)/efi64/mboot.c32
+all: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(B)/mboot-check
 
 $(SYSLINUX_SRC)/.complete:
 	com32/get-syslinux-src.sh $(SYSLINUX_SRC)
@@ -89,6 +89,27 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 $(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
+
+# --- the host-side checker (tools/): lib/ built for the host ----------------
+# The trampoline's size (boot area) is read from its object, as the module's.
+CHECK_SRCS := $(sort $(wildcard tools/*.c))
+CHECK_PARTS := $(filter-out tools/mboot-check.c,$(CHECK_SRCS))
+TRAMP_CODE_SIZE = $$(nm $(B)/bios/asm/trampoline.o | \
+	awk '$$3 == "tramp_params_offset" { print "0x" $$1 }')
+
+$(B)/mboot-check: $(CHECK_SRCS) $(wildcard tools/*.h) $(LIB_SRCS) $(LIB_HDRS) \
+		$(B)/bios/asm/trampoline.o
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -DMBOOT_VERSION='"$(VERSION)"' \
+		-DMB_TRAMP_CODE_SIZE=$(TRAMP_CODE_SIZE) $(CHECK_SRCS) $(LIB_SRCS) -o $@
+
+$(B)/host/test_checker%: tests/unit/test_checker%.c $(CHECK_PARTS) \
+		$(wildcard tools/*.h) $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $< $(CHECK_PARTS) $(LIB_SRCS) -lz -o $@
+
+checker-tests: $(B)/mboot-check testkernels
+	@tests/checker/run.sh $(B)
 
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
@@ -180,5 +201,5 @@ install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(INSTALL_CHECKER)
 clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
 
-.PHONY: all unit fuzz fuzz-smoke testkernels boot-tests xen-test xen-mb2-test demo deps \
+.PHONY: all unit checker-tests fuzz fuzz-smoke testkernels boot-tests xen-test xen-mb2-test demo deps \
 	check bench install clean

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""measure_space.py - measure the memory mboot.c32 plans in under Debian's
+pxelinux.0 on SeaBIOS/QEMU, for the model in tools/pxemodel.c.
+
+Boots the test kernel with `-verbose` at several -m sizes and kernel
+packagings, and prints, per boot, the firmware map the kernel received
+(INFO mmap lines) and the module's `mboot: space` lines, so the model's
+constants can be derived and re-checked:
+
+    python3 tests/checker/measure_space.py --build build [-j 2]
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import concurrent.futures
+import os
+import gzip
+import random
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "qemu"))
+import pxeboot  # noqa: E402
+
+# (name, -m, kernel[, module option: -gunzip takes a gzip module])
+RUNS = [("m%s-%s" % (m, k.split(".")[-1]), m, k)
+        for m in ("48", "64", "128", "160", "512", "1024", "3072", "4096")
+        for k in ("tk-elf32.elf",)] + \
+       [("m%s-gz" % m, m, "tk-elf32.gz") for m in ("128", "512")] + \
+       [("m512-high", "512", "tk-high.elf"),
+        ("m512-pad1m", "512", "pad1m.elf"),
+        ("m512-pad3m-gz", "512", "pad3m.gz"),
+        ("m512-gunzip", "512", "tk-elf32.elf", "-gunzip"),
+        ("m5G-elf", "5G", "tk-elf32.elf")]
+
+
+def make_kernels(build):
+    """Bigger kernels: tk-elf32.elf with random bytes appended (still the
+    same ELF), plain and gzip; and a gzip module (for -gunzip)."""
+    d = os.path.join(build, "measure-space")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(build, "tk", "tk-elf32.elf"), "rb") as f:
+        k = f.read()
+    rnd = random.Random(1)
+    with open(os.path.join(d, "pad1m.elf"), "wb") as f:
+        f.write(k + bytes(rnd.getrandbits(8) for _ in range(1000000 - len(k))))
+    with open(os.path.join(d, "pad3m.gz"), "wb") as f:
+        f.write(gzip.compress(k + bytes(rnd.getrandbits(8) for _ in range(3000000)),
+                              6, mtime=0))
+    with open(os.path.join(d, "mod.gz"), "wb") as f:
+        f.write(gzip.compress(bytes(rnd.getrandbits(8) for _ in range(500000)),
+                              6, mtime=0))
+
+
+def one(build, name, mem, kernel, mopt=""):
+    """Boot once; returns (name, mem, kernel, e820 lines, space lines)."""
+    root = os.path.join(build, "measure-space", name)
+    data = os.path.join(build, "measure-space", "small.bin")
+    os.makedirs(os.path.dirname(data), exist_ok=True)
+    with open(data, "wb") as f:
+        f.write(b"small module\n")
+    mod = "mod.gz" if mopt else "small.bin"
+    line = ("mboot.c32 -verbose %s tk.name=%s tk.mods=1 --- %s %s"
+            % (kernel, kernel, mopt, mod))
+    src = os.path.join(build, "tk", kernel)
+    if not os.path.exists(src):
+        src = os.path.join(build, "measure-space", kernel)
+    pxeboot.make_tftp_root(root, os.path.join(build, "mboot.c32"),
+                           {kernel: src, "small.bin": data,
+                            "mod.gz": os.path.join(os.path.dirname(data),
+                                                   "mod.gz")}, line)
+    boot = pxeboot.run(pxeboot.qemu_command(root, mem=mem), timeout=180,
+                       stop_patterns=[r"Boot failed", r"TK VERDICT"],
+                       log_path=root + ".log")
+    mmap = [l for _, l in boot.lines if l.startswith("INFO mmap ")]
+    space = [l for _, l in boot.lines if re.match(r"mboot: (space|segment)", l)]
+    err = [l for _, l in boot.lines if "error" in l]
+    return name, mem, kernel, mmap, space + err
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("--only", help="regex of run names")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    make_kernels(build)
+    runs = [r for r in RUNS if not a.only or re.search(a.only, r[0])]
+    with concurrent.futures.ThreadPoolExecutor(a.j) as ex:
+        for name, mem, kernel, mmap, space in ex.map(
+                lambda r: one(build, *r), runs):
+            print("== %s (-m %s, %s)" % (name, mem, kernel))
+            for l in mmap + space:
+                print("   " + l)
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

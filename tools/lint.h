@@ -1,0 +1,60 @@
+/*
+ * lint.h - mistakes on a mboot.c32 line that the module either refuses
+ * with a terse message or boots without complaint, explained for the
+ * operator before the rack reboots.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_CHECK_LINT_H
+#define MBOOT_CHECK_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../lib/cmdline.h"
+
+/* Xen boots dom0 from the first module and uses only the first 64. */
+#define LINT_XEN_MAX_MODULES 64
+
+/** True when the file named @name exists where PXELINUX would look. */
+typedef bool (*lint_exists_fn)(void *ctx, const char *name);
+
+/**
+ * The separators of @line (the text after mboot.c32), token by token:
+ * a trailing "---", "---" twice in a row or first, a lone "--" (or
+ * "----") followed by a word that names an existing file (probably a
+ * mistyped "---": the kernel would get it as an argument), a module
+ * option such as "-gunzip" or "-sha256=" placed after the file name
+ * (then it is an argument).  Reported through diag().
+ */
+void lint_separators(const char *line, lint_exists_fn exists, void *ctx);
+
+/** What the checker learnt about one file, for lint_files(). */
+struct lint_file {
+	bool known;		/* read: the fields below are meaningful */
+	bool gzip;		/* as fetched */
+	uint8_t head[512];	/* its first bytes, decompressed */
+	size_t head_len;
+};
+
+/** Kinds of payload recognised from the first bytes. */
+enum lint_kind { LINT_OTHER, LINT_LINUX, LINT_INITRD, LINT_MULTIBOOT };
+
+/** What the first bytes @head (@len) look like. */
+enum lint_kind lint_kind_of(const uint8_t *head, size_t len);
+
+/** True if the decompressed kernel @buf (@len bytes) is Xen. */
+bool lint_is_xen(const uint8_t *buf, size_t len);
+
+/**
+ * Checks that need the files: for a Xen kernel (@xen), module 1 should be
+ * dom0's Linux kernel (warn when another module is and module 1 is not),
+ * at most 64 modules; for any kernel, a gzip module marked -gunzip that is
+ * an initrd (Linux and Xen decompress their own initrd: -gunzip only costs
+ * memory), or any -gunzip module under Xen.  @files is indexed like
+ * @req->files.
+ */
+void lint_files(const struct mb_request *req, bool xen,
+		const struct lint_file *files);
+
+#endif

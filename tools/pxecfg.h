@@ -1,0 +1,43 @@
+/*
+ * pxecfg.h - reading a pxelinux.cfg file the way ldlinux.c32 (SYSLINUX
+ * 6.04, com32/elflink/ldlinux) does, as far as choosing the command line
+ * of one entry goes.
+ *
+ * Understood: LABEL; KERNEL/LINUX/COM32/BOOT/... (the label's program);
+ * APPEND (in a label: its own, "-" meaning none; before any label: the
+ * global one labels without APPEND inherit); INITRD (adds " initrd=X");
+ * DEFAULT and ONTIMEOUT (a label name, possibly with more arguments, or
+ * a command line of its own); INCLUDE and MENU INCLUDE (the file is
+ * resolved as PXELINUX resolves names); IPAPPEND/SYSAPPEND (recorded: the
+ * line then gets strings the checker cannot know); TEXT HELP...ENDTEXT
+ * skipped.  Keywords are case-insensitive, labels are not.  CONFIG (a
+ * switch to another file) is reported, not followed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_CHECK_PXECFG_H
+#define MBOOT_CHECK_PXECFG_H
+
+#include <stdbool.h>
+#include "pxename.h"
+
+/** The command an entry runs. */
+struct pxe_choice {
+	char command[4096];	/* "mboot.c32 ARGS" as ldlinux executes it */
+	char how[300];		/* which entry, e.g. label "xen" (DEFAULT) */
+	unsigned sysappend;	/* IPAPPEND/SYSAPPEND bits in effect */
+	bool has_initrd;	/* INITRD added " initrd=..." */
+	bool from_label;
+};
+
+/**
+ * Read the config file @cfg_path (a host path; INCLUDE names resolve with
+ * @names) and choose the entry @label, or when @label is NULL what an
+ * unattended boot runs: ONTIMEOUT when set, else DEFAULT.  Fills @c.
+ * Problems are reported through diag(); returns false when no command
+ * could be chosen.
+ */
+bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
+		   const char *label, struct pxe_choice *c);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * pxemodel.h - the machine the checker simulates: a firmware memory map
+ * (from a RAM size, modelled on QEMU + SeaBIOS + its iPXE ROM, or read
+ * from a file), PXELINUX's view of free memory, and the one heap block
+ * mboot.c32 plans in under Debian's pxelinux.0 (see pxemodel.c for the
+ * measurements behind the model).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_CHECK_PXEMODEL_H
+#define MBOOT_CHECK_PXEMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../lib/mbi1.h"
+#include "../lib/place.h"
+
+#define PXE_MAX_MAP 128
+
+/**
+ * The E820 map QEMU's pc machine with SeaBIOS and its iPXE ROM reports
+ * for @ram_bytes of RAM (as measured), into @map (room for PXE_MAX_MAP).
+ * Returns the number of entries.
+ */
+unsigned pxe_model_qemu_map(uint64_t ram_bytes, struct mb_e820 *map);
+
+/**
+ * Read a memory map file @path into @map: one entry per line, any of
+ *   BASE LEN TYPE                       (numbers; "0x" hex or decimal)
+ *   INFO mmap BASE LEN TYPE             (the test kernel's lines)
+ *   BIOS-e820: [mem START-LAST] usable  (Linux's boot log, LAST inclusive)
+ *   START - END (usable)                (Xen's boot log, END exclusive)
+ * TYPE is a number or usable/RAM, reserved, ACPI (data), NVS, unusable.
+ * Blank lines and lines starting with '#' are skipped.  Returns the
+ * number of entries, or -1 with @msg (@cap bytes) saying which line is
+ * wrong and why.
+ */
+int pxe_model_read_map(const char *path, struct mb_e820 *map, char *msg,
+		       size_t cap);
+
+/**
+ * PXELINUX's free memory as syslinux_memory_map() reports it, which
+ * mboot.c32 checks kernel segments against: [0x510, base memory end) and
+ * every usable entry clipped to [1 MiB, 4 GiB), reserved entries taking
+ * precedence where they overlap.  Returns the number of ranges in @r.
+ */
+unsigned pxe_model_free_ranges(const struct mb_e820 *map, unsigned nmap,
+			       struct mb_range *r, unsigned max);
+
+/** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
+struct pxe_heap_input {
+	uint32_t kernel_len;	/* the kernel, decompressed */
+	bool kernel_gzip;	/* it arrived compressed (streamed inflate) */
+	uint32_t held_bytes;	/* -gunzip modules: compressed, in the heap */
+	unsigned nheld;		/* how many */
+};
+
+/** The modelled result. */
+struct pxe_heap_model {
+	uint64_t heap_top;	/* end of the heap block above 1 MiB */
+	uint64_t block_start;	/* start of the largest free block */
+	uint32_t largest;	/* largest malloc() mboot.c32 finds */
+	struct mb_range space;	/* the arena: where allocations go */
+	uint32_t kernel_addr;	/* where the kernel's heap copy lies */
+};
+
+/**
+ * Model the arena mboot.c32 gets for @in on @map: PXELINUX's heap is the
+ * usable entry holding 1 MiB (capped at 4 GiB - 1 MiB), its start used by
+ * PXELINUX, its modules and mboot's heap copies; mboot takes the largest
+ * block its binary search finds, less 2 MiB.  Returns false (and leaves
+ * @out->space empty) when there is no such block or it is under 2 MiB.
+ */
+bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
+		     const struct pxe_heap_input *in,
+		     struct pxe_heap_model *out);
+
+#endif
