@@ -101,8 +101,8 @@ int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 
 	while (have < len) {
 		size_t n = 0;
-		int rc = f->ops->read(f, (uint8_t *)dst + have, len - have, &n,
-				      err);
+		int rc = fetch_read_retrying(f, (uint8_t *)dst + have,
+					     len - have, &n, err);
 		if (rc)
 			return rc;
 		if (n == 0) {

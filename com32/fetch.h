@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "../lib/error.h"
 #include "../lib/sha256.h"
+#include "../lib/retry.h"
 
 struct fetch;
 
@@ -48,6 +49,7 @@ struct fetch {
 	int sha256_ok;			/* fetch_verify() found it right */
 	/* progress display state */
 	uint32_t t_start, t_last;
+	struct mb_retry retry;	/* retries so far (fetch_retry.c) */
 };
 
 #define FETCH_QUIET		(1u << 0)	/* no progress output */
@@ -102,6 +104,14 @@ int fetch_verify(struct fetch *f, struct mb_error *err);
  */
 int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	       uint8_t **data, size_t *len, struct mb_error *err);
+
+/**
+ * One transport read of up to @len bytes at f->done (*@got = 0: end of
+ * file), re-opening and resuming when the transfer stalls or fails, with
+ * a line per retry, until lib/retry.c's limits (fetch_retry.c).
+ */
+int fetch_read_retrying(struct fetch *f, void *dst, size_t len, size_t *got,
+			struct mb_error *err);
 
 /* Transports. */
 extern const struct fetch_ops fetch_pxelinux_ops;

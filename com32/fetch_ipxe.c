@@ -42,8 +42,10 @@
 #define IPXE_BOUNCE_SIZE	4096
 /* One read() returns after this many bytes so progress can be shown. */
 #define IPXE_READ_CHUNK		(64u * 1024u)
-/* A transfer with no data for this long has stalled. */
-#define IPXE_STALL_MS		30000u
+/* A transfer with no data for this long has stalled (fetch_retry.c then
+ * re-opens it).  Longer than the gaps a live TFTP server leaves when it
+ * retransmits a lost block (dnsmasq: 1-2 s, then 2-3 s, ...). */
+#define IPXE_STALL_MS		10000u
 
 /** The low-memory block of one open file. */
 struct ipxe_low {
@@ -277,8 +279,9 @@ static int ipxe_open(struct fetch *f, const char *name, struct mb_error *err)
 
 /**
  * Read up to @len bytes (at most IPXE_READ_CHUNK per call) through the
- * bounce buffer.  "No data yet" (status 0x1b) is retried; *@got = 0 only
- * at end of file.
+ * bounce buffer.  "No data yet" (status 0x1b) is asked again, for up to
+ * IPXE_STALL_MS; *@got = 0 only at end of file.  Errors are MB_E_READ,
+ * worded "NAME: cause" (fetch_retry.c adds the offset and retries).
  */
 static int ipxe_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		     struct mb_error *err)
@@ -303,18 +306,14 @@ static int ipxe_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		    rd->Status != PXENV_STATUS_SUCCESS) {
 			if (rd->Status != IPXE_STATUS_WOULD_BLOCK)
 				return mb_fail(err, MB_E_READ,
-					       "%s: read error after %llu bytes (%s, PXE status 0x%02x)",
-					       f->name,
-					       (unsigned long long)(f->done + have),
-					       low->url, rd->Status);
+					       "%s: read error (PXE status 0x%02x)",
+					       f->name, rd->Status);
 			if (have)
 				break;	/* hand over what we have */
 			if (ipxe_now_ms() - t_data > IPXE_STALL_MS)
 				return mb_fail(err, MB_E_READ,
-					       "%s: no data for %u s after %llu bytes (%s)",
-					       f->name, IPXE_STALL_MS / 1000,
-					       (unsigned long long)f->done,
-					       low->url);
+					       "%s: no data for %u s", f->name,
+					       IPXE_STALL_MS / 1000);
 			continue;
 		}
 		if (rd->BufferSize == 0) {	/* end of file */
@@ -329,10 +328,8 @@ static int ipxe_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		 * nothing was written past it). */
 		if (rd->BufferSize > want)
 			return mb_fail(err, MB_E_READ,
-				       "%s: read error after %llu bytes (%s: iPXE reported %u bytes for a %zu-byte read)",
-				       f->name,
-				       (unsigned long long)(f->done + have),
-				       low->url, rd->BufferSize, want);
+				       "%s: read error (iPXE reported %u bytes for a %zu-byte read)",
+				       f->name, rd->BufferSize, want);
 		memcpy((uint8_t *)dst + have, low->buf, rd->BufferSize);
 		have += rd->BufferSize;
 		t_data = ipxe_now_ms();

@@ -32,9 +32,8 @@ static int px_read(struct fetch *f, void *dst, size_t len, size_t *got,
 	ssize_t n = read(f->fd, dst, len > (1u << 16) ? (1u << 16) : len);
 
 	if (n < 0)
-		return mb_fail(err, MB_E_READ,
-			       "%s: read error after %llu bytes (%s)", f->name,
-			       (unsigned long long)f->done, strerror(errno));
+		return mb_fail(err, MB_E_READ, "%s: read error (%s)", f->name,
+			       strerror(errno));
 	*got = (size_t)n;
 	return MB_OK;
 }

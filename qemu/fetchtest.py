@@ -15,6 +15,11 @@ e1000 ROM is iPXE) and judges what the console shows:
   fallback          iPXE refuses a URL: one message, then PXELINUX's try
   lpxelinux         lpxelinux.0 (PXELINUX's own lwIP stack): the iPXE path
                     is skipped up front, no 16 s stall
+  midfile           a throttled nginx stopped mid-file: five announced
+                    retries, then an error naming file, offset and size
+  stall             a throttled nginx frozen for 15 s mid-file: after 10 s
+                    without data the module is re-opened and resumed
+                    (one retry line) and still arrives byte-exact
 
 Prints "PASS/FAIL <case>" lines and "fetch: N passed, M failed".
 
@@ -24,6 +29,7 @@ import argparse
 import concurrent.futures
 import os
 import re
+import signal
 import threading
 import time
 import shutil
@@ -251,40 +257,72 @@ def cases(build, web_port, web_root):
     ]
 
 
-def midfile_case(build):
-    """A read error in the middle of a file: a throttled nginx serving an
-    8 MiB module is stopped once the transfer is under way.  The module
-    must fail with a read error naming the file and the byte count, and
-    PXELINUX's boot: prompt must come back (nothing booted)."""
+def slow_server_case(build, name, action, expect, message=None, must=()):
+    """A throttled nginx (1 MB/s) serves an 8 MiB module; once the progress
+    line shows bytes moving, @action(web) interrupts it (run in a thread).
+    @expect/@message/@must as for FCase."""
     www = os.path.join(build, "fetchtest", "www-slow")
     os.makedirs(www, exist_ok=True)
     data = bytes(range(256)) * (32 * 1024)  # 8 MiB
     with open(os.path.join(www, "hmid.bin"), "wb") as f:
         f.write(data)
-    log = os.path.join(build, "boottest", "fetch-midfile.log")
+    log = os.path.join(build, "boottest", "fetch-%s.log" % name)
     if os.path.exists(log):
         os.remove(log)
-    with nginx.Nginx(www, os.path.join(build, "fetchtest", "nginx-slow"),
+    with nginx.Nginx(www, os.path.join(build, "fetchtest", "nginx-" + name),
                      limit_rate="1m") as web:
         url = "http://10.0.2.2:%d/hmid.bin" % web.port
 
-        def cut():  # stop nginx once the progress line shows bytes moving
+        def cut():  # interrupt once the progress line shows bytes moving
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 if os.path.exists(log) and re.search(
                         r"hmid\.bin: [1-9]\d+ / \d+ bytes", open(log).read()):
-                    web.stop()
+                    action(web)
                     return
                 time.sleep(0.2)
         t = threading.Thread(target=cut, daemon=True)
         t.start()
-        case = FCase("midfile", [(url, data, None)], expect="error",
-                     message=r"^mboot: error: %s: (read error after [1-9]\d* bytes"
-                             r"|transfer ended after [1-9]\d* of 8388608 bytes)"
-                             % re.escape(url))
-        ok, report = run(case, build)
+        rurl = re.escape(url)
+        case = FCase(name, [(url, data, None)], expect=expect,
+                     message=message and message.replace("URL", rurl),
+                     must=[m.replace("URL", rurl) for m in must])
+        try:
+            ok, report = run(case, build)
+        finally:
+            if web.proc:
+                os.kill(web.proc.pid, signal.SIGCONT)
         t.join(1)
     return ok, report
+
+
+def midfile_case(build):
+    """A read error in the middle of a file that does not go away: nginx
+    is stopped for good.  Every retry is announced (the re-opens fail at
+    once: connection refused), then the error names the file, the offset,
+    the size and the retries, and PXELINUX's boot: prompt comes back."""
+    return slow_server_case(
+        build, "midfile", lambda web: web.stop(), "error",
+        message=r"^mboot: error: URL: .* at byte [1-9]\d* of 8388608 after "
+                r"5 retries \(HTTP, iPXE\)$",
+        must=[r"^mboot: URL: .* at byte [1-9]\d* of 8388608 \(HTTP, iPXE\); "
+              r"retry %d of 5 in \d+\.\d s$" % i for i in range(1, 6)])
+
+
+def stall_case(build):
+    """A stall that ends: nginx is frozen (SIGSTOP) for 15 s mid-file, so
+    no byte and no error arrives.  After 10 s without data the module is
+    re-opened and resumed (one retry line at least) and the kernel still
+    gets it byte-exact (its CRC check)."""
+    def freeze(web):
+        os.kill(web.proc.pid, signal.SIGSTOP)
+        time.sleep(15)
+        os.kill(web.proc.pid, signal.SIGCONT)
+    return slow_server_case(
+        build, "stall", freeze, "pass",
+        must=[r"^mboot: URL: no data for 10 s at byte [1-9]\d* of 8388608 "
+              r"\(HTTP, iPXE\); retry 1 of 5 in 0\.5 s$",
+              r"^mboot: URL: 8388608 bytes in .* via iPXE"])
 
 
 def main():
@@ -306,11 +344,12 @@ def main():
                 print(report, flush=True)
                 passed += ok
                 failed += not ok
-        if not args.only or re.search(args.only, "midfile"):
-            ok, report = midfile_case(build)
-            print(report, flush=True)
-            passed += ok
-            failed += not ok
+        for name, fn in (("midfile", midfile_case), ("stall", stall_case)):
+            if not args.only or re.search(args.only, name):
+                ok, report = fn(build)
+                print(report, flush=True)
+                passed += ok
+                failed += not ok
         got = [l for l in web.requests() if "GET /h1.bin" in l]
         if any(c.name == "http" for c in todo):
             # The guest's 10.0.2.2:PORT reached our nginx on 127.0.0.1.

@@ -38,6 +38,7 @@
 #include "image.h"
 #include "mb2.h"
 #include "probe.h"
+#include "retry.h"
 #include "mbi2.h"
 #include "place.h"
 #include "util.h"
@@ -918,6 +919,89 @@ static void t_mb2(void)
 	       "flat2.bin: not an ELF file and its Multiboot2 header has no address tag (type 2)");
 }
 
+/* --- a transfer that keeps failing (lib/retry.c, com32/fetch_retry.c) ------- */
+
+/**
+ * Fail a transfer of @name at @at of @size bytes @times times with @cause
+ * over @via, as fetch_retry.c does; the retries must be announced with
+ * pauses 0.5, 1, 2, 4, 8 s.  Returns what the last failure returned.
+ */
+static int fail_transfer(struct mb_retry *r, const char *name, uint64_t at,
+			 uint64_t size, const char *cause, const char *via,
+			 unsigned times)
+{
+	char line[400];
+	unsigned pause = 0;
+	int rc = MB_OK;
+
+	for (unsigned i = 0; i < times && rc == MB_OK; i++) {
+		rc = mb_retry_next(r, name, at, size, cause, via, line,
+				   sizeof(line), &pause, &err);
+		if (rc == MB_OK && pause != (r->in_row >= 5 ? 8000u
+					     : 500u << (r->in_row - 1))) {
+			printf("FAIL retry pause %u before retry %u\n", pause,
+			       r->in_row);
+			entries_failed++;
+		}
+	}
+	return rc;
+}
+
+static void t_retry(void)
+{
+	struct mb_retry r;
+	char line[400];
+	unsigned pause;
+
+	/* Five retries in a row at the same offset are announced; the
+	 * sixth failure gives up. */
+	fresh();
+	memset(&r, 0, sizeof(r));
+	expect("retry-stalled",
+	       fail_transfer(&r, "vmlinuz", 3145728, 7654321, "no data for 10 s",
+			     "TFTP, iPXE", 6),
+	       MB_E_READ,
+	       "vmlinuz: no data for 10 s at byte 3145728 of 7654321 after 5 retries (TFTP, iPXE)");
+
+	/* The retry line itself (what fetch_retry.c prints after "mboot: "). */
+	fresh();
+	memset(&r, 0, sizeof(r));
+	if (mb_retry_next(&r, "vmlinuz", 3145728, 7654321, "no data for 10 s",
+			  "TFTP, iPXE", line, sizeof(line), &pause, &err) ||
+	    strcmp(line, "vmlinuz: no data for 10 s at byte 3145728 of 7654321 (TFTP, iPXE); retry 1 of 5 in 0.5 s")) {
+		printf("FAIL retry-line: \"%s\"\n", line);
+		entries_failed++;
+	} else {
+		printf("ok   retry-line: %s\n", line);
+		entries_passed++;
+	}
+
+	/* Bytes gained between failures start the count again; the re-open
+	 * failing (server gone) gives up with that cause; size unknown. */
+	fresh();
+	memset(&r, 0, sizeof(r));
+	fail_transfer(&r, "http://10.0.2.2/initrd.gz", 1000, 0,
+		      "read error (PXE status 0x35)", "HTTP, iPXE", 4);
+	expect("retry-server-gone",
+	       fail_transfer(&r, "http://10.0.2.2/initrd.gz", 2000, 0,
+			     "iPXE cannot open it (http://10.0.2.2/initrd.gz, PXE status 0x39)",
+			     "HTTP, iPXE", 6),
+	       MB_E_READ,
+	       "http://10.0.2.2/initrd.gz: iPXE cannot open it (http://10.0.2.2/initrd.gz, PXE status 0x39) at byte 2000 after 5 retries (HTTP, iPXE)");
+
+	/* A file that fails again and again, a little further each time,
+	 * stops at 20 retries in all. */
+	fresh();
+	memset(&r, 0, sizeof(r));
+	int rc = MB_OK;
+	for (unsigned i = 1; i <= 21 && rc == MB_OK; i++)
+		rc = mb_retry_next(&r, "xen.gz", i * 65536ull, 2097152,
+				   "transfer ended early", "TFTP, PXELINUX",
+				   line, sizeof(line), &pause, &err);
+	expect("retry-total", rc, MB_E_READ,
+	       "xen.gz: transfer ended early at byte 1376256 of 2097152 after 20 retries (TFTP, PXELINUX)");
+}
+
 int main(void)
 {
 	t_no_kernel();
@@ -954,6 +1038,8 @@ int main(void)
 	t_gzip();
 
 	t_mb2();
+
+	t_retry();
 
 	printf("catalogue: %u passed, %u failed\n", entries_passed,
 	       entries_failed);
