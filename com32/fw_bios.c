@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <com32.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslinux/config.h>
 #include <syslinux/pxe.h>
@@ -58,9 +59,14 @@ int fw_claim(uint32_t addr, uint32_t len, const char *what,
 	return MB_OK;
 }
 
+/* The DHCP ACK's heap copy (fw_get_info), freed by fw_release. */
+static void *dhcp_ack_copy;
+
 void fw_release(void)
 {
 	arena_release(&arena);
+	free(dhcp_ack_copy);
+	dhcp_ack_copy = NULL;
 }
 
 /**
@@ -133,7 +139,9 @@ void fw_get_info(struct fw_info *info)
 	}
 	if (syslinux_filesystem() == SYSLINUX_FS_PXELINUX &&
 	    !pxe_get_cached_info(PXENV_PACKET_TYPE_DHCP_ACK, &ack, &ack_len)) {
-		info->dhcp_ack = ack;	/* a heap copy, kept until boot */
+		free(dhcp_ack_copy);	/* a heap copy, kept until boot */
+		dhcp_ack_copy = ack;
+		info->dhcp_ack = ack;
 		info->dhcp_ack_len = (uint32_t)ack_len;
 	}
 }

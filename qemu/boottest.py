@@ -37,7 +37,8 @@ class Case:
 
     def __init__(self, name, kernel, kargs="", modules=(), mem=512,
                  expect="pass", message=None, expect_fails=(), loader="ours",
-                 opts="", line=None, forbid=None, extra_cfg=""):
+                 opts="", line=None, forbid=None, extra_cfg="",
+                 table=False, dry_first=False):
         self.name, self.kernel, self.kargs = name, kernel, kargs
         self.modules = list(modules)  # (file, size or bytes, extra args, -opts)
         self.mem, self.expect, self.message = mem, expect, message
@@ -45,6 +46,11 @@ class Case:
         self.loader, self.opts, self.line = loader, opts, line
         self.forbid = forbid  # a regex the console must not show
         self.extra_cfg = extra_cfg  # more pxelinux.cfg lines (labels)
+        # The placement table (-v) must agree with what the kernel reports.
+        self.table = table
+        # Boot with -n first (a dry run), then type the real line at the
+        # boot: prompt that must come back.
+        self.dry_first = dry_first
 
 
 def random_bytes(seed, size):
@@ -82,9 +88,10 @@ def expected_message(case):
                   lambda g: str(case.digests[g.group(1)][1]), m)
 
 
-def build_case(case, build):
+def build_case(case, build, default_line=None):
     """Create the TFTP root for @case; returns (root, default line,
-    expected kernel cmdline, expected module strings)."""
+    expected kernel cmdline, expected module strings).  @default_line
+    replaces the line the config boots."""
     root = os.path.join(build, "boottest", "%s-%s" % (case.loader, case.name))
     data_dir = os.path.join(build, "boottest", "data")
     os.makedirs(data_dir, exist_ok=True)
@@ -131,7 +138,8 @@ def build_case(case, build):
             files[word] = os.path.join(data_dir, word)
     loader = os.path.join(build, "mboot.c32") if case.loader == "ours" \
         else pxeboot.STOCK_MBOOT
-    pxeboot.make_tftp_root(root, loader, files, line, case.extra_cfg)
+    pxeboot.make_tftp_root(root, loader, files, default_line or line,
+                           case.extra_cfg)
     return root, line, kname + " " + kargs, mod_strings
 
 
@@ -160,9 +168,167 @@ def parse_kernel(boot):
     return checks, verdict, info
 
 
+TABLE_HEAD = re.compile(r"^mboot: placement \(Multiboot (\d)\)")
+TABLE_ROW = re.compile(
+    r"^mboot:   0x([0-9a-f]+) 0x([0-9a-f]+) +(\d+) \| (?:none|e820\[(\d+)\] "
+    r"0x([0-9a-f]+)-0x([0-9a-f]+) (\S+)) \| (.*)$")
+
+
+def parse_tables(boot):
+    """Every placement table on the console (lib/plantable.h's format):
+    a list of (protocol, rows), each row a dict."""
+    tables = []
+    for _, l in boot.lines:
+        m = TABLE_HEAD.match(l)
+        if m:
+            tables.append((int(m.group(1)), []))
+            continue
+        m = TABLE_ROW.match(l)
+        if m and tables:
+            tables[-1][1].append({
+                "start": int(m.group(1), 16), "end": int(m.group(2), 16),
+                "size": int(m.group(3)),
+                "map": None if m.group(4) is None else int(m.group(4)),
+                "map_start": int(m.group(5) or "0", 16),
+                "map_end": int(m.group(6) or "0", 16),
+                "map_type": m.group(7), "what": m.group(8)})
+    return tables
+
+
+def check_table(rows, boot):
+    """Problems with the placement table @rows against what the test
+    kernel reported: module ranges, the information's address, the memory
+    map entries named, and (Multiboot 2) the strings and memory map inside
+    the tags and the load base."""
+    if not rows:
+        return ["no placement table printed"]
+    problems = []
+    by_what = {r["what"]: r for r in rows}
+    mmap, mods, tags = [], {}, []
+    mbi = load_base = None
+    for _, l in boot.lines:
+        m = re.match(r"^INFO mmap 0x([0-9a-f]+) 0x([0-9a-f]+) (\d+)", l)
+        if m:
+            mmap.append((int(m.group(1), 16), int(m.group(2), 16)))
+        m = re.match(r"^INFO mod(\d+) start=0x([0-9a-f]+) end=0x([0-9a-f]+) ", l)
+        if m:
+            mods[int(m.group(1))] = (int(m.group(2), 16), int(m.group(3), 16))
+        m = re.match(r"^INFO tag (\d+) size=(\d+) at=0x([0-9a-f]+)", l)
+        if m:
+            tags.append((int(m.group(1)), int(m.group(2)), int(m.group(3), 16)))
+        m = re.match(r"^PASS mbi\.(?:flags|align) mbi=0x([0-9a-f]+)", l)
+        if m:
+            mbi = int(m.group(1), 16)
+        m = re.match(r"^PASS load_base load_base_addr=0x([0-9a-f]+)", l)
+        if m:
+            load_base = int(m.group(1), 16)
+    prev = None
+    for r in rows:
+        if r["end"] - r["start"] != r["size"]:
+            problems.append("row %r: size %d is not end - start" % (r["what"], r["size"]))
+        if r["map"] is None or r["map_type"] != "RAM":
+            problems.append("row %r is in no RAM map entry" % r["what"])
+        elif r["map"] >= len(mmap) or (r["map_start"], r["map_end"]) != \
+                (mmap[r["map"]][0], sum(mmap[r["map"]])):
+            problems.append("row %r names e820[%d] 0x%x-0x%x; the kernel's "
+                            "map entry differs" % (r["what"], r["map"],
+                                                   r["map_start"], r["map_end"]))
+        if not r["what"].startswith(" "):
+            if prev and r["size"] and prev["size"] and r["start"] < prev["end"]:
+                problems.append("rows %r and %r overlap" % (prev["what"], r["what"]))
+            prev = r
+    table_mods = [r for r in rows if r["what"].startswith("module ")]
+    if len(mods) != len(table_mods):
+        problems.append("kernel reports %d modules, the table %d" % (
+            len(mods), len(table_mods)))
+    for i, (start, end) in sorted(mods.items()):
+        r = [x for x in table_mods if x["what"].startswith("module %d " % (i + 1))]
+        if not r or (r[0]["start"], r[0]["end"]) != (start, end):
+            problems.append("module %d at 0x%x-0x%x, the table says %s" % (
+                i + 1, start, end,
+                r and "0x%x-0x%x" % (r[0]["start"], r[0]["end"])))
+    info = by_what.get("info")
+    if mbi is None or not info or info["start"] != mbi:
+        problems.append("information at %s, the table says %s" % (
+            mbi and hex(mbi), info and hex(info["start"])))
+    nmod = 0
+    for t, size, at in tags:
+        want = {1: ("  info cmdline kernel", at + 8),
+                2: ("  info loader name", at + 8),
+                6: ("  info memory map", at)}.get(t)
+        if t == 3:
+            nmod += 1
+            want = ("  info cmdline module %d" % nmod, at + 16)
+        if want and (want[0] not in by_what or
+                     by_what[want[0]]["start"] != want[1]):
+            problems.append("%s: the kernel has it at 0x%x, the table at %s" % (
+                want[0].strip(), want[1],
+                want[0] in by_what and hex(by_what[want[0]]["start"])))
+    if load_base is not None and \
+            by_what.get("kernel segment 0", {}).get("start") != load_base:
+        problems.append("load base 0x%x is not kernel segment 0" % load_base)
+    return problems
+
+
+def check_dry_run(case, build, boot, tables):
+    """Problems with a dry run followed by the real boot typed at the
+    boot: prompt: the verdict (kernel, protocol, file count, bytes), the
+    prompt after it and before the kernel ran, and the dry run's table
+    the same as the one the real boot printed (-v): the same rows, sizes,
+    map entries and kernel segments.  Addresses inside the arena may
+    differ: every command run from boot: moves PXELINUX's largest free
+    block (measured: even a run that fails parsing its line moves it)."""
+    problems = []
+    text = boot.text
+    m = re.search(r"^mboot: dry run: (\S+) would boot \(Multiboot (\d)\), "
+                  r"(\d+) files, (\d+) bytes$", text, re.M)
+    if not m:
+        return ["no dry-run verdict"]
+    kpath = os.path.join(build, "tk", case.kernel)
+    with open(kpath, "rb") as f:
+        kernel = f.read()
+    if kernel[:2] == b"\x1f\x8b":
+        kernel = gzip.decompress(kernel)
+    size = len(kernel)
+    for mname, content, _, mopts in case.modules:
+        if isinstance(content, int):
+            size += content
+        else:
+            size += len(gzip.decompress(content) if "-gunzip" in mopts else content)
+    want = (case.kernel, str(1 + len(case.modules)), str(size))
+    if (m.group(1), m.group(3), m.group(4)) != want:
+        problems.append("verdict %r, expected kernel, files, bytes %r" % (
+            m.group(0), want))
+    prompt = re.search(r"^boot: *$", text, re.M)
+    start = re.search(r"^TK START", text, re.M)
+    if not prompt or prompt.start() < m.start() or \
+            not start or start.start() < prompt.start():
+        problems.append("not: verdict, then boot:, then the kernel")
+    if re.search(r"^mboot: booting ", text[:prompt.start()] if prompt else text, re.M):
+        problems.append("the dry run said it was booting")
+    if len(tables) != 2:
+        problems.append("%d placement tables, expected the dry run's and "
+                        "the real boot's" % len(tables))
+    else:
+        def shape(rows):
+            return [(r["what"], r["size"], r["map"]) +
+                    ((r["start"],) if r["what"].startswith("kernel segment")
+                     else ()) for r in rows]
+        a, b = shape(tables[0][1]), shape(tables[1][1])
+        if tables[0][0] != tables[1][0] or a != b:
+            problems.append("the dry run planned differently: %s" % [
+                (x, y) for x, y in zip(a, b) if x != y][:3])
+    return problems
+
+
 def run_case(case, build, verbose=False):
     """Boot @case; returns (passed, summary line, kernel checks)."""
     root, line, want_cmdline, want_mods = build_case(case, build)
+    replies = ()
+    if case.dry_first:  # the same line with -n first; typed for real after
+        replies = (line,)
+        root, _, _, _ = build_case(
+            case, build, default_line=line.replace("mboot.c32 ", "mboot.c32 -n ", 1))
     if case.loader == "stock":
         # The stock module rebuilds command lines from argv: runs of spaces
         # become one (measured).  Ours passes the text as typed.
@@ -172,7 +338,8 @@ def run_case(case, build, verbose=False):
     # The kernel ends QEMU itself after its verdict (isa-debug-exit).
     stops = [r"Boot failed", r"No bootable"]
     boot = pxeboot.run(pxeboot.qemu_command(root, mem=case.mem), timeout=240,
-                       stop_patterns=stops, echo=verbose, log_path=log)
+                       stop_patterns=stops, echo=verbose, log_path=log,
+                       replies=replies)
     # After the verdict, give QEMU a moment to exit through isa-debug-exit.
     checks, verdict, info = parse_kernel(boot)
     problems = []
@@ -194,6 +361,11 @@ def run_case(case, build, verbose=False):
             problems.append("kernel printed no cmdline")
         if case.message and not re.search(expected_message(case), boot.text, re.M):
             problems.append("message /%s/ not seen" % expected_message(case))
+        tables = parse_tables(boot)
+        if case.table or case.dry_first:
+            problems += check_table(tables[-1][1] if tables else [], boot)
+        if case.dry_first:
+            problems += check_dry_run(case, build, boot, tables)
     else:  # an error case: the message, then PXELINUX's prompt
         if verdict is not None:
             problems.append("the kernel ran (verdict %s)" % verdict)
@@ -305,6 +477,35 @@ def cases():
              message=r"INFO protocol=mb1"),
         Case("mb2-both-mb2", "tk-mb2-both.elf", "", [("mod-m2d.bin", 4097, "", "")],
              opts="-mb2", message=r"INFO protocol=mb2"),
+        # The placement table (-v) tells the truth: every row checked
+        # against what the kernel reports (module ranges, the information's
+        # address, the map entries; Multiboot 2: the strings and memory map
+        # inside the tags, the relocated load base).
+        Case("table", "tk-elf32.elf", "", [
+            ("mod-a.bin", 100000, "first module", ""),
+            ("mod-b.bin", 3, "", ""),
+        ], opts="-v", table=True),
+        Case("table-mb2", "tk-mb2-reloc.elf", "", [
+            ("mod-m2a.bin", 70000, "first module", ""),
+            ("mod-m2b.bin", 5, "", ""),
+        ], opts="-v", table=True),
+        # Dry run (-n): the verdict and the table, back to boot:; then the
+        # real line typed there boots and passes, with the same plan.
+        Case("dry-run", "tk-elf32.gz", "", [
+            ("mod-a.bin", 100000, "first module", ""),
+            ("mod-gz.gz", gz_module, "", "-gunzip"),
+        ], opts="-v", dry_first=True),
+        Case("dry-run-mb2", "tk-mb2.elf", "", [("mod-m2c.bin", 30000, "", "")],
+             opts="-v", dry_first=True),
+        # A dry run of a broken entry: the error, no verdict, boot: again.
+        Case("dry-run-oom", "tk-elf32.elf", expect="error", mem=128,
+             message=r"mboot: error: huge\.bin: out of memory: needs 209715200 bytes",
+             forbid=r"dry run:|huge\.bin: \d+ bytes in",
+             line="mboot.c32 -n tk-elf32.elf --- small.bin --- huge.bin"),
+        Case("dry-run-missing", "tk-elf32.elf", expect="error",
+             message=r"mboot: error: nosuch\.bin: file not found",
+             forbid=r"dry run:",
+             line="mboot.c32 -dry-run tk-elf32.elf --- nosuch.bin"),
         # A required EFI boot services tag cannot be honoured on BIOS.
         Case("mb2-efi", "tk-mb2-efi.elf", expect="error",
              message=r"mboot: error: tk-mb2-efi\.elf: Multiboot2 header tag 7 \(EFI boot services\) is not marked optional: the kernel requires EFI boot services",

@@ -78,10 +78,12 @@ class Boot:
 
 
 def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
-        prompt_patterns=(r"^boot: *$",), decode=None):
+        prompt_patterns=(r"^boot: *$",), decode=None, replies=()):
     """Run QEMU @cmd; end it after @timeout seconds, when a console line
     matches one of @stop_patterns (regexes), or when the unfinished last
     line matches one of @prompt_patterns (a prompt has no newline).
+    @replies: lines to type on the serial console, one at each prompt, in
+    order (followed by CR); a prompt ends the run only once they are used.
     @decode, if given, turns each raw chunk of console output into text
     lines first (OVMF's screen, see uefi.Screen); the raw bytes then also
     go to @log_path + ".raw".  Returns a Boot."""
@@ -89,8 +91,11 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
     rxs = [re.compile(p) for p in stop_patterns]
     prompts = [re.compile(p) for p in prompt_patterns]
     start = time.monotonic()
+    replies = list(replies)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                            stderr=subprocess.STDOUT,
+                            stdin=subprocess.PIPE if replies else
+                            subprocess.DEVNULL)
     buf = b""
     log = open(log_path, "w") if log_path else None
     rawlog = open(log_path + ".raw", "wb") if log_path and decode else None
@@ -145,9 +150,17 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
             tail = buf.decode("latin-1")
             for rx in prompts:
                 if stop is None and rx.search(tail):
-                    stop = rx.pattern
                     add(now, tail)
                     buf = b""
+                    if not replies:
+                        stop = rx.pattern
+                        break
+                    typed = replies.pop(0)
+                    if log:
+                        log.write("# typed: %s\n" % typed)
+                    proc.stdin.write(typed.encode() + b"\r")
+                    proc.stdin.flush()
+                    break
             if stop:
                 boot.reason = "stop:" + stop
                 break
