@@ -30,6 +30,7 @@ suite() {
 PASSED=0
 FAILED=0
 suite unit make -s unit
+suite checker make -s checker-tests BUILD="$B"
 suite inflate32 make -s test-inflate32
 suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh

@@ -33,7 +33,7 @@ void lint_separators(const char *line, lint_exists_fn exists, void *ctx);
 struct lint_file {
 	bool known;		/* read: the fields below are meaningful */
 	bool gzip;		/* as fetched */
-	uint8_t head[512];	/* its first bytes, decompressed */
+	uint8_t head[1024];	/* its first bytes, decompressed */
 	size_t head_len;
 };
 

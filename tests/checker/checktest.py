@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""checktest.py - mboot-check on the host, against the module's own verdicts.
+
+1. Agreement: every case of qemu/boottest.py (its case table, imported)
+   for our module is laid out as boottest lays it out (same fixtures: test
+   kernels from build/tk, qemu/badkernels.py's bad kernels, generated
+   modules, the sparse 200 MiB module for a 128 MiB machine) and checked
+   with `mboot-check --ram <the case's -m> ROOT ROOT/pxelinux.cfg/default`.
+   The checker's exit status must be the module's verdict: 0 where the
+   boot test expects the kernel to run, 1 where it expects the module to
+   fail; for a failure, the module's message (boottest's regex) must be
+   the checker's error too, and for a boot the module's warnings must be
+   the checker's warnings.  Where the two legitimately judge different
+   things the case is listed in DIFFERENT with the reason.
+2. Checker-only cases: config parsing (labels, INCLUDE, path prefix,
+   ::names, URLs), the lints, digests, a corrupt module, --strict, usage,
+   --memmap, and real Xen 4.17 + dom0 (the files of qemu/xen/demo.py).
+
+Prints one line per case and "checker: N passed, M failed".
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import gzip
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "qemu"))
+sys.path.insert(0, os.path.join(REPO, "qemu", "xen"))
+import badkernels  # noqa: E402
+import boottest  # noqa: E402
+import pxeboot  # noqa: E402
+
+# Cases where the checker's verdict differs from the boot's, by design.
+DIFFERENT = {
+    # The entry's own kernel is missing, so mboot.c32 fails (and says so);
+    # then its -fallback label boots.  The checker judges the entry: 1.
+    "fallback": (1, r"mboot-check: error: missing\.elf: file not found"),
+}
+
+
+def write_boottest_data(build):
+    """The generated fixtures, as boottest.main() writes them."""
+    data = os.path.join(build, "boottest", "data")
+    os.makedirs(data, exist_ok=True)
+    badkernels.write_all(os.path.join(build, "tk", "tk-elf32.elf"), data)
+    with open(os.path.join(build, "tk", "tk-elf32.elf"), "rb") as f:
+        k = f.read()
+    with open(os.path.join(data, "tk-members.gz"), "wb") as f:
+        f.write(gzip.compress(k[:5000], 9, mtime=0) +
+                gzip.compress(k[5000:], 9, mtime=0))
+    with open(os.path.join(data, "huge.bin"), "wb") as f:
+        f.truncate(200 << 20)
+    with open(os.path.join(data, "small.bin"), "wb") as f:
+        f.write(b"small module\n")
+    with open(os.path.join(data, "noheader.bin"), "wb") as f:
+        f.write(boottest.random_bytes("noheader", 20000)
+                .replace(b"\x02\xb0\xad\x1b", b"xxxx"))
+
+
+class Runner:
+    """Runs mboot-check and counts results."""
+
+    def __init__(self, checker, verbose):
+        self.checker, self.verbose = checker, verbose
+        self.passed = self.failed = 0
+
+    def run(self, args):
+        """mboot-check @args: (exit status, output)."""
+        r = subprocess.run([self.checker] + args, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=120)
+        return r.returncode, r.stdout
+
+    def judge(self, name, problems, out):
+        ok = not problems
+        self.passed += ok
+        self.failed += not ok
+        print("%s %-28s%s" % ("PASS" if ok else "FAIL", name,
+                              "" if ok else "  <- " + "; ".join(problems)))
+        if not ok or self.verbose:
+            for line in out.splitlines()[-30:]:
+                print("    | " + line)
+        sys.stdout.flush()
+
+    def expect(self, name, args, status, present=(), absent=()):
+        """Check: exit @status, every regex of @present in the output,
+        none of @absent."""
+        rc, out = self.run(args)
+        problems = []
+        if rc != status:
+            problems.append("exit %d, expected %d" % (rc, status))
+        for rx in present:
+            if not re.search(rx, out, re.M):
+                problems.append("no /%s/" % rx)
+        for rx in absent:
+            if re.search(rx, out, re.M):
+                problems.append("unexpected /%s/" % rx)
+        self.judge(name, problems, out)
+        return out
+
+
+def mem_arg(mem):
+    """boottest's -m value as a --ram size (plain numbers are MiB)."""
+    mem = str(mem)
+    return mem if mem[-1].isalpha() else mem + "M"
+
+
+def agreement(r, build):
+    """Part 1: every boottest case of our module."""
+    cbuild = os.path.join(build, "checker")
+    os.makedirs(cbuild, exist_ok=True)
+    for link, target in (("tk", os.path.join(build, "tk")),
+                         ("mboot.c32", os.path.join(build, "mboot.c32"))):
+        p = os.path.join(cbuild, link)
+        if os.path.lexists(p):
+            os.unlink(p)
+        os.symlink(target, p)
+    write_boottest_data(cbuild)
+    for case in boottest.cases():
+        if case.loader != "ours":
+            continue
+        root, _, _, _ = boottest.build_case(case, cbuild)
+        args = ["--ram", mem_arg(case.mem), root,
+                os.path.join(root, "pxelinux.cfg", "default")]
+        rc, out = r.run(args)
+        message = boottest.expected_message(case) \
+            if hasattr(boottest, "expected_message") else case.message
+        problems = []
+        if case.name in DIFFERENT:
+            want, rx = DIFFERENT[case.name]
+        elif case.expect == "error":
+            want = 1
+            rx = message and message.replace("mboot: error:",
+                                             "mboot-check: error:")
+        else:  # "pass", "kernel-fail": the module boots the kernel
+            want = 0
+            rx = message if message and message.startswith("mboot: warning:") \
+                else None
+            if rx:
+                rx = rx.replace("mboot: warning:", "mboot-check: warning:")
+        if rc != want:
+            problems.append("checker exit %d, module verdict %s (%d)" % (
+                rc, case.expect, want))
+        if rx and not re.search(rx, out, re.M):
+            problems.append("module's message /%s/ not in the checker's output"
+                            % rx[:90])
+        if want == 0 and not re.search(r"^mboot-check: verdict: \S+ would boot \(Multiboot \d\)", out, re.M):
+            problems.append("no placement verdict")
+        r.judge("agree " + case.name, problems, out)
+
+
+def write(path, data, mode="wb"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, mode) as f:
+        f.write(data)
+
+
+def own_cases(r, build):
+    """Part 2: what only the checker does."""
+    base = os.path.join(build, "checker", "own")
+    if os.path.isdir(base):
+        shutil.rmtree(base)
+    tk = os.path.join(build, "tk")
+    root = os.path.join(base, "root")
+    kernel = open(os.path.join(tk, "tk-elf32.elf"), "rb").read()
+    write(os.path.join(root, "boot", "tk.elf"), kernel)
+    write(os.path.join(root, "boot", "mboot.c32"), b"stand-in")
+    write(os.path.join(root, "abs", "m1.bin"), b"module one\n")
+    write(os.path.join(root, "boot", "m2.bin"), b"module two\n" * 100)
+    cpio = b"070701" + bytes(5000)
+    write(os.path.join(root, "boot", "initrd.gz"), gzip.compress(cpio, mtime=0))
+    bad = bytearray(gzip.compress(bytes(range(256)) * 100, mtime=0))
+    bad[-8] ^= 0xff  # the CRC-32 field
+    write(os.path.join(root, "boot", "badcrc.gz"), bytes(bad))
+    write(os.path.join(root, "www", "h.bin"), b"over http\n")
+    inc = os.path.join(root, "boot", "pxelinux.cfg", "labels.inc")
+    write(inc, "LABEL two\n  KERNEL mboot.c32\n"
+          "  APPEND tk.elf --- ::abs/m1.bin --- m2.bin\n", "w")
+    cfg = os.path.join(root, "boot", "pxelinux.cfg", "default")
+    write(cfg, "\n".join([
+        "PROMPT 0",
+        "APPEND global-append-is-not-used-by-labels-with-their-own",
+        "LABEL one",
+        "  MENU LABEL the first",
+        "  COM32 mboot.c32",
+        "  APPEND tk.elf a=1 --- m2.bin",
+        "  TEXT HELP",
+        "  KERNEL not-this",
+        "  ENDTEXT",
+        "INCLUDE pxelinux.cfg/labels.inc",
+        "label tftp",
+        "  kernel mboot.c32",
+        "  append tftp://10.0.2.2/boot/tk.elf --- http://10.0.2.2/h.bin",
+        "LABEL dashes",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf x -- m2.bin",
+        "LABEL trailing",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf ---",
+        "LABEL gunzip-initrd",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf --- -gunzip initrd.gz",
+        "LABEL badcrc",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf --- badcrc.gz",
+        "LABEL sysappend",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf --- m2.bin",
+        "  IPAPPEND 2",
+        "LABEL notmboot",
+        "  KERNEL vmlinuz",
+        "DEFAULT one extra=arg",
+        ""]), "w")
+    ram = ["--ram", "256M"]
+    # DEFAULT names a label; the config's directory gives the prefix boot/.
+    r.expect("config default label", ram + [root, cfg], 0, [
+        r'label "one" \(DEFAULT\) runs: \.com32 mboot\.c32 tk\.elf a=1 --- m2\.bin extra=arg',
+        r"module 1 m2\.bin$", r"verdict: tk\.elf would boot \(Multiboot 1\), 2 files"])
+    r.expect("config INCLUDE, ::name", ram + [root, cfg, "two"], 0, [
+        r'label "two" \(as asked\)', r"module 1 ::abs/m1\.bin", r"module 2 m2\.bin",
+        r"would boot \(Multiboot 1\), 3 files"])
+    r.expect("config no such label", [root, cfg, "nine"], 1,
+             [r'error: .*no label "nine"', r"would NOT boot"])
+    r.expect("config not mboot", [root, cfg, "notmboot"], 1,
+             [r'runs "vmlinuz", not mboot\.c32'])
+    r.expect("url tftp:// and http://", ram + [root, cfg, "tftp"], 0, [
+        r"warning: http://10\.0\.2\.2/h\.bin: not checked: URL",
+        r"TFTP host 10\.0\.2\.2: looked up in the root",
+        r"would boot as far as checked"])
+    r.expect("url --http-root", ram + ["--http-root", os.path.join(root, "www"),
+                                       root, cfg, "tftp"], 0,
+             [r"module 1 http://10\.0\.2\.2/h\.bin", r"would boot \(Multiboot 1\)"],
+             [r"warning:"])
+    r.expect("lint lone --", [root, cfg, "dashes"], 0, [
+        r'warning: "--" followed by "m2\.bin", a file on the server: "---" was probably meant'])
+    r.expect("lint trailing ---", [root, cfg, "trailing"], 1, [
+        r'warning: the line ends with "---"', r"error: module 1 is empty"])
+    r.expect("lint -gunzip initrd", ram + [root, cfg, "gunzip-initrd"], 0, [
+        r"warning: module 1 \(initrd\.gz\) is a gzip initrd marked -gunzip",
+        r"module 1 initrd\.gz"])
+    r.expect("lint IPAPPEND", [root, cfg, "sysappend"], 0,
+             [r"warning: IPAPPEND/SYSAPPEND 2 adds strings"])
+    r.expect("strict fails on warnings", ["--strict", root, cfg, "sysappend"], 1,
+             [r"--strict: fails"])
+    r.expect("module gzip CRC", [root, cfg, "badcrc"], 1, [
+        r"error: badcrc\.gz: gzip data error at compressed offset \d+: CRC-32 mismatch"])
+    r.expect("usage: no root", [], 2)
+    r.expect("usage: bad --ram", ["--ram", "lots", root, cfg], 2)
+    r.expect("--line, --prefix", ["--prefix", "boot/", "--ram", "64M", "--line",
+                                  "tk.elf --- m2.bin --- ::abs/m1.bin", root], 0,
+             [r"would boot \(Multiboot 1\), 3 files"])
+    r.expect("--line too long", ["--line", "tk.elf " + "x" * 2040, root], 1,
+             [r'refuses 2048 or more \("cmdline too long"\)'])
+    # A memory map file (the test kernel's INFO mmap lines, 40 MiB machine)
+    # and a module that does not fit in it.
+    mm = os.path.join(base, "map.txt")
+    write(mm, "INFO mmap 0x0 0x9c400 1\nINFO mmap 0x100000 0x2700000 1\n"
+          "INFO mmap 0x2800000 0x20000 2\n", "w")
+    write(os.path.join(root, "boot", "big.bin"), b"")
+    with open(os.path.join(root, "boot", "big.bin"), "wb") as f:
+        f.truncate(36 << 20)
+    r.expect("--memmap fits", ["--memmap", mm, "--prefix", "boot/", "--line",
+                               "tk.elf --- m2.bin", root], 0,
+             [r"memory: .*map\.txt", r"e820\[1\] 0x00100000-0x02800000 RAM \| kernel segment 0"])
+    r.expect("--memmap out of memory", ["--memmap", mm, "--prefix", "boot/",
+                                        "--line", "tk.elf --- big.bin", root], 1,
+             [r"error: big\.bin: out of memory: needs 37748736 bytes"])
+    # Digests over the file as fetched (lib/digest.c, as the module).
+    good = hashlib.sha256(open(os.path.join(root, "boot", "initrd.gz"), "rb")
+                          .read()).hexdigest()
+    r.expect("sha256 match", ["--prefix", "boot/", "--ram", "64M", "--line",
+                              "tk.elf --- -sha256=%s initrd.gz" % good, root], 0,
+             [r"initrd\.gz: SHA-256 matches"])
+    r.expect("sha256 mismatch", ["--prefix", "boot/", "--line",
+                                 "tk.elf --- -sha256=%s m2.bin" % good, root], 1,
+             [r"error: m2\.bin: SHA-256 mismatch: expected %s, got [0-9a-f]{64} "
+              r"\(over the 1100 bytes fetched\)" % good])
+
+
+def xen_cases(r, build):
+    """Real Xen 4.17 + dom0 + initrd: the demo's own TFTP root and line,
+    then broken variants of it."""
+    import demo  # noqa: E402  (qemu/xen/demo.py)
+    debs = demo.fetch_debs(build, quiet=True)
+    initrd = demo.make_initrd(build, debs["busybox"], 0, "gzip")
+    root = demo.make_tftp_root(build, "checker", os.path.join(build, "mboot.c32"),
+                               debs, initrd, "")
+    if not isinstance(root, str):
+        root = demo.tftp_root_dir(build, "checker")
+    cfg = os.path.join(root, "pxelinux.cfg", "default")
+    r.expect("xen good entry", ["--ram", "1024M", root, cfg], 0, [
+        r"xen\.gz: Multiboot 1, ELF32, 1 segment, .*\(Xen\)",
+        r"kernel image copy", r"module 1 vmlinuz", r"module 2 initrd\.gz",
+        r"verdict: xen\.gz would boot \(Multiboot 1\), 3 files"], [r"warning:"])
+    line = open(cfg).read().split("DEFAULT mboot.c32 ", 1)[1].split("\n")[0]
+    parts = line.split(" --- ")
+    swapped = " --- ".join([parts[0], parts[2], parts[1]])
+    r.expect("xen dom0 not first", ["--ram", "1024M", "--line", swapped, root], 0, [
+        r"warning: module 2 \(vmlinuz\) is a Linux kernel but module 1 \(initrd\.gz\) is not"])
+    r.expect("xen -gunzip initrd", ["--ram", "1024M", "--line",
+                                    line.replace("--- initrd.gz", "--- -gunzip initrd.gz"),
+                                    root], 0,
+             [r"warning: module 2 \(initrd\.gz\) is a gzip initrd marked -gunzip"])
+    many = line + " --- vmlinuz" * 64
+    r.expect("xen over 64 modules", ["--line", many, root], 0,
+             [r"warning: 66 modules: Xen uses only the first 64"])
+    r.expect("xen too little RAM", ["--ram", "16M", root, cfg], 1,
+             [r"error: .*out of memory|error: less than 2048 KiB"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--no-xen", action="store_true")
+    ap.add_argument("-v", action="store_true", help="show every output")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    r = Runner(os.path.join(build, "mboot-check"), a.v)
+    agreement(r, build)
+    own_cases(r, build)
+    if not a.no_xen:
+        try:
+            xen_cases(r, build)
+        except (SystemExit, OSError, KeyError) as e:  # no Debian files
+            r.judge("xen cases", ["cannot lay out the Xen files: %s" % e], "")
+    print("checker: %d passed, %d failed" % (r.passed, r.failed))
+    return 0 if r.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
