@@ -168,22 +168,23 @@ class Screen:
 
 
 def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
-        prompt_patterns=(r"^boot: *$",)):
+        prompt_patterns=(r"^boot: *$",), replies=()):
     """pxeboot.run, with OVMF's screen decoded into lines (see Screen)."""
     return pxeboot.run(cmd, timeout, stop_patterns, echo=echo,
                        log_path=log_path, prompt_patterns=prompt_patterns,
-                       decode=Screen().feed)
+                       decode=Screen().feed, replies=replies)
 
 
 def boot(root, timeout, stop_patterns=(), mem="512", nic="ovmf", cpu=None,
-         echo=False, log_path=None, extra=()):
+         echo=False, log_path=None, extra=(), replies=()):
     """PXE-boot @root under OVMF until @timeout seconds pass, a console
     line matches one of @stop_patterns or FATAL_PATTERNS, or ldlinux's
-    boot: prompt shows.  Returns a pxeboot.Boot."""
+    boot: prompt shows (@replies: lines typed at the first prompts
+    instead, see pxeboot.run).  Returns a pxeboot.Boot."""
     vars_path = fresh_vars(root.rstrip("/") + ".vars.fd")
     cmd = qemu_command(root, vars_path, mem=mem, nic=nic, cpu=cpu,
                        extra=extra)
     b = run(cmd, timeout, tuple(stop_patterns) + FATAL_PATTERNS,
-                    echo=echo, log_path=log_path)
+                    echo=echo, log_path=log_path, replies=replies)
     b.cmd = cmd
     return b

@@ -25,6 +25,10 @@ console (see qemu/uefi.py):
                 memory map, every page of kernel, information and modules
                 claimed), the kernel prints through ConOut (boot services
                 alive) and powers off through ResetSystem
+  dryrun        the mb2efi line with -n: every file fetched and placed, the
+                information built, then the verdict and the placement
+                table (every row in a RAM map entry), no kernel entry,
+                everything freed, the boot: prompt
   xen           Debian's xen.gz + dom0 vmlinuz + busybox initrd (as the BIOS
                 demo, qemu/xen/demo.py) to the dom0 userspace marker
 
@@ -1719,12 +1723,12 @@ class Result:
 
 
 def tftp_boot(args, name, loader, files, line, timeout, stops, mem=512,
-              cpu=None):
+              cpu=None, replies=()):
     root = os.path.join(args.build, "uefi", "tftp-" + name)
     uefi.make_tftp_root(root, loader, files, line)
     logp = os.path.join(args.build, "uefi", name + ".log")
     b = uefi.boot(root, timeout, stops, mem=mem, nic=args.nic, cpu=cpu,
-                  echo=args.echo, log_path=logp)
+                  echo=args.echo, log_path=logp, replies=replies)
     b.log_path = logp
     return b
 
@@ -1796,6 +1800,9 @@ def boot_mb2efi(args, k):
 
 
 RE_CHECK = r"^(PASS|FAIL) (\S+)(.*)$"
+# Rows of the placement table (-verbose, -n; lib/plantable.h).
+TABLE_ROW = r"^mboot:   0x[0-9a-f]+ 0x[0-9a-f]+ +\d+ \| "
+TABLE_INFO_ROW = TABLE_ROW + r".* \| info$"
 
 
 def mb2efi_checks(b):
@@ -1830,11 +1837,11 @@ def case_mb2efi(args, k):
     if res.check(entry, "the kernel's EFI entry did not run"):
         m = re.search(r"eax=(\w+) rbx=(\w+) rip=(\w+)", entry[0])
         res.check(m and m.group(1) == MB2_MAGIC, "EAX is not the magic")
-        info = lines(b, r"^mboot: Multiboot information at 0x")
-        if info and m:
+        info = lines(b, TABLE_INFO_ROW)
+        if res.check(info, "no info row in the placement table") and m:
             res.check(int(m.group(2), 16) ==
-                      int(info[0].split()[4], 16),
-                      "RBX is not the information's address")
+                      int(info[0].split()[1], 16),
+                      "RBX is not the information's address in the table")
         res.notes.append(entry[0])
     checks = mb2efi_checks(b)
     judge_checks(res, checks, MB2EFI_CHECKS)
@@ -1865,6 +1872,54 @@ def case_mb2efi(args, k):
             res.notes.append(check_note(checks, c))
     res.notes.append("information tags: " + " ".join(
         str(int(l.split()[2], 16)) for l in lines(b, r"^MB2EFI tag ")))
+    return res
+
+
+def case_dryrun(args, k):
+    """The mb2efi line with -n, then the same line without it typed at the
+    boot: prompt: the dry run gives the verdict and the table and enters
+    nothing; the real boot then enters the kernel, which passes its
+    checks, with the information where the new table says."""
+    res = Result("dryrun")
+    line = MB2EFI_CMDLINE
+    files = {"mb2efi.bin": k["mb2efi.bin"]}
+    total = os.path.getsize(k["mb2efi.bin"])
+    for name, size, crc in k["mods"]:
+        line += " --- %s len=%d crc=%08x" % (name, size, crc)
+        files[name] = k[name]
+        total += size
+    b = tftp_boot(args, "dryrun", args.loader, files, "mboot.c32 -n " + line,
+                  180, (r"^MB2EFI done", RE_ERROR),
+                  replies=("mboot.c32 -verbose " + line,))
+    want = "mboot: dry run: mb2efi.bin would boot (Multiboot 2), %d files, " \
+           "%d bytes" % (1 + len(k["mods"]), total)
+    text = b.text
+    verdict = text.find(want + "\n")
+    prompt = re.search(r"^boot: *$", text, re.M)
+    entry = re.search(r"^MB2EFI entry .*rbx=(\w+)", text, re.M)
+    res.check(verdict >= 0, "no verdict line %r" % want)
+    res.check(not lines(b, RE_ERROR), "loader error: %s" %
+              " ".join(lines(b, RE_ERROR)))
+    res.check(prompt and verdict < prompt.start() and entry and
+              entry.start() > prompt.start(),
+              "not: verdict, boot: prompt, then the kernel")
+    dry = [l for l in text[:prompt.start() if prompt else len(text)]
+           .splitlines() if re.match(TABLE_ROW, l)]
+    res.check(len([r for r in dry if " | module " in r]) == len(k["mods"])
+              and [r for r in dry if r.endswith(" | info")],
+              "dry-run table without the info and module rows: %r" % dry)
+    res.check(all(" RAM | " in r for r in dry),
+              "a row outside RAM: %r" % [r for r in dry if " RAM | " not in r])
+    info = lines(b, TABLE_INFO_ROW)
+    res.check(len(info) == 2 and entry and
+              int(entry.group(1), 16) == int(info[-1].split()[1], 16),
+              "RBX is not the information's address in the real boot's "
+              "table: %r" % info)
+    checks = mb2efi_checks(b)
+    judge_checks(res, checks, MB2EFI_CHECKS)
+    res.check(lines(b, r"^MB2EFI VERDICT ") == ["MB2EFI VERDICT PASS"],
+              "kernel verdict: %r" % lines(b, r"^MB2EFI VERDICT "))
+    res.notes += [want] + dry
     return res
 
 
@@ -1936,7 +1991,8 @@ def stock_xen(args):
 
 CASES = [("missing", case_missing), ("noheader", case_noheader),
          ("noefi", case_noefi), ("mb2efi", case_mb2efi),
-         ("mb2efi-efi", case_mb2efi_efi), ("xen", case_xen)]
+         ("mb2efi-efi", case_mb2efi_efi), ("dryrun", case_dryrun),
+         ("xen", case_xen)]
 
 
 def main():
