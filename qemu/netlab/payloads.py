@@ -29,6 +29,7 @@ import boottest  # noqa: E402  (parse_kernel)
 import demo  # noqa: E402  (qemu/xen/demo.py)
 
 RE_PROMPT = re.compile(r"^boot: *$")
+RE_BOOT_FAILED = re.compile(r"^Boot failed")
 # The loader's own lines worth keeping (not its in-place progress redraws).
 RE_LOADER = re.compile(r"mboot|Loading |(?i:retr|fail|error|timed? ?out|abort|"
                        r"giv(e|ing) up|resum|stall)")
@@ -62,10 +63,17 @@ def trigger_regex(name):
                       % re.escape(name))
 
 
-def _prompted(client):
-    """True once PXELINUX's boot: prompt is on @client's console."""
-    return bool(RE_PROMPT.match(client.partial) or
-                (client.lines and RE_PROMPT.match(client.lines[-1][1])))
+def _given_up(client):
+    """"boot-prompt" once PXELINUX's boot: prompt is on @client's console
+    (the loader returned), "boot-failed" once PXELINUX says "Boot failed"
+    (it waits for a key or a reset then), else None."""
+    if RE_PROMPT.match(client.partial) or \
+            (client.lines and RE_PROMPT.match(client.lines[-1][1])):
+        return "boot-prompt"
+    if RE_BOOT_FAILED.search(client.partial) or \
+            (client.lines and RE_BOOT_FAILED.search(client.lines[-1][1])):
+        return "boot-failed"
+    return None
 
 
 class TkPayload:
@@ -117,9 +125,7 @@ class TkPayload:
 
     def stop(self, client):
         """Why @client is done (the kernel ends QEMU itself), or None."""
-        if _prompted(client):
-            return "boot-prompt"
-        return None
+        return _given_up(client)
 
     def judge(self, client):
         """{"ok", "t_first", "t_done", "reasons", "detail"} for @client:
@@ -181,8 +187,8 @@ class XenPayload:
             prefix, demo.XEN_ARGS, prefix, self.dom0_args, prefix)
 
     def stop(self, client):
-        if _prompted(client):
-            return "boot-prompt"
+        if _given_up(client):
+            return _given_up(client)
         if client.lines and demo.RE_INITRD.search(client.lines[-1][1]):
             return "initrd-checked"
         return None
@@ -192,6 +198,7 @@ class XenPayload:
         initrd md5); the stock module gunzips initrd.gz, which is its
         documented behaviour, so a gunzipped initrd counts for it."""
         outcome = {"stop:boot-prompt": "boot-prompt",
+                   "stop:boot-failed": "boot-prompt",
                    "timeout": "timeout"}.get(client.outcome, "exit")
         ok, fields, reasons, notes = demo.analyse(
             client, outcome, demo.XEN_ARGS, self.dom0_args, self.initrd,
