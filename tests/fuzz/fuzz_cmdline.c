@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,8 @@ static int same_request(const struct mb_request *a, const struct mb_request *b)
 	for (unsigned i = 0; i < a->nfiles; i++)
 		if (strcmp(a->files[i].name, b->files[i].name) ||
 		    strcmp(a->files[i].args, b->files[i].args) ||
-		    a->files[i].opts != b->files[i].opts)
+		    a->files[i].opts != b->files[i].opts ||
+		    memcmp(a->files[i].sha256, b->files[i].sha256, 32))
 			return 0;
 	return 1;
 }
@@ -92,8 +94,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("arguments not trimmed", line);
 		if (!strstr(line, f->name) || !strstr(line, f->args))
 			fail("name or arguments not from the line", line);
-		if (f->opts & ~MB_FILE_GUNZIP || (i == 0 && f->opts))
+		if (f->opts & ~(MB_FILE_GUNZIP | MB_FILE_SHA256) ||
+		    (i == 0 && (f->opts & MB_FILE_GUNZIP)))
 			fail("bad file option bits", line);
+		/* -sha256 is only taken from before the name, and the 64
+		 * digits given are the digest stored (either case). */
+		static const uint8_t zero[32];
+		if (!(f->opts & MB_FILE_SHA256) && memcmp(f->sha256, zero, 32))
+			fail("digest stored without -sha256", line);
+		if (f->opts & MB_FILE_SHA256) {
+			char hex[65];
+			for (int b = 0; b < 32; b++)
+				sprintf(hex + 2 * b, "%02x", f->sha256[b]);
+			if (!strcasestr(line, hex))
+				fail("stored digest not on the line", line);
+		}
 		/* No "---" token inside the arguments. */
 		const char *p = f->args;
 		while ((p = strstr(p, "---")) != NULL) {
@@ -119,6 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < req.nfiles; i++) {
 		if (i)
 			n += (size_t)sprintf(rebuilt + n, " --- ");
+		if (req.files[i].opts & MB_FILE_SHA256) {
+			n += (size_t)sprintf(rebuilt + n, "-sha256=");
+			for (int b = 0; b < 32; b++)
+				n += (size_t)sprintf(rebuilt + n, "%02X",
+						     req.files[i].sha256[b]);
+			rebuilt[n++] = ' ';
+		}
 		if (i == 0) {
 			if (req.opts & MB_OPT_AOUT)
 				n += (size_t)sprintf(rebuilt + n, "-aout ");

@@ -166,6 +166,11 @@ CMDLINE_SEEDS = {
     "bad-option": b"-bogus k --- -aout m",
     "whitespace": b"\t k \r\n a \v b \f --- \tm\t",
     "dry-run": b"-n -v xen.gz dom0_mem=1G --- -gunzip vmlinuz -n --- -dry-run",
+    "sha256": b"-sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+              b" xen.gz dom0_mem=512M --- -sha256=E3B0C44298FC1C149AFBF4C8996FB924"
+              b"27AE41E4649B934CA495991B7852B855 vmlinuz console=hvc0 --- -gunzip"
+              b" -sha256=248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+              b" initrd.gz --- m -sha256=00",
 }
 
 

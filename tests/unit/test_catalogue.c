@@ -31,6 +31,7 @@
 #include "put.h"
 #include "cmdline.h"
 #include "crc32.h"
+#include "digest.h"
 #include "error.h"
 #include "format.h"
 #include "gunzip.h"
@@ -1002,6 +1003,46 @@ static void t_retry(void)
 	       "xen.gz: transfer ended early at byte 1376256 of 2097152 after 20 retries (TFTP, PXELINUX)");
 }
 
+/* -sha256=HEX: the option's errors (lib/cmdline.c, lib/digest.c), and the
+ * verdict com32/fetch.c gives on a file whose bytes, hashed piece by piece
+ * as they arrive, are not the ones named. */
+static void t_sha256(void)
+{
+	static const char server[] = "the initrd the server has\n";
+	struct mb_sha256 s;
+	uint8_t want[MB_SHA256_SIZE], got[MB_SHA256_SIZE];
+
+	fresh();
+	expect("sha256-length", parse("xen.gz --- -sha256=0123 vmlinuz"),
+	       MB_E_BAD_OPTION,
+	       "-sha256 for module 1 has 4 hex digits; a SHA-256 digest has 64");
+	fresh();
+	expect("sha256-not-hex",
+	       parse("-sha256=321bff64378fdb545657e8b62059ab0ad0e43059caa753c90f516605fd9bdacg xen.gz"),
+	       MB_E_BAD_OPTION,
+	       "-sha256 for the kernel: character 64 ('g') is not a hex digit");
+	fresh();
+	expect("sha256-twice",
+	       parse("xen.gz --- -sha256=321bff64378fdb545657e8b62059ab0ad0e43059caa753c90f516605fd9bdac9"
+		     " -gunzip -sha256=321bff64378fdb545657e8b62059ab0ad0e43059caa753c90f516605fd9bdac9 initrd.gz"),
+	       MB_E_BAD_OPTION, "-sha256 given twice for module 1");
+
+	fresh();
+	int rc = parse("xen.gz --- vmlinuz --- -sha256=F3AB20876DC0B8DB370751E7AAC0C127F2AE3D94AE6683AC2EBC260D7635D840 initrd.gz");
+	memcpy(want, req.files[2].sha256, sizeof(want));
+	mb_sha256_init(&s);
+	for (size_t i = 0; i < sizeof(server) - 1; i += 5)
+		mb_sha256_update(&s, server + i,
+				 sizeof(server) - 1 - i < 5 ? sizeof(server) - 1 - i : 5);
+	mb_sha256_final(&s, got);
+	if (!rc)
+		rc = mb_sha256_verdict(req.files[2].name, want, got,
+				       sizeof(server) - 1, &err);
+	expect("sha256-mismatch", rc, MB_E_DIGEST,
+	       "initrd.gz: SHA-256 mismatch: expected f3ab20876dc0b8db370751e7aac0c127f2ae3d94ae6683ac2ebc260d7635d840, "
+	       "got 321bff64378fdb545657e8b62059ab0ad0e43059caa753c90f516605fd9bdac9 (over the 26 bytes fetched)");
+}
+
 int main(void)
 {
 	t_no_kernel();
@@ -1040,6 +1081,8 @@ int main(void)
 	t_mb2();
 
 	t_retry();
+
+	t_sha256();
 
 	printf("catalogue: %u passed, %u failed\n", entries_passed,
 	       entries_failed);

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "check.h"
 #include "cmdline.h"
 
@@ -166,6 +167,91 @@ static void test_options(void)
 	CHECK_EQ_U(parse("-quiet2 k"), MB_E_BAD_OPTION);
 }
 
+/* Three digests for the -sha256 tests (any 64 hex digits will do). */
+#define H1 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define H2 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define H3U "248D6A61D20638B8E5C026930C3E6039A33CE45964FF2167F6ECEDD419DB06C1"
+
+/** True if the 32 bytes at @d are the digest written as hex @hex. */
+static int digest_is(const uint8_t *d, const char *hex)
+{
+	char buf[65];
+
+	for (int i = 0; i < 32; i++)
+		snprintf(buf + 2 * i, 3, "%02x", d[i]);
+	return !strcasecmp(buf, hex);
+}
+
+static void test_sha256_option(void)
+{
+	static const uint8_t zero[32];
+
+	/* The syntax of the issue: a leading option of each part. */
+	CHECK_EQ_U(parse("-sha256=" H1 " xen.gz dom0_mem=512M --- -sha256=" H2
+			 " vmlinuz console=hvc0 --- -gunzip -sha256=" H3U
+			 " initrd.gz --- plain.bin a"), MB_OK);
+	CHECK_EQ_U(req.nfiles, 4);
+	CHECK_EQ_U(req.opts, 0);	/* not a loader option bit */
+	CHECK_EQ_U(req.files[0].opts, MB_FILE_SHA256);
+	CHECK_EQ_U(req.files[1].opts, MB_FILE_SHA256);
+	CHECK_EQ_U(req.files[2].opts, MB_FILE_GUNZIP | MB_FILE_SHA256);
+	CHECK_EQ_U(req.files[3].opts, 0);
+	CHECK(digest_is(req.files[0].sha256, H1));
+	CHECK(digest_is(req.files[1].sha256, H2));
+	CHECK(digest_is(req.files[2].sha256, H3U));
+	CHECK(!memcmp(req.files[3].sha256, zero, 32));
+	/* What each file receives never contains the option. */
+	CHECK_STR(file_cmdline(0), "xen.gz dom0_mem=512M");
+	CHECK_STR(file_cmdline(1), "vmlinuz console=hvc0");
+	CHECK_STR(file_cmdline(2), "initrd.gz");
+	CHECK_STR(file_cmdline(3), "plain.bin a");
+
+	/* With the loader's own options, in any order. */
+	CHECK_EQ_U(parse("-quiet -sha256=" H2 " -mb2 k --- -sha256=" H1 " -gunzip m"),
+		   MB_OK);
+	CHECK_EQ_U(req.opts, MB_OPT_QUIET | MB_OPT_MB2);
+	CHECK(digest_is(req.files[0].sha256, H2));
+	CHECK_EQ_U(req.files[1].opts, MB_FILE_GUNZIP | MB_FILE_SHA256);
+	CHECK(digest_is(req.files[1].sha256, H1));
+
+	/* After the name it is an argument like any other, passed as typed. */
+	CHECK_EQ_U(parse("k -sha256=" H1 " --- m -sha256=" H2), MB_OK);
+	CHECK_EQ_U(req.files[0].opts, 0);
+	CHECK_EQ_U(req.files[1].opts, 0);
+	CHECK_STR(file_cmdline(0), "k -sha256=" H1);
+	CHECK_STR(file_cmdline(1), "m -sha256=" H2);
+
+	/* Errors: length, characters, twice, no '=', nothing after it. */
+	CHECK_EQ_U(parse("-sha256= k"), MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 for the kernel has 0 hex digits; a SHA-256 digest has 64");
+	CHECK_EQ_U(parse("k --- m --- -sha256=abc m2"), MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 for module 2 has 3 hex digits; a SHA-256 digest has 64");
+	CHECK_EQ_U(parse("-sha256=" H1 "0 k"), MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 for the kernel has 65 hex digits; a SHA-256 digest has 64");
+	CHECK_EQ_U(parse("k --- -sha256=" "ba7816bf8f01cfea414140de5dae2223"
+			 "b00361a396177a9cb410ff61f20015zd m"), MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 for module 1: character 63 ('z') is not a hex digit");
+	CHECK_EQ_U(parse("-sha256=" H1 " -sha256=" H1 " k"), MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 given twice for the kernel");
+	CHECK_EQ_U(parse("k --- -sha256=" H1 " -gunzip -sha256=" H2 " m"),
+		   MB_E_BAD_OPTION);
+	CHECK_STR(err.msg, "-sha256 given twice for module 1");
+	CHECK_EQ_U(parse("-sha256 k"), MB_E_BAD_OPTION);
+	CHECK_CONTAINS(err.msg, "unknown loader option \"-sha256\"");
+	CHECK_EQ_U(parse("k --- -sha256:" H1 " m"), MB_E_BAD_OPTION);
+	CHECK_CONTAINS(err.msg, "unknown module option");
+	CHECK_EQ_U(parse("k --- -sha256=" H1), MB_E_EMPTY_MODULE);
+
+	/* One digest per file: a later file's does not leak into another. */
+	CHECK_EQ_U(parse("k --- -sha256=" H1 " a --- b --- -sha256=" H2 " c"), MB_OK);
+	CHECK_EQ_U(req.files[0].opts, 0);
+	CHECK(!memcmp(req.files[0].sha256, zero, 32));
+	CHECK(digest_is(req.files[1].sha256, H1));
+	CHECK_EQ_U(req.files[2].opts, 0);
+	CHECK(!memcmp(req.files[2].sha256, zero, 32));
+	CHECK(digest_is(req.files[3].sha256, H2));
+}
+
 static void test_errors(void)
 {
 	CHECK_EQ_U(parse(""), MB_E_USAGE);
@@ -280,7 +366,7 @@ static void test_random_roundtrip(void)
 	static const char *const tokens[] = {
 		"---", "--", "-", "k", "mod", "a=b", "-quiet", "-gunzip",
 		"-aout", "x---", "", "\t", "  ", "\"", "-verbose", "-v", "-n",
-		"-dry-run",
+		"-dry-run", "-sha256=" H1, "-sha256=" H3U, "-sha256=12",
 	};
 	static char line[MB_CMDLINE_MAX + 200];
 	static struct mb_request first;
@@ -307,6 +393,13 @@ static void test_random_roundtrip(void)
 		for (unsigned i = 0; i < first.nfiles; i++) {
 			if (i)
 				m += (size_t)sprintf(again + m, " --- ");
+			if (first.files[i].opts & MB_FILE_SHA256) {
+				m += (size_t)sprintf(again + m, "-sha256=");
+				for (int b = 0; b < 32; b++)
+					m += (size_t)sprintf(again + m, "%02x",
+							     first.files[i].sha256[b]);
+				again[m++] = ' ';
+			}
 			if (i == 0) {
 				if (first.opts & MB_OPT_AOUT)
 					m += (size_t)sprintf(again + m, "-aout ");
@@ -328,6 +421,7 @@ static void test_random_roundtrip(void)
 			same = !strcmp(req.files[i].name, first.files[i].name) &&
 			       !strcmp(req.files[i].args, first.files[i].args) &&
 			       req.files[i].opts == first.files[i].opts &&
+			       !memcmp(req.files[i].sha256, first.files[i].sha256, 32) &&
 			       req.files[i].name[0] != '-' &&
 			       strcmp(req.files[i].name, "---");
 		if (!CHECK_MSG(same, "round trip of \"%s\" via \"%s\"", line,
@@ -346,6 +440,7 @@ int main(void)
 	test_separator_tokens();
 	test_args_exact();
 	test_options();
+	test_sha256_option();
 	test_errors();
 	test_too_many();
 	test_length();
