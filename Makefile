@@ -186,17 +186,19 @@ EFI64_MODULEDIR ?= $(PREFIX)/lib/syslinux/modules/efi64
 
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/mboot
 
-# Both modules, the host-side checker and the two man pages (docs/*.1,
-# docs/*.7, written in roff).  debian/rules calls this with DESTDIR.
-# (mboot-check is required as soon as tools/mboot-check.c exists.)
-INSTALL_CHECKER := $(if $(wildcard tools/mboot-check.c),$(B)/mboot-check)
-install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(INSTALL_CHECKER)
+# Both modules, the host-side checker, the two man pages (docs/*.1,
+# docs/*.7, written in roff) and the guide and error catalogue they refer
+# to.  debian/rules calls this with DESTDIR.
+install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(B)/mboot-check
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
 	install -D -m 0644 $(B)/efi64/mboot.c32 $(DESTDIR)$(EFI64_MODULEDIR)/mboot.c32
-	$(if $(INSTALL_CHECKER),install -D -m 0755 $(B)/mboot-check $(DESTDIR)$(BINDIR)/mboot-check)
+	install -D -m 0755 $(B)/mboot-check $(DESTDIR)$(BINDIR)/mboot-check
 	install -D -m 0644 docs/mboot-check.1 $(DESTDIR)$(MANDIR)/man1/mboot-check.1
 	install -D -m 0644 docs/mboot.c32.7 $(DESTDIR)$(MANDIR)/man7/mboot.c32.7
+	install -D -m 0644 README $(DESTDIR)$(DOCDIR)/README
+	install -D -m 0644 docs/ERRORS.md $(DESTDIR)$(DOCDIR)/ERRORS.md
 
 clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32

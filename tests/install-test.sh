@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make install DESTDIR=... PREFIX=...` puts both modules where SYSLINUX's
-# packages keep theirs, mboot-check into bin and the two manual pages into
-# share/man, each byte-identical to the build or to docs/.  The pages must
+# packages keep theirs, mboot-check into bin, the two manual pages into
+# share/man and README and docs/ERRORS.md into share/doc/mboot, each
+# byte-identical to the build or to the tree.  The pages must
 # format without a single groff warning, have a NAME line whatis can read
 # and name every option the code accepts; the installed mboot-check must
 # run.  $1 is the build directory.
@@ -19,17 +20,17 @@ fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 # Lint one installed page: groff's warnings (all of them), man-db's
 # formatting warnings, and whatis's parse of the NAME section.
 check_page() {
-    page=$1
+    page=$1 n=$p/${1#"$r"/}
     w=$(groff -man -ww -z "$page" 2>&1)
-    [ -z "$w" ] && ok "$page: groff -man -ww -z: no warnings" ||
-        fail "$page: groff -man -ww -z: $w"
+    [ -z "$w" ] && ok "$n: groff -man -ww -z: no warnings" ||
+        fail "$n: groff -man -ww -z: $w"
     w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
-    [ -z "$w" ] && ok "$page: man --warnings -l: no warnings" ||
-        fail "$page: man --warnings -l: $w"
+    [ -z "$w" ] && ok "$n: man --warnings -l: no warnings" ||
+        fail "$n: man --warnings -l: $w"
     w=$(lexgrog "$page" 2>&1)
     case $w in
-    *': "'*' - '*) ok "$page: whatis entry: ${w#*: }" ;;
-    *) fail "$page: lexgrog cannot read the NAME section: $w" ;;
+    *': "'*' - '*) ok "$n: whatis entry: ${w#*: }" ;;
+    *) fail "$n: lexgrog cannot read the NAME section: $w" ;;
     esac
 }
 
@@ -39,43 +40,59 @@ page_text() {
     groff -man -Tascii -P-cbou -rLL=400n -rHY=0 "$1" 2>/dev/null
 }
 
+# The options a page explains: the tags of its tagged paragraphs (.TP),
+# which start at the section indentation, e.g. "       -n, -dry-run" or
+# "       -m, --ram SIZE".
+page_tags() {
+    page_text "$1" | grep -E '^       -' | sed -E 's/^ +//; s/   .*//'
+}
+
+# True if option $1 (e.g. "-v", "--ram", "-sha256=") is in tags $2.
+tagged() {
+    case $1 in
+    *=) printf '%s\n' "$2" | grep -qE -- "(^|[ ,])$1" ;;
+    *)  printf '%s\n' "$2" | grep -qE -- "(^|[ ,])$1([ ,=]|$)" ;;
+    esac
+}
+
 # Every option the module's parser accepts (the string literals compared
-# in lib/cmdline.c) must be explained in mboot.c32.7.
+# in lib/cmdline.c) must have its own entry in mboot.c32.7.
 check_module_options() {
-    page=$1
-    text=$(page_text "$page")
+    page=$1 n=$p/${1#"$r"/}
+    tags=$(page_tags "$page")
     opts=$(grep -oE '"-[a-z0-9][a-z0-9-]*=?"' lib/cmdline.c | tr -d '"' | sort -u)
     [ -n "$opts" ] || { fail "no options found in lib/cmdline.c"; return; }
     missing=""
     for o in $opts; do
-        printf '%s\n' "$text" | grep -qE -- "(^|[ ,(])$o" || missing="$missing $o"
+        tagged "$o" "$tags" || missing="$missing $o"
     done
-    [ -z "$missing" ] && ok "$page names every option of lib/cmdline.c:" $opts ||
-        fail "$page does not explain:$missing"
+    [ -z "$missing" ] && ok "$n names every option of lib/cmdline.c:" $opts ||
+        fail "$n does not explain:$missing"
 }
 
 # The installed mboot-check answers --help, and every option its help
-# lists is in mboot-check.1.
+# lists has its own entry in mboot-check.1.
 check_checker() {
-    bin=$1 page=$2
+    bin=$1 page=$2 n=$p/${2#"$r"/} nb=$p/${1#"$r"/}
     help=$("$bin" --help 2>&1)
     rc=$?
     if [ "$rc" -eq 0 ] && printf '%s\n' "$help" | grep -q 'mboot-check'; then
-        ok "$bin --help (exit 0, $(printf '%s\n' "$help" | wc -l) lines)"
+        ok "$nb --help (exit 0, $(printf '%s\n' "$help" | wc -l) lines)"
     else
-        fail "$bin --help: exit $rc: $help"
+        fail "$nb --help: exit $rc: $help"
         return
     fi
-    text=$(page_text "$page")
-    opts=$(printf '%s\n' "$help" | grep -oE -- '(^|[][ ,|])--?[a-zA-Z][a-zA-Z0-9-]*' |
-        sed -E 's/^[][ ,|]//' | sort -u)
+    tags=$(page_tags "$page")
+    # The option list of --help: lines "  -c, --config FILE    text".
+    opts=$(printf '%s\n' "$help" | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
+        grep -oE -- '--?[a-zA-Z][a-zA-Z0-9-]*' | sort -u)
+    [ -n "$opts" ] || { fail "no option list in $nb --help"; return; }
     missing=""
     for o in $opts; do
-        printf '%s\n' "$text" | grep -qE -- "(^|[] [,|(])$o([^a-zA-Z0-9-]|$)" ||
-            missing="$missing $o"
+        tagged "$o" "$tags" || missing="$missing $o"
     done
-    [ -z "$missing" ] && ok "$page names every option of --help:" $opts ||
-        fail "$page does not explain:$missing"
+    [ -z "$missing" ] && ok "$n names every option of --help:" $opts ||
+        fail "$n does not explain:$missing"
 }
 
 # 1. The default layout (PREFIX=/usr, as the Debian package uses it).
@@ -85,7 +102,7 @@ fi
 for pair in "bios:$B/mboot.c32" "efi64:$B/efi64/mboot.c32"; do
     fw=${pair%%:*} src=${pair#*:}
     dst="$d/default/usr/lib/syslinux/modules/$fw/mboot.c32"
-    if cmp -s "$src" "$dst"; then ok "$dst"
+    if cmp -s "$src" "$dst"; then ok "${dst#"$d"/default} = $src"
     else fail "$dst missing or different from $src"; fi
 done
 
@@ -99,7 +116,9 @@ for pair in "lib/syslinux/modules/bios/mboot.c32:$B/mboot.c32" \
             "lib/syslinux/modules/efi64/mboot.c32:$B/efi64/mboot.c32" \
             "bin/mboot-check:$B/mboot-check" \
             "share/man/man1/mboot-check.1:docs/mboot-check.1" \
-            "share/man/man7/mboot.c32.7:docs/mboot.c32.7"; do
+            "share/man/man7/mboot.c32.7:docs/mboot.c32.7" \
+            "share/doc/mboot/README:README" \
+            "share/doc/mboot/ERRORS.md:docs/ERRORS.md"; do
     rel=${pair%%:*} src=${pair#*:}
     if cmp -s "$src" "$r/$rel"; then ok "$p/$rel = $src"
     else fail "$p/$rel missing or different from $src"; fi
