@@ -173,10 +173,12 @@ check: deps
 	@tests/run-all.sh $(B)
 
 # Peers side by side, ratios printed: inflate (vs zlib, libdeflate), memcpy
-# (vs glibc, rep movsb), module size and load time (vs the stock module).
+# (vs glibc, rep movsb), SHA-256 (vs OpenSSL, coreutils), module size and
+# load time (vs the stock module).
 bench: deps all testkernels
 	tests/bench/bench-inflate.sh $(B)
 	tests/bench/bench-memcpy.sh $(B)
+	tests/bench/bench-sha256.sh $(B)
 	python3 qemu/membench.py --build $(B)
 	python3 qemu/fetchbench.py --build $(B)
 	python3 qemu/xenbench.py --build $(B)
