@@ -140,6 +140,8 @@ static struct mb_range ram[MB_MAX_RANGES];
 static unsigned nram;
 static uint32_t load_base;
 static bool sizes_known = true;		/* every file's size is known */
+static uint32_t module_image = PXE_DEFAULT_MODULE_IMAGE;	/* in the heap */
+static const char *command;		/* the command ldlinux runs */
 static uint32_t held_bytes;
 static unsigned nheld;
 
@@ -458,6 +460,16 @@ static void print_line(void *ctx, const char *line)
 	printf("mboot-check: %s\n", line);
 }
 
+/**
+ * com32/fw_bios.c fw_boot_area_size(): the trampoline's code, its 16-byte
+ * parameter block and its copy list (12 bytes an entry: two per segment
+ * and the staged copy of the information).
+ */
+static uint32_t boot_area_size(unsigned nsegs)
+{
+	return MB_TRAMP_CODE_SIZE + 16 + (2 * nsegs + 1) * 12;
+}
+
 static struct mb_load_input load;
 static struct mb_load_plan plan;
 
@@ -465,6 +477,7 @@ static struct mb_load_plan plan;
 static bool make_plan(void)
 {
 	struct pxe_heap_input hin = {
+		.module_image = module_image, .command = command,
 		.kernel_len = (uint32_t)kernel_len, .kernel_gzip = kernel_gzip,
 		.held_bytes = held_bytes, .nheld = nheld,
 	};
@@ -486,7 +499,7 @@ static bool make_plan(void)
 	load = (struct mb_load_input){
 		.req = &req, .img = &img, .proto = proto, .in1 = &in1,
 		.in2 = &in2, .file_len = file_len,
-		.boot_area_size = MB_TRAMP_CODE_SIZE + 16 + 2 * img.nsegs * 12,
+		.boot_area_size = boot_area_size(img.nsegs),
 		.move_image = mb_load_image_must_move(&img, heap.kernel_addr,
 						      kernel_len),
 		.elfsec_size = have_esec ? esec.size : 0,
@@ -585,6 +598,29 @@ static void default_prefix(char *buf, size_t cap)
 		snprintf(buf, cap, "%.*s", (int)(p - rel), rel);
 }
 
+/**
+ * The heap mboot.c32's own image takes (the model needs it): from the
+ * module file @name as the root has it, else the measured build's.
+ */
+static void measure_module(const char *name)
+{
+	struct pxe_resolved r;
+	size_t len = 0;
+	uint8_t *elf;
+	uint32_t size = 0;
+
+	pxe_resolve(&names, name, &r);
+	if (r.where == PXE_LOCAL && (elf = read_whole(r.path, &len))) {
+		size = pxe_model_module_image(elf, len);
+		free(elf);
+	}
+	if (size)
+		module_image = size;
+	else
+		diag(DIAG_NOTE, "%s is not a COM32 module this checker can read; its heap use is taken as %u bytes",
+		     name, PXE_DEFAULT_MODULE_IMAGE);
+}
+
 /** The text after the module's name in @command, or NULL if the command
  * does not run mboot.c32 (then it says why). */
 static const char *mboot_args(const char *command)
@@ -613,6 +649,8 @@ static const char *mboot_args(const char *command)
 	if (!name_exists(NULL, mod))
 		diag(DIAG_WARNING, "%s not found where PXELINUX looks first (%s%s); a PATH directive may still find it",
 		     mod, cwd, mod);
+	else
+		measure_module(mod);
 	p = name + n;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -648,6 +686,8 @@ int main(int argc, char **argv)
 		}
 		if (!(line = mboot_args(choice.command)))
 			goto verdict;
+		command = choice.command[0] == '.' ?	/* ".com32 NAME ..." */
+			  strchr(choice.command, ' ') + 1 : choice.command;
 		if (choice.sysappend)
 			diag(DIAG_WARNING, "IPAPPEND/SYSAPPEND %u adds strings (ip=, BOOTIF=, ...) to the line: they become arguments of the last file, %s",
 			     choice.sysappend, "and are not checked here");
@@ -661,6 +701,9 @@ int main(int argc, char **argv)
 			goto verdict;
 		}
 		line = opt.line;
+		command = linebuf;
+		if (name_exists(NULL, "mboot.c32"))
+			measure_module("mboot.c32");
 	}
 
 	lint_separators(line, name_exists, NULL);

@@ -5,25 +5,33 @@
  * kernel with `mboot.c32 -verbose KERNEL --- MODULE` through Debian's
  * pxelinux.0 (6.04~git20190206) in QEMU 7.2 (pc machine, SeaBIOS, the
  * e1000's iPXE ROM) and records the map the kernel received and the
- * module's "mboot: space" line.  Results (2026-11-26):
+ * module's "mboot: space" line.  Results (2026-11-26, mboot.c32 of commit
+ * c380f4c: one PT_LOAD, memsz 0x30068, so a 0x31000-byte module image;
+ * "line" is the length of the DEFAULT command):
  *
- *   -m     kernel (bytes, decompressed)   map entry at 1 MiB      space
- *   48M    tk-elf32.elf  22140            0x100000 +0x2e31000     0x003b1fd0-0x02d2f450
- *   64M    tk-elf32.elf                   0x100000 +0x3e31000     0x003b1fd0-0x03d2e450
- *   128M   tk-elf32.elf                   0x100000 +0x7e31000     0x003b1fd0-0x07d2a450
- *   160M   tk-elf32.elf                   0x100000 +0x9e31000     0x003b1fd0-0x09d28450
- *   512M   tk-elf32.elf                   0x100000 +0x1fe31000    0x003b1fd0-0x1fd22440
- *   1024M  tk-elf32.elf                   0x100000 +0x3fe31000    0x003b1fd0-0x3fd22420
- *   3072M  tk-elf32.elf                   0x100000 +0xbfe31000    0x003b1fd0-0xbfd223a0
- *   4096M  tk-elf32.elf                   same, + 0x100000000 +0x40000000   same
- *   5G     tk-elf32.elf                   same, + 0x100000000 +0x80000000   same
- *   128M   tk-elf32.gz   22140 (gzip)     0x100000 +0x7e31000     0x003b24b0-0x07d2a930
- *   512M   tk-elf32.gz                    0x100000 +0x1fe31000    0x003b24b0-0x1fd22920
- *   512M   tk-high.elf   22836            0x100000 +0x1fe31000    0x003b2270-0x1fd226e0
- *   512M   pad1m.elf     1000000          0x100000 +0x1fe31000    0x004a0b80-0x1fd210e0
- *   512M   pad3m.gz      3022140 (gzip)   0x100000 +0x1fe31000    0x0068eb70-0x1fd2f2b0
- *   512M   tk-elf32.elf + a -gunzip module of 500173 bytes        0x0042c1e0-0x1fd2c6c0
+ *   -m     kernel (bytes, decompressed)   line  map entry at 1 MiB    space
+ *   48M    tk-elf32.elf  22140             77   0x100000 +0x2e31000   0x003c7fd0-0x02d25470
+ *   64M    tk-elf32.elf                    77   0x100000 +0x3e31000   0x003c7fd0-0x03d24470
+ *   128M   tk-elf32.elf                    77   0x100000 +0x7e31000   0x003c7fd0-0x07d30460
+ *   160M   tk-elf32.elf                    77   0x100000 +0x9e31000   0x003c7fd0-0x09d2e460
+ *   512M   tk-elf32.elf                    77   0x100000 +0x1fe31000  0x003c7fd0-0x1fd28450
+ *   1024M  tk-elf32.elf                    77   0x100000 +0x3fe31000  0x003c7fd0-0x3fd28430
+ *   3072M  tk-elf32.elf                    77   0x100000 +0xbfe31000  0x003c7fd0-0xbfd283b0
+ *   4096M  tk-elf32.elf   same, + 0x100000000 +0x40000000 RAM               0x003c7fd0-0xbfd283b0
+ *   5G     tk-elf32.elf   same, + 0x100000000 +0x80000000 RAM               0x003c7fd0-0xbfd283b0
+ *   128M   tk-elf32.gz   22140 (gzip)      75                         0x003c84b0-0x07d30940
+ *   512M   tk-elf32.gz                     75                         0x003c84b0-0x1fd28930
+ *   512M   tk-high.elf   22836             75                         0x003c8270-0x1fd286f0
+ *   512M   pad1m.elf     1000000           71                         0x004b6b80-0x1fd270f0
+ *   512M   pad3m.gz      3022140 (gzip)    69                         0x006a4b70-0x1fd252d0
+ *   512M   tk-elf32.elf + -gunzip module of 500173 bytes   81         0x004421e0-0x1fd226e0
+ *   512M   tk-elf32.elf                   677                         0x003c8940-0x1fd28dc0
+ *   512M   tk-elf32.elf                  1277                         0x003c92a0-0x1fd29720
+ *   512M   tk-elf32.elf, mboot.c32 with 128 KiB more BSS (image 0x51000)
+ *                                          77                         0x003e7fd0-0x1fd28470
  *
+ * (An earlier module, 0x16000 bytes smaller, gave 0x003b1fd0 for the
+ * 77-character tk-elf32.elf runs: the module's own image is in the heap.)
  * Every run's map was, for -m M with B = M below 4 GiB (B = 3 GiB when
  * M >= 3.5 GiB: QEMU's pc machine puts the rest above 4 GiB):
  *
@@ -36,22 +44,31 @@
  *   0xfd00000000 0x300000000 reserved
  *
  * The formula, from PXELINUX's source (core/mem/init.c, core/mem/malloc.c,
- * com32/arena.c) and checked against every row above:
+ * com32/lib/sys/module/i386/elf_module.c, com32/arena.c) fitted to every
+ * row above:
  *   - the heap block is the usable entry holding 1 MiB, up to T = its end
- *     (capped at 0xfff00000); its first bytes hold PXELINUX, its modules
- *     and mboot.c32's own heap copies, so the largest free block starts at
- *       S = 0x3ac930 + round16(kernel + 32) [+ 1248 for a gzip kernel]
- *           + sum over -gunzip modules of (round16(file + 32) + 48)
- *     (exact for tk-elf32.elf, both gzip kernels and the -gunzip run; for
- *     tk-high.elf and pad1m.elf the modelled block starts 32 bytes after
- *     the measured one, so the arena, of the same size, is shifted by 32);
+ *     (capped at 0xfff00000); its first bytes hold PXELINUX, ldlinux, the
+ *     command line, mboot.c32's image and its heap copies, so the largest
+ *     free block starts at
+ *       S = 0x391759 + IMAGE + 3 * LINE + WORDS + round16(KERNEL + 32)
+ *           [+ 1248 for a gzip kernel]
+ *           + for each -gunzip module (round16(FILE + 32) + 48)
+ *     where IMAGE is mboot.c32's PT_LOAD span rounded out to its
+ *     alignment (the module loader's posix_memalign), LINE the command's
+ *     length, WORDS the sum of round16(w + 32) over its words of w
+ *     characters (argv: one allocation per word), KERNEL the kernel's
+ *     decompressed size, FILE a -gunzip module's compressed size.  Fitted
+ *     to the rows above and to three more 512M runs of tk-elf32.elf (six
+ *     one-letter arguments more: 0x003c80a0; three modules: 0x003c8090;
+ *     module arguments "len=13 crc=12345678 name=small.bin": 0x003c8090),
+ *     every row is within 48 bytes of it (malloc rounds every copy);
  *   - malloc() needs round16(n + 31) <= T - S; com32/arena.c's binary
  *     search (64 KiB resolution, from 0xfff00000 down) finds the largest
  *     such n it reaches, L; the arena is [S + 16, S + 16 + L - 2 MiB).
- *   That reproduces the space of every run above to the byte, but for the
- *   two 32-byte cases; tests/unit/test_checker_model.c asserts it.
- *   - The kernel's heap copy lies just below S (what decides whether it
- *     must be moved before the hand-off).
+ *     Given S, that is exact for every row;
+ *   - the kernel's heap copy lies just below S, past the image (what
+ *     decides whether it must be moved before the hand-off).
+ *   tests/unit/test_checker_model.c asserts the model against every row.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -59,6 +76,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../lib/util.h"
 #include "pxemodel.h"
 
 #define MIB (1024ull * 1024)
@@ -75,8 +93,10 @@
 
 /* PXELINUX heap (core/mem/init.c: E820_MEM_MAX). */
 #define HEAP_MAX 0xfff00000ull
-/* Measured: the largest block starts at this plus mboot's heap copies. */
-#define HEAP_USED_BASE 0x3ac930ull
+/* Measured: the largest block starts at this plus mboot.c32's image, the
+ * command line's copies and mboot's heap copies. */
+#define HEAP_USED_BASE 0x391759ull
+#define LINE_COPIES 3u
 #define HEAP_GZIP_EXTRA 1248u
 #define HEAP_HELD_EXTRA 48u
 #define ARENA_HEADER 16u		/* struct arena_header, i386 */
@@ -259,6 +279,26 @@ static uint64_t malloc_size(uint64_t n)
 	return (n + 2 * ARENA_HEADER - 1) & ~(uint64_t)(ARENA_HEADER - 1);
 }
 
+/** Heap the command takes in ldlinux and the module's argv: about three
+ * copies of the line and one allocation per word. */
+static uint64_t command_heap(const char *c)
+{
+	uint64_t n = 0;
+
+	if (!c)
+		return 0;
+	for (const char *p = c; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (p > w)
+			n += malloc_size((uint64_t)(p - w) + 1);
+	}
+	return n + LINE_COPIES * (uint64_t)strlen(c);
+}
+
 bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 		     const struct pxe_heap_input *in,
 		     struct pxe_heap_model *out)
@@ -274,7 +314,9 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 		top = HEAP_MAX;
 	/* The kernel copy: malloc(len + 1), then shrunk to len. */
 	uint64_t kernel_block = malloc_size((uint64_t)in->kernel_len + 1);
-	start = HEAP_USED_BASE + kernel_block +
+	uint64_t before_kernel = HEAP_USED_BASE + in->module_image +
+				 command_heap(in->command);
+	start = before_kernel + kernel_block +
 		(in->kernel_gzip ? HEAP_GZIP_EXTRA : 0) +
 		in->nheld * (uint64_t)HEAP_HELD_EXTRA;
 	/* Each held module: malloc(size + 1); rounded per module, so the
@@ -283,7 +325,7 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 		start += malloc_size((uint64_t)in->held_bytes + in->nheld);
 	out->heap_top = top;
 	out->block_start = start;
-	out->kernel_addr = (uint32_t)(HEAP_USED_BASE + ARENA_HEADER);
+	out->kernel_addr = (uint32_t)(before_kernel + ARENA_HEADER);
 	if (start >= top)
 		return false;
 	uint64_t fsize = top - start;
@@ -301,4 +343,35 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 	out->space.start = start + ARENA_HEADER;
 	out->space.end = out->space.start + (lo - ARENA_KEEP_FREE);
 	return true;
+}
+
+uint32_t pxe_model_module_image(const uint8_t *elf, size_t len)
+{
+	/* ELF32 little-endian i386, as COM32 modules are. */
+	if (len < 52 || memcmp(elf, "\177ELF\1\1", 6))
+		return 0;
+	uint32_t phoff = mb_le32(elf + 28);
+	uint16_t phentsize = mb_le16(elf + 42), phnum = mb_le16(elf + 44);
+	uint64_t lo = ~0ull, hi = 0, align = 4;	/* i386 sizeof(void *) */
+
+	if (phentsize < 32 || (uint64_t)phoff + (uint64_t)phnum * phentsize > len)
+		return 0;
+	for (unsigned i = 0; i < phnum; i++) {
+		const uint8_t *ph = elf + phoff + i * phentsize;
+		if (mb_le32(ph) != 1)	/* PT_LOAD */
+			continue;
+		uint64_t va = mb_le32(ph + 8), memsz = mb_le32(ph + 20),
+			 a = mb_le32(ph + 28);
+		if (va < lo)
+			lo = va;
+		if (va + memsz > hi)
+			hi = va + memsz;
+		if (a > align)
+			align = a;
+	}
+	if (hi <= lo || align & (align - 1))
+		return 0;
+	lo &= ~(align - 1);
+	hi = (hi + align - 1) & ~(align - 1);
+	return (uint32_t)(hi - lo);
 }

@@ -48,8 +48,21 @@ int pxe_model_read_map(const char *path, struct mb_e820 *map, char *msg,
 unsigned pxe_model_free_ranges(const struct mb_e820 *map, unsigned nmap,
 			       struct mb_range *r, unsigned max);
 
+/* mboot.c32's image in the heap when its file is not at hand: the
+ * measured build's (one PT_LOAD of memsz 0x30068, 4 KiB aligned). */
+#define PXE_DEFAULT_MODULE_IMAGE 0x31000u
+
+/**
+ * The bytes the COM32 module loader allocates for the module file @elf
+ * (@len bytes): its PT_LOAD span rounded out to the largest alignment.
+ * 0 when @elf is not an i386 ELF32 file.
+ */
+uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
+
 /** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
 struct pxe_heap_input {
+	uint32_t module_image;	/* pxe_model_module_image() of mboot.c32 */
+	const char *command;	/* the command ldlinux ran ("mboot.c32 ...") */
 	uint32_t kernel_len;	/* the kernel, decompressed */
 	bool kernel_gzip;	/* it arrived compressed (streamed inflate) */
 	uint32_t held_bytes;	/* -gunzip modules: compressed, in the heap */
