@@ -11,6 +11,7 @@
 #   - Build-Depends are exactly what the build used (tests/deb-builddeps.py
 #     over an strace of the build, when strace is installed);
 #   - lintian (when installed): no errors or warnings;
+#   - `debian/rules clean` gives back the tree as copied;
 #   - installed for real with dpkg -i into a throw-away overlay of this
 #     system (root, overlayfs, own mount namespace; skipped otherwise):
 #     SYSLINUX's mboot.c32 diverted aside and given back on removal.
@@ -49,6 +50,8 @@ else
 fi
 [ -f "$src/debian/control" ] || { fail "copy of the tree has no debian/control"; finish; }
 
+(cd "$src" && find . -type f -exec md5sum {} + | sort -k 2) > "$t/pristine.md5"
+
 syslinux_src=""
 [ -f "$B/syslinux-src/.complete" ] && syslinux_src=$(cd "$B/syslinux-src" && pwd -P)
 
@@ -61,8 +64,9 @@ if (cd "$src" && SYSLINUX_SRC=$syslinux_src $trace \
         dpkg-buildpackage -us -uc -b) >"$t/build.log" 2>&1; then
     ok "dpkg-buildpackage -us -uc -b ($(( $(date +%s) - start )) s)"
 else
-    fail "dpkg-buildpackage -us -uc -b:"
-    tail -n 25 "$t/build.log"
+    fail "dpkg-buildpackage -us -uc -b (log's errors and end):"
+    grep -E -i 'error' "$t/build.log" | tail -n 10 | cut -c1-300
+    tail -n 3 "$t/build.log" | cut -c1-300
     finish
 fi
 deb="$t/src/mboot_${version}_amd64.deb"
@@ -176,7 +180,16 @@ else
     skip "lintian (not installed)"
 fi
 
-# 8. dpkg -i / dpkg -r in an overlay of this system, in its own mount
+# 8. `debian/rules clean` leaves the tree as it was before the build.
+(cd "$src" && debian/rules clean >/dev/null 2>&1 &&
+    find . -type f -exec md5sum {} + | sort -k 2) > "$t/after.md5"
+if diff "$t/pristine.md5" "$t/after.md5" > "$t/clean.diff"; then
+    ok "debian/rules clean restores the tree ($(wc -l < "$t/after.md5") files)"
+else
+    fail "debian/rules clean leaves the tree changed:"; head -n 20 "$t/clean.diff"
+fi
+
+# 9. dpkg -i / dpkg -r in an overlay of this system, in its own mount
 # namespace (nothing reaches the real system; everything goes with $t).
 stock_md5=$(grep ' usr/lib/syslinux/modules/bios/mboot.c32$' \
     /var/lib/dpkg/info/syslinux-common.md5sums 2>/dev/null | cut -d' ' -f1)
