@@ -34,6 +34,20 @@ static bool all_dashes(const struct token *t)
 	return true;
 }
 
+/**
+ * True for a word that looks like a file name rather than an argument:
+ * no '=', not an option, and a dot followed by a letter (initrd.img,
+ * xen.gz) or a path ("boot/vmlinuz").
+ */
+static bool looks_like_file(const char *w)
+{
+	const char *dot = strrchr(w, '.');
+
+	if (!*w || *w == '-' || strchr(w, '='))
+		return false;
+	return strchr(w, '/') || (dot && isalpha((unsigned char)dot[1]));
+}
+
 void lint_separators(const char *line, lint_exists_fn exists, void *ctx)
 {
 	static struct token tok[MAX_TOKENS];
@@ -72,10 +86,13 @@ void lint_separators(const char *line, lint_exists_fn exists, void *ctx)
 					    tok[i + 1].n : sizeof(word) - 1;
 			memcpy(word, tok[i + 1].s, wl);
 			word[wl] = '\0';
-			if (word[0] != '-' && exists && exists(ctx, word))
-				diag(DIAG_WARNING, "\"%.*s\" followed by \"%s\", a file on the server: \"---\" was probably meant (as written, %s is an argument of %s, not a module)",
-				     (int)t->n, t->s, word, word,
-				     part ? "a module" : "the kernel");
+			bool file = word[0] != '-' && exists && exists(ctx, word);
+			if (file || looks_like_file(word))
+				diag(DIAG_WARNING, "\"%.*s\" followed by \"%s\", %s: \"---\" was probably meant (as written, %s is an argument of %s, not a module)",
+				     (int)t->n, t->s, word,
+				     file ? "a file on the server" :
+					    "which looks like a file name",
+				     word, part ? "a module" : "the kernel");
 		}
 		if (!named && t->s[0] != '-') {
 			named = true;

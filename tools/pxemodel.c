@@ -323,6 +323,7 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 	 * caller's total is rounded as one (a few bytes at most). */
 	if (in->nheld)
 		start += malloc_size((uint64_t)in->held_bytes + in->nheld);
+	start = (start + 8) & ~15ull;	/* heap blocks are 16-byte multiples */
 	out->heap_top = top;
 	out->block_start = start;
 	out->kernel_addr = (uint32_t)(before_kernel + ARENA_HEADER);

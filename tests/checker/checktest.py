@@ -259,6 +259,9 @@ def own_cases(r, build):
         "LABEL dashes",
         "  KERNEL mboot.c32",
         "  APPEND tk.elf x -- m2.bin",
+        "LABEL dashes2",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf x -- initrd.img y=1",
         "LABEL trailing",
         "  KERNEL mboot.c32",
         "  APPEND tk.elf ---",
@@ -298,6 +301,8 @@ def own_cases(r, build):
              [r"warning:"])
     r.expect("lint lone --", [root, cfg, "dashes"], 0, [
         r'warning: "--" followed by "m2\.bin", a file on the server: "---" was probably meant'])
+    r.expect("lint lone -- before a name", [root, cfg, "dashes2"], 0, [
+        r'warning: "--" followed by "initrd\.img", which looks like a file name: "---" was probably meant'])
     r.expect("lint trailing ---", [root, cfg, "trailing"], 1, [
         r'warning: the line ends with "---"', r"error: module 1 is empty"])
     r.expect("lint -gunzip initrd", ram + [root, cfg, "gunzip-initrd"], 0, [
