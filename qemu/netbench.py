@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""netbench.py - the stock mboot.c32 against ours on a real, lossy network.
+
+Runs qemu/netlab.py labs one after the other (same files, same machine, one
+run) and prints a Markdown table with ratios:
+
+  * 1, 4 and 8 clients at once, no loss: how many boot, median and max time
+    to the kernel (Xen's first line) and to dom0 userspace;
+  * 2 clients at 0, 5 and 20 % loss each way: the same, hopeless runs
+    capped by --lossy-timeout and shown as "did not boot in X s";
+  * one client whose dnsmasq is killed (SIGKILL) in the middle of the dom0
+    kernel's transfer and restarted 5 s later;
+
+each for the stock module and ours, over TFTP and over HTTP.  "in loader"
+is the median time from the loader's first console line to the kernel:
+the part the loader controls (DHCP and PXELINUX's own TFTP come before).
+
+    netbench.py --build B [--kernel xen|tk] [--only REGEX] [--json OUT]
+    netbench.py --build B --ci     # the small form for make check
+
+--ci runs ours only, with the test kernel (every client's module CRCs
+checked): 2 clients at 5 % loss over HTTP and over TFTP, and a dnsmasq
+restart during a TFTP transfer (the loader must recover and say so); it
+ends with "netlab: N passed, M failed".
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import netlab  # noqa: E402
+
+RE_RECOVERY = re.compile(r"retry|retrying|resum|re-?open|restart", re.I)
+
+
+def lab_opts(build, loader, proto, clients, loss, kernel, timeout,
+             restart=None, tk_mods="3,2,1"):
+    """netlab options for one run."""
+    argv = ["--build", build, "--loader", loader, "--proto", proto,
+            "--clients", str(clients), "--loss", str(loss),
+            "--kernel", kernel, "--timeout", str(timeout),
+            "--tk-mods", tk_mods]
+    if restart is not None:
+        argv += ["--restart-dnsmasq-after", str(restart)]
+    return netlab.fill_defaults(netlab.parser().parse_args(argv))
+
+
+def bench_cases(kernel):
+    """[(case name, clients, loss, restart seconds or None, timeout)]."""
+    boot = 300 if kernel == "xen" else 180
+    return [("clients-1", 1, 0, None, boot),
+            ("clients-4", 4, 0, None, boot * 2),
+            ("clients-8", 8, 0, None, boot * 3),
+            ("loss-0", 2, 0, None, boot),
+            ("loss-5", 2, 5, None, "lossy"),
+            ("loss-20", 2, 20, None, "lossy"),
+            ("dnsmasq-restart", 1, 0, 0.3, boot)]
+
+
+def run_one(opts, say):
+    """run_lab with the result's timing summary; None if it could not run."""
+    t = time.monotonic()
+    try:
+        r = netlab.run_lab(opts, say=say)
+    except netlab.LabError as e:
+        say("netbench: %s: cannot run: %s" % (netlab.label_of(opts), e))
+        return None
+    r["wall"] = time.monotonic() - t
+    inloader = [c["t_first"] - c["t_loader"] for c in r["clients"]
+                if c["ok"] and c["t_loader"] is not None]
+    r["in_loader_median"] = statistics.median(inloader) if inloader else None
+    for line in netlab.summary_lines(r):
+        say(line)
+    return r
+
+
+def cell(r, key):
+    """A Markdown cell for median/max of @key ("first"/"done") in @r."""
+    if r is None:
+        return "not run"
+    if r["booted"] == 0:
+        return "did not boot in %.0f s" % r["config"]["timeout"]
+    return "%s / %s" % (netlab.fmt_s(r[key + "_median"]),
+                        netlab.fmt_s(r[key + "_max"]))
+
+
+def ratio(stock, ours, key):
+    """stock/ours of the medians of @key, or a sentence when one side has
+    no time."""
+    a = stock and stock.get(key + "_median")
+    b = ours and ours.get(key + "_median")
+    if a and b:
+        return "%.2f" % (a / b)
+    if b and stock is not None and stock["booted"] == 0:
+        return "stock: none booted"
+    return "-"
+
+
+def markdown(results, kernel):
+    """The Markdown table of @results {(case, proto, loader): result}."""
+    first = "Xen" if kernel == "xen" else "kernel"
+    done = "userspace" if kernel == "xen" else "verdict"
+    head = ("| case | proto | clients | loss | stock booted | stock %s med/max s"
+            " | stock %s med/max s | stock in loader s | ours booted | ours %s "
+            "med/max s | ours %s med/max s | ours in loader s | %s stock/ours "
+            "| %s stock/ours |" % (first, done, first, done, first, done))
+    out = [head, "|" + "---|" * (head.count("|") - 1)]
+    seen = []
+    for case, proto, _ in results:
+        if (case, proto) not in seen:
+            seen.append((case, proto))
+    for case, proto in seen:
+        s = results.get((case, proto, "stock"))
+        o = results.get((case, proto, "ours"))
+        any_r = s or o
+        if any_r is None:
+            continue
+        cfg = any_r["config"]
+        row = [case, proto, str(cfg["clients"]), "%d %%" % cfg["loss"]]
+        for r in (s, o):
+            row += ["%d/%d" % (r["booted"], r["total"]) if r else "-",
+                    cell(r, "first"), cell(r, "done"),
+                    netlab.fmt_s(r.get("in_loader_median")) if r else "-"]
+        row += [ratio(s, o, "first"), ratio(s, o, "done")]
+        out.append("| " + " | ".join(row) + " |")
+    return out
+
+
+def bench(args, say):
+    """The full comparison; returns 0."""
+    results = {}
+    for case, clients, loss, restart, timeout in bench_cases(args.kernel):
+        if timeout == "lossy":
+            timeout = args.lossy_timeout
+        for proto in ("tftp", "http"):
+            for loader in ("stock", "ours"):
+                name = "%s %s %s" % (case, proto, loader)
+                if args.only and not re.search(args.only, name):
+                    continue
+                say("netbench: === %s (load %.2f)" % (name, os.getloadavg()[0]))
+                opts = lab_opts(args.build, loader, proto, clients, loss,
+                                args.kernel, timeout, restart,
+                                "16,2,1" if restart is not None else "3,2,1")
+                results[(case, proto, loader)] = run_one(opts, say)
+    table = markdown(results, args.kernel)
+    say("")
+    say("netbench (%s; times in seconds from QEMU start, median / max over "
+        "the clients that booted; load average now %.2f):"
+        % (args.kernel, os.getloadavg()[0]))
+    for line in table:
+        say(line)
+    out = args.json or os.path.join(os.path.abspath(args.build), "netlab",
+                                    "netbench-%s.json" % args.kernel)
+    with open(out, "w") as f:
+        json.dump({"%s %s %s" % k: v for k, v in results.items()}, f,
+                  indent=1)
+    with open(out[:-5] + ".md", "w") as f:
+        f.write("\n".join(table) + "\n")
+    say("netbench: results in %s and %s" % (out, out[:-5] + ".md"))
+    return 0
+
+
+def ci(args, say):
+    """The small form: ours, tk, lossy HTTP and TFTP, a dnsmasq restart."""
+    problems = netlab.namespace.missing_prerequisites()
+    if problems:
+        say("netlab: cannot run: " + "; ".join(problems))
+        say("netlab: 0 passed, 1 failed")
+        return 1
+    cases = [("http 2 clients 5 % loss",
+              lab_opts(args.build, "ours", "http", 2, 5, "tk", 240), False),
+             ("tftp 2 clients 5 % loss",
+              lab_opts(args.build, "ours", "tftp", 2, 5, "tk", 240), False),
+             ("tftp dnsmasq restart",
+              lab_opts(args.build, "ours", "tftp", 1, 0, "tk", 180, 0.3,
+                       "16,2,1"), True)]
+    passed = failed = 0
+    for name, opts, must_recover in cases:
+        r = run_one(opts, say)
+        why = []
+        if r is None:
+            why.append("could not run")
+        else:
+            if r["booted"] != r["total"]:
+                why.append("%d of %d clients booted" % (r["booted"],
+                                                        r["total"]))
+            if must_recover:
+                if len(r["events"]) < 3:
+                    why.append("dnsmasq was not killed and restarted "
+                               "(events: %s)" % r["events"])
+                for c in r["clients"]:
+                    if not any(RE_RECOVERY.search(m) for _, m in
+                               c["loader_messages"]):
+                        why.append("client %d: no retry message from the "
+                                   "loader" % c["index"])
+        if why:
+            failed += 1
+            say("FAIL netlab %s: %s" % (name, "; ".join(why)))
+        else:
+            passed += 1
+            say("PASS netlab %s (%.0f s)" % (name, r["wall"]))
+    say("netlab: %d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--kernel", choices=("xen", "tk"), default="xen")
+    ap.add_argument("--only", help="regex over 'case proto loader'")
+    ap.add_argument("--lossy-timeout", type=float, default=1200,
+                    help="cap per lossy run, seconds (default %(default)s)")
+    ap.add_argument("--json", help="results file (default "
+                    "B/netlab/netbench-KERNEL.json, plus .md)")
+    ap.add_argument("--ci", action="store_true")
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    netlab.install_signal_handlers()
+
+    def say(line):
+        print(line, flush=True)
+    try:
+        return ci(args, say) if args.ci else bench(args, say)
+    except (KeyboardInterrupt, netlab.Interrupted):
+        print("netbench: interrupted; lab removed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
