@@ -7,7 +7,8 @@ PKGS="gcc make binutils nasm clang libclang-rt-14-dev zlib1g-dev python3 \
       qemu-system-x86 qemu-utils qemu-user ipxe-qemu seabios syslinux-common pxelinux \
       dpkg-dev cpio gzip xz-utils ca-certificates cppcheck \
       syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin \
-      debhelper strace lintian man-db groff-base libssl-dev"
+      debhelper strace lintian man-db groff-base libssl-dev \
+      dnsmasq-base nftables iproute2"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

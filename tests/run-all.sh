@@ -43,5 +43,6 @@ suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
 suite uefi make -s uefi-tests
 echo
+suite netlab python3 qemu/netbench.py --build "$B" --ci
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
