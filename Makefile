@@ -183,6 +183,7 @@ bench: deps all testkernels
 	python3 qemu/fetchbench.py --build $(B)
 	python3 qemu/xenbench.py --build $(B)
 	python3 qemu/uefibench.py --build $(B)
+	python3 qemu/netbench.py --build $(B)
 
 EFI64_MODULEDIR ?= $(PREFIX)/lib/syslinux/modules/efi64
 
@@ -193,7 +194,6 @@ DOCDIR      ?= $(PREFIX)/share/doc/mboot
 # Both modules, the host-side checker, the two man pages (docs/*.1,
 # docs/*.7, written in roff) and the guide and error catalogue they refer
 # to.  debian/rules calls this with DESTDIR.
-	python3 qemu/netbench.py --build $(B)
 install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(B)/mboot-check
 	install -D -m 0644 $(B)/mboot.c32 $(DESTDIR)$(MODULEDIR)/mboot.c32
 	install -D -m 0644 $(B)/efi64/mboot.c32 $(DESTDIR)$(EFI64_MODULEDIR)/mboot.c32

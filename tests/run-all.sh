@@ -42,7 +42,7 @@ suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
 suite uefi make -s uefi-tests
-echo
 suite netlab python3 qemu/netbench.py --build "$B" --ci
+echo
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
