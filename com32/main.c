@@ -647,7 +647,11 @@ int main(int argc, char *argv[])
 	if (rc == MB_OK)	/* a dry run: back to the boot: prompt */
 		return 0;
 	printf("mboot: error: %s\n", err.msg);
-	if (req.fallback[0]) {
+	if (req.fallback[0] && (req.opts & MB_OPT_DRY_RUN)) {
+		/* A dry run boots nothing, not even the fallback. */
+		printf("mboot: dry run: would run fallback label \"%s\"\n",
+		       req.fallback);
+	} else if (req.fallback[0]) {
 		printf("mboot: running fallback label \"%s\"\n", req.fallback);
 		syslinux_run_command(req.fallback);	/* returns only if
 							 * the label failed */

@@ -506,6 +506,13 @@ def cases():
              message=r"mboot: error: nosuch\.bin: file not found",
              forbid=r"dry run:",
              line="mboot.c32 -dry-run tk-elf32.elf --- nosuch.bin"),
+        # A dry run never boots, not even its -fallback label.
+        Case("dry-run-fallback", "tk-elf32.elf", expect="error",
+             message=r"mboot: error: missing\.elf: file not found(.|\n)*"
+                     r"mboot: dry run: would run fallback label \"rescue\"",
+             forbid=r"running fallback label|TK START",
+             line="mboot.c32 -n -fallback=rescue missing.elf",
+             extra_cfg="LABEL rescue\n  KERNEL mboot.c32\n  APPEND tk-elf32.elf tk.name=tk-elf32.elf tk.mods=0\n"),
         # A required EFI boot services tag cannot be honoured on BIOS.
         Case("mb2-efi", "tk-mb2-efi.elf", expect="error",
              message=r"mboot: error: tk-mb2-efi\.elf: Multiboot2 header tag 7 \(EFI boot services\) is not marked optional: the kernel requires EFI boot services",
