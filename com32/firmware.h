@@ -50,12 +50,6 @@ int fw_efi_check_mb2(const struct mb2_header_info *h, const char *name,
 #define FW_CHECK_MB2 mb2_check_bios
 #endif
 
-/* The low-memory home of the information structure on BIOS (see
- * fw_info_final_addr): above the real-mode IVT, BDA and boot sector area,
- * below the EBDA and what option ROMs take from the top of base memory. */
-#define FW_INFO_LOW_BASE  0x10000u
-#define FW_INFO_LOW_LIMIT 0x90000u
-
 /** Set up (EFI: find the system table and image handle). */
 int fw_init(struct mb_error *err);
 
@@ -94,10 +88,8 @@ uint32_t fw_boot_area_size(unsigned nsegs);
 /**
  * Where the information structure (@size bytes) finally lives, when the
  * boot step moves it there from where the plan staged it; 0 when it stays
- * where it was planned.  BIOS: low memory (at FW_INFO_LOW_BASE, inside the
- * map's usable RAM below FW_INFO_LOW_LIMIT), where SYSLINUX's own module
- * and GRUB legacy put it, because kernels such as tboot reuse the memory
- * right after their own image for the modules they move.  EFI: 0.
+ * where it was planned.  BIOS: low memory (mb_load_info_low_addr in
+ * lib/loadplan.h says where and why).  EFI: 0.
  */
 uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
 			    uint32_t size);

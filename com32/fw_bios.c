@@ -9,6 +9,7 @@
 #include <syslinux/config.h>
 #include <syslinux/pxe.h>
 #include "../lib/acpi.h"
+#include "../lib/loadplan.h"
 #include "arena.h"
 #include "firmware.h"
 #include "handoff.h"
@@ -154,19 +155,7 @@ uint32_t fw_boot_area_size(unsigned nsegs)
 uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
 			    uint32_t size)
 {
-	/* Low memory is PXELINUX's and the PXE stack's until the hand-off,
-	 * so the structure is built elsewhere and the trampoline moves it
-	 * here after PXELINUX's last call.  The E820 entry must cover the
-	 * whole of it: the EBDA and the BIOS sit at its top. */
-	for (unsigned i = 0; i < nmap; i++) {
-		uint64_t end = map[i].base + map[i].len;
-		if (map[i].type == MB_E820_RAM &&
-		    map[i].base <= FW_INFO_LOW_BASE && end > FW_INFO_LOW_BASE &&
-		    (uint64_t)FW_INFO_LOW_BASE + size <= end &&
-		    FW_INFO_LOW_BASE + size <= FW_INFO_LOW_LIMIT)
-			return FW_INFO_LOW_BASE;
-	}
-	return 0;
+	return mb_load_info_low_addr(map, nmap, size);
 }
 
 /* The one copy fw_move_at_boot() asked for (len 0: none). */

@@ -503,6 +503,11 @@ static int make_plan(struct mb_error *err)
 				      plan.allocs[i].name, err);
 	if (rc)
 		return rc;
+	/* BIOS: the information is staged in its slot and moved to low
+	 * memory at the hand-off (fw_info_final_addr says why). */
+	uint32_t low = fw_info_final_addr(e820, nmap, plan.info_size);
+	if (low)
+		plan.info_addr = low;
 	for (unsigned i = 1; i < req.nfiles; i++)
 		file_addr[i] = plan.mod_addr[i];
 	if ((req.opts & MB_OPT_VERBOSE) && !(req.opts & MB_OPT_DRY_RUN)) {
@@ -541,9 +546,12 @@ static int fetch_and_describe(struct mb_error *err)
 		memcpy((void *)(uintptr_t)plan.allocs[MB_SLOT_IMAGE].addr,
 		       heap_data[0], file_len[0]);
 
+	/* Built in its slot for the address the kernel will find it at. */
 	void *info = (void *)(uintptr_t)plan.allocs[MB_SLOT_INFO].addr;
+	if (plan.info_addr != plan.allocs[MB_SLOT_INFO].addr)
+		fw_move_at_boot(info, plan.info_size, plan.info_addr);
 	if (proto == 1) {
-		mb1_info_build(&in1, info, plan.allocs[MB_SLOT_INFO].addr);
+		mb1_info_build(&in1, info, plan.info_addr);
 		return MB_OK;
 	}
 	if (in2.efi_mmap) {	/* the EFI map as it is now, at the end */
@@ -556,7 +564,7 @@ static int fetch_and_describe(struct mb_error *err)
 				       "the EFI memory map grew to %u bytes, more than planned",
 				       fwi.efi_mmap_len);
 	}
-	mb2_info_build(&in2, info, plan.allocs[MB_SLOT_INFO].addr);
+	mb2_info_build(&in2, info, plan.info_addr);
 	return MB_OK;
 }
 
@@ -575,7 +583,7 @@ static int boot(struct mb_error *err)
 	return fw_boot(&img, image,
 		       (void *)(uintptr_t)plan.allocs[MB_SLOT_BOOT].addr,
 		       proto == 1 ? MB1_BOOT_MAGIC : MB2_BOOT_MAGIC,
-		       plan.allocs[MB_SLOT_INFO].addr, efi_entry, err);
+		       plan.info_addr, efi_entry, err);
 }
 
 /**

@@ -74,3 +74,17 @@ uint64_t mb_load_total_bytes(const struct mb_load_input *in)
 		n += in->file_len[i];
 	return n;
 }
+
+uint32_t mb_load_info_low_addr(const struct mb_e820 *map, unsigned nmap,
+			       uint32_t size)
+{
+	for (unsigned i = 0; i < nmap; i++) {
+		uint64_t end = map[i].base + map[i].len;
+		if (map[i].type == MB_E820_RAM &&
+		    map[i].base <= MB_INFO_LOW_BASE &&
+		    (uint64_t)MB_INFO_LOW_BASE + size <= end &&
+		    (uint64_t)MB_INFO_LOW_BASE + size <= MB_INFO_LOW_LIMIT)
+			return MB_INFO_LOW_BASE;
+	}
+	return 0;
+}

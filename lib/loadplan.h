@@ -125,6 +125,25 @@ bool mb_load_elf_sections(int proto, const struct mb_image *img,
 			  const uint8_t *kernel, uint32_t len,
 			  struct mb2_input *in2, struct mb_elf_sections *esec);
 
+/* The low-memory home of the information structure on BIOS: above the
+ * real-mode IVT, BDA and boot-sector area, below the EBDA and what option
+ * ROMs take from the top of base memory. */
+#define MB_INFO_LOW_BASE  0x10000u
+#define MB_INFO_LOW_LIMIT 0x90000u
+
+/**
+ * The BIOS policy for where the kernel finds the information structure
+ * (@size bytes): MB_INFO_LOW_BASE when one usable entry of the memory map
+ * @map (@nmap entries) covers all of it below MB_INFO_LOW_LIMIT; else 0
+ * (it stays in its planned slot).  Low memory is where SYSLINUX's own
+ * module and GRUB legacy put it, and kernels rely on that: tboot moves
+ * its modules into the memory right after its own image, over anything
+ * there.  Low memory is PXELINUX's until the hand-off, so the structure
+ * is built in its slot and moved by the boot step (plan info_addr).
+ */
+uint32_t mb_load_info_low_addr(const struct mb_e820 *map, unsigned nmap,
+			       uint32_t size);
+
 /** Sum of @in's file_len over every file (kernel and modules). */
 uint64_t mb_load_total_bytes(const struct mb_load_input *in);
 

@@ -41,6 +41,7 @@ suite boot make -s boot-tests
 suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
+suite xen-tboot make -s xen-tboot-test
 suite uefi make -s uefi-tests
 suite netlab python3 qemu/netbench.py --build "$B" --ci
 echo
