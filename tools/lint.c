@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include "../lib/gzip.h"
 #include "diag.h"
@@ -87,12 +88,15 @@ void lint_separators(const char *line, lint_exists_fn exists, void *ctx)
 			memcpy(word, tok[i + 1].s, wl);
 			word[wl] = '\0';
 			bool file = word[0] != '-' && exists && exists(ctx, word);
+			char whose[32] = "the kernel";
+			if (part)
+				snprintf(whose, sizeof(whose), "module %u", part);
 			if (file || looks_like_file(word))
 				diag(DIAG_WARNING, "\"%.*s\" followed by \"%s\", %s: \"---\" was probably meant (as written, %s is an argument of %s, not a module)",
 				     (int)t->n, t->s, word,
 				     file ? "a file on the server" :
 					    "which looks like a file name",
-				     word, part ? "a module" : "the kernel");
+				     word, whose);
 		}
 		if (!named && t->s[0] != '-') {
 			named = true;

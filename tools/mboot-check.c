@@ -142,6 +142,7 @@ static uint32_t load_base;
 static bool sizes_known = true;		/* every file's size is known */
 static uint32_t module_image = PXE_DEFAULT_MODULE_IMAGE;	/* in the heap */
 static const char *command;		/* the command ldlinux runs */
+static struct pxe_choice choice;	/* the config entry, if any */
 static uint32_t held_bytes;
 static unsigned nheld;
 
@@ -478,6 +479,7 @@ static bool make_plan(void)
 {
 	struct pxe_heap_input hin = {
 		.module_image = module_image, .command = command,
+		.labels = choice.nlabels,
 		.kernel_len = (uint32_t)kernel_len, .kernel_gzip = kernel_gzip,
 		.held_bytes = held_bytes, .nheld = nheld,
 	};
@@ -660,7 +662,6 @@ static const char *mboot_args(const char *command)
 int main(int argc, char **argv)
 {
 	static char prefix[1024], linebuf[4200];
-	static struct pxe_choice choice;
 	struct mb_error err;
 	const char *line;
 

@@ -295,6 +295,7 @@ bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 		return false;
 	}
 
+	out->nlabels = c.nlabels;
 	struct label *l = find_label(&c, cmd);
 	if (l) {
 		const char *args = cmd + strlen(l->name);

@@ -28,6 +28,7 @@ struct pxe_choice {
 	unsigned sysappend;	/* IPAPPEND/SYSAPPEND bits in effect */
 	bool has_initrd;	/* INITRD added " initrd=..." */
 	bool from_label;
+	unsigned nlabels;	/* labels in the config (heap they take) */
 };
 
 /**
