@@ -128,7 +128,8 @@ void fetch_expect_sha256(struct fetch *f, const uint8_t *want)
 
 int fetch_verify(struct fetch *f, struct mb_error *err)
 {
-	uint8_t rest[512], got[MB_SHA256_SIZE];
+	static uint8_t rest[16384];	/* BSS, not the COM32 stack */
+	uint8_t got[MB_SHA256_SIZE];
 	size_t n;
 
 	if (!f->sha256_want)
