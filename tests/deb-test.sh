@@ -226,8 +226,13 @@ EOF
         mount -t proc proc '$ov/m/proc'
         mkdir '$ov/m/mboot-test'
         mount --bind '$t' '$ov/m/mboot-test'
+        echo overlay-ready
         chroot '$ov/m' sh /mboot-test/inside.sh" 2>&1)
     echo "$res" | sed 's/^/     /'
+    if ! printf '%s\n' "$res" | grep -qx overlay-ready; then
+        skip "dpkg -i in an overlay: could not set one up here (a container without mount rights?)"
+        finish
+    fi
     expect_inside() {
         printf '%s\n' "$res" | grep -qx "$1" && ok "overlay: $2" || fail "overlay: $2 (no \"$1\")"
     }
