@@ -17,6 +17,7 @@ the part the loader controls (DHCP and PXELINUX's own TFTP come before).
 
     netbench.py --build B [--kernel xen|tk] [--only REGEX] [--json OUT]
     netbench.py --build B --ci     # the small form for make check
+    netbench.py --kernel K --from A.json B.json   # table of earlier runs
 
 --ci runs ours only, with the test kernel (every client's module CRCs
 checked): 2 clients at 5 % loss over HTTP and over TFTP, and a dnsmasq
@@ -221,12 +222,25 @@ def main():
     ap.add_argument("--json", help="results file (default "
                     "B/netlab/netbench-KERNEL.json, plus .md)")
     ap.add_argument("--ci", action="store_true")
+    ap.add_argument("--from", dest="sources", nargs="+", metavar="JSON",
+                    help="print the table from earlier results files "
+                    "(later files win) instead of running")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     netlab.install_signal_handlers()
 
     def say(line):
         print(line, flush=True)
+    if args.sources:
+        results = {}
+        for path in args.sources:
+            with open(path) as f:
+                for key, r in json.load(f).items():
+                    if r is not None or tuple(key.split()) not in results:
+                        results[tuple(key.split())] = r
+        for line in markdown(results, args.kernel):
+            say(line)
+        return 0
     try:
         return ci(args, say) if args.ci else bench(args, say)
     except (KeyboardInterrupt, netlab.Interrupted):
