@@ -50,6 +50,19 @@ static void fetch_init(struct fetch *f, const struct fetch_ops *ops,
 int fetch_open(struct fetch *f, const char *name, unsigned flags,
 	       struct mb_error *err)
 {
+	/* TFTP names: mboot's own client first (tftp.h says why); if the
+	 * server cannot serve it that way, once, the others from then on. */
+	static int tftp_off;
+	if (!(flags & FETCH_FORCE_PXELINUX) && !tftp_off &&
+	    fetch_tftp_applies(name)) {
+		fetch_init(f, &fetch_tftp_ops, name, flags);
+		int rc = f->ops->open(f, name, err);
+		if (rc != MB_E_FIRMWARE)
+			return rc;
+		tftp_off = 1;
+		printf("mboot: %s; using the firmware's TFTP instead\n",
+		       err ? err->msg : name);
+	}
 	if (!(flags & FETCH_FORCE_PXELINUX) && !ipxe_stalled &&
 	    strcmp(name, ipxe_refused) && fetch_ipxe_available()) {
 		fetch_init(f, &fetch_ipxe_ops, name, flags);

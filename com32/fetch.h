@@ -27,6 +27,8 @@ struct fetch_ops {
 	/** Read up to @len bytes into @dst; *@got = 0 means end of file. */
 	int (*read)(struct fetch *f, void *dst, size_t len, size_t *got,
 		    struct mb_error *err);
+	/** Optional: make the next read start at byte @off (resuming). */
+	int (*seek)(struct fetch *f, uint64_t off, struct mb_error *err);
 	/** Release everything open() took. */
 	void (*close)(struct fetch *f);
 };
@@ -116,6 +118,16 @@ int fetch_read_retrying(struct fetch *f, void *dst, size_t len, size_t *got,
 /* Transports. */
 extern const struct fetch_ops fetch_pxelinux_ops;
 extern const struct fetch_ops fetch_ipxe_ops;
+extern const struct fetch_ops fetch_tftp_ops;	/* mboot's TFTP (tftp.c) */
+/** True when @name is fetched over TFTP from an IPv4 server and the PXE
+ * UDP API is there (fetch_tftp.c). */
+int fetch_tftp_applies(const char *name);
+/**
+ * The URL of the file PXELINUX would open for @name into @url (1024
+ * bytes): URLs as given, other names as tftp://server/path.  Returns 0,
+ * or -1 when too long (fetch_ipxe.c).
+ */
+int fetch_make_url(const char *name, char *url);
 /** True when iPXE's PXE file API is usable (checked once). */
 int fetch_ipxe_available(void);
 

@@ -169,8 +169,9 @@ static enum ipxe_name_kind ipxe_name_kind(const char *s)
  * TFTP server PXELINUX booted from); a relative name first prefixed with
  * PXELINUX's working directory (where the config came from, "::" plus the
  * boot file's directory unless changed).  Returns 0, or -1 when too long.
+ * (Also used by the PXE UDP transport, fetch_tftp.c.)
  */
-static int ipxe_make_url(const char *name, char *url)
+int fetch_make_url(const char *name, char *url)
 {
 	static char full[IPXE_URL_MAX];
 	const struct syslinux_ipinfo *ip;
@@ -248,7 +249,7 @@ static int ipxe_open(struct fetch *f, const char *name, struct mb_error *err)
 			       "%s: no low memory for iPXE's file API (%zu bytes)",
 			       name, sizeof(*low));
 	f->priv = low;
-	if (ipxe_make_url(name, low->url)) {
+	if (fetch_make_url(name, low->url)) {
 		lfree(low);
 		f->priv = NULL;
 		return mb_fail(err, MB_E_FIRMWARE,

@@ -76,8 +76,9 @@ static void retry_cause(const struct fetch *f, const struct mb_error *err,
 }
 
 /**
- * Close @f, open it again through the same transport and read the
- * f->done bytes already handed on into the scratch buffer.  The size
+ * Close @f, open it again through the same transport and seek to f->done
+ * (or, when the transport cannot seek, read the f->done bytes already
+ * handed on into the scratch buffer).  The size
  * must not have changed.  Returns MB_OK or an error with @err filled;
  * *@final is set when retrying cannot help (the file is gone or changed).
  */
@@ -100,6 +101,8 @@ static int retry_reopen(struct fetch *f, int *final, struct mb_error *err)
 	}
 	if (!f->size)
 		f->size = size;
+	if (f->ops->seek)
+		return f->ops->seek(f, f->done, err);
 	while (skipped < f->done) {
 		uint64_t left = f->done - skipped;
 		size_t n = 0;

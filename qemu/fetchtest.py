@@ -4,13 +4,14 @@
 Every case PXE-boots the test kernel with our mboot.c32 under QEMU (whose
 e1000 ROM is iPXE) and judges what the console shows:
 
-  ipxe-tftp         modules fetched through iPXE's PXE file API over TFTP
-                    ("name" and "/name"), byte-exact (the kernel's CRCs)
+  tftp              modules fetched over TFTP by mboot's own client (the
+                    PXE UDP API; "name" and "/name"), byte-exact (the
+                    kernel's CRCs)
   pxelinux          the same with -pxelinux: PXELINUX's own file layer
   http              a module from http://10.0.2.2:PORT/ (a private nginx)
   subdir            CONFIG sub/sub.cfg sub/: relative names resolve in sub/
                     as PXELINUX's do, and "::path", "host::path" forms
-  missing-ipxe      a missing module: "file not found" in under a second
+  missing-tftp      a missing module: "file not found" in under a second
   missing-pxelinux  the same with -pxelinux
   fallback          iPXE refuses a URL: one message, then PXELINUX's try
   lpxelinux         lpxelinux.0 (PXELINUX's own lwIP stack): the iPXE path
@@ -205,12 +206,12 @@ def cases(build, web_port, web_root):
     http_url = "http://10.0.2.2:%d/h1.bin" % web_port
     stall = r"trying PXELINUX's file layer"
     return [
-        FCase("ipxe-tftp", [("m1.bin", m1, "m1.bin"),
-                            ("/m2.bin", m2, "m2.bin")],
-              must=[via(KERNEL, "iPXE", "tftp://10.0.2.2/" + KERNEL),
-                    via("m1.bin", "iPXE", "tftp://10.0.2.2/m1.bin"),
-                    via("/m2.bin", "iPXE", "tftp://10.0.2.2//m2.bin")],
-              must_not=[r"via PXELINUX", stall]),
+        FCase("tftp", [("m1.bin", m1, "m1.bin"),
+                       ("/m2.bin", m2, "m2.bin")],
+              must=[via(KERNEL, "PXE UDP", "tftp://10.0.2.2/" + KERNEL),
+                    via("m1.bin", "PXE UDP", "tftp://10.0.2.2/m1.bin"),
+                    via("/m2.bin", "PXE UDP", "tftp://10.0.2.2//m2.bin")],
+              must_not=[r"via PXELINUX", r"via iPXE", stall]),
         FCase("pxelinux", [("m1.bin", m1, "m1.bin"),
                            ("/m2.bin", m2, "m2.bin")], opts="-pxelinux",
               must=[via(KERNEL, "PXELINUX"), via("m1.bin", "PXELINUX"),
@@ -218,23 +219,24 @@ def cases(build, web_port, web_root):
               must_not=[r"via iPXE", stall]),
         FCase("http", [(http_url, h1, None), ("m2.bin", m2, "m2.bin")],
               must=[via(http_url, "iPXE", http_url),
-                    via("m2.bin", "iPXE", "tftp://10.0.2.2/m2.bin")],
+                    via("m2.bin", "PXE UDP", "tftp://10.0.2.2/m2.bin")],
               must_not=[stall]),
         FCase("subdir", [("s0.bin", s1, "sub/s0.bin"),
                          ("::sub/s1.bin", s2, "sub/s1.bin"),
                          ("10.0.2.2::sub/s2.bin", s3, "sub/s2.bin")],
               cfg=subdir_cfg,
-              must=[via(KERNEL, "iPXE", "tftp://10.0.2.2/sub/" + KERNEL),
-                    via("s0.bin", "iPXE", "tftp://10.0.2.2/sub/s0.bin"),
-                    via("::sub/s1.bin", "iPXE", "tftp://10.0.2.2/sub/s1.bin"),
-                    via("10.0.2.2::sub/s2.bin", "iPXE",
+              must=[via(KERNEL, "PXE UDP", "tftp://10.0.2.2/sub/" + KERNEL),
+                    via("s0.bin", "PXE UDP", "tftp://10.0.2.2/sub/s0.bin"),
+                    via("::sub/s1.bin", "PXE UDP",
+                        "tftp://10.0.2.2/sub/s1.bin"),
+                    via("10.0.2.2::sub/s2.bin", "PXE UDP",
                         "tftp://10.0.2.2/sub/s2.bin")],
               must_not=[stall]),
-        FCase("missing-ipxe", [("m2.bin", m2, "m2.bin"),
+        FCase("missing-tftp", [("m2.bin", m2, "m2.bin"),
                                ("nosuch.bin", None, None)],
               expect="error", fast_error=True,
               message=r"^mboot: error: nosuch\.bin: file not found "
-                      r"\(tftp://10\.0\.2\.2/nosuch\.bin, PXE status 0x3b\)",
+                      r"\(TFTP server 10\.0\.2\.2: error 1, \"File not found\"\)$",
               must_not=[stall]),
         FCase("missing-pxelinux", [("m2.bin", m2, "m2.bin"),
                                    ("nosuch.bin", None, None)],

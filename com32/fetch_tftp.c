@@ -1,0 +1,187 @@
+/*
+ * fetch_tftp.c - the "PXE UDP" transport: mboot's own TFTP client
+ * (tftp.c) for every name PXELINUX would fetch over TFTP.
+ *
+ * The name is turned into the tftp:// URL of the very file PXELINUX would
+ * fetch (fetch_make_url, shared with the iPXE transport); servers given by
+ * host name (not a dotted IPv4 address) are left to the other transports.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fetch.h"
+#include "pxe_udp.h"
+#include "tftp.h"
+
+/* Longest URL fetch_make_url builds. */
+#define TFTP_URL_MAX 1024
+
+/** An open file: the client's state and the URL for messages. */
+struct tf_priv {
+	struct tftp_file t;
+	char url[TFTP_URL_MAX];
+};
+
+/** Parse a dotted IPv4 address of exactly @n characters; 0 if not one. */
+static uint32_t parse_ipv4(const char *s, size_t n, uint32_t *ip)
+{
+	uint8_t *b = (uint8_t *)ip;
+	unsigned part = 0, val = 0, digits = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+			val = val * 10 + (unsigned)(s[i] - '0');
+			digits++;
+		} else if ((i == n || s[i] == '.') && digits && val < 256 &&
+			   part < 4) {
+			b[part++] = (uint8_t)val;
+			val = digits = 0;
+		} else {
+			return 0;
+		}
+	}
+	return part == 4;
+}
+
+/** Decode %XX escapes of @s into @out (capacity @cap); -1 if too long. */
+static int unescape(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (; *s; s++) {
+		char c = *s;
+		if (c == '%' && s[1] && s[2]) {
+			char hex[3] = { s[1], s[2], 0 };
+			c = (char)strtoul(hex, NULL, 16);
+			s += 2;
+		}
+		if (o + 1 >= cap)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/**
+ * Split "tftp://HOST[:PORT]/PATH" into a server address, port and the
+ * unescaped path.  Returns 0, or -1 when @url is not that with an IPv4
+ * HOST.
+ */
+static int split_url(const char *url, uint32_t *ip, uint16_t *port,
+		     char *path, size_t cap)
+{
+	const char *host = url + 7, *slash, *colon;
+
+	if (strncmp(url, "tftp://", 7) || !(slash = strchr(host, '/')))
+		return -1;
+	colon = memchr(host, ':', (size_t)(slash - host));
+	*port = 69;
+	if (colon) {
+		unsigned long p = strtoul(colon + 1, NULL, 10);
+		if (!p || p > 65535)
+			return -1;
+		*port = (uint16_t)p;
+	}
+	if (!parse_ipv4(host, (size_t)((colon ? colon : slash) - host), ip))
+		return -1;
+	return unescape(slash + 1, path, cap);
+}
+
+/**
+ * Open @name with mboot's TFTP client.  MB_E_FIRMWARE when this transport
+ * does not apply (not a TFTP name, no PXE UDP API, a server without the
+ * options) or the server does not answer: the caller tries the others.
+ */
+static int tf_open(struct fetch *f, const char *name, struct mb_error *err)
+{
+	struct tf_priv *p;
+	uint32_t ip;
+	uint16_t port;
+	char path[512];
+	int rc;
+
+	if (!pxe_udp_available())
+		return mb_fail(err, MB_E_FIRMWARE,
+			       "%s: the PXE UDP API is not usable", name);
+	p = malloc(sizeof(*p));
+	if (!p)
+		return mb_fail(err, MB_E_NO_MEMORY,
+			       "%s: no memory for a TFTP transfer", name);
+	if (fetch_make_url(name, p->url) ||
+	    split_url(p->url, &ip, &port, path, sizeof(path))) {
+		free(p);
+		return mb_fail(err, MB_E_FIRMWARE,
+			       "%s: not a TFTP name with an IPv4 server", name);
+	}
+	rc = tftp_open(&p->t, ip, port, path, name, err);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	f->priv = p;
+	f->url = p->url;
+	f->size = p->t.size;
+	return MB_OK;
+}
+
+/** Read through the client at its own position. */
+static int tf_read(struct fetch *f, void *dst, size_t len, size_t *got,
+		   struct mb_error *err)
+{
+	struct tf_priv *p = f->priv;
+
+	return tftp_read(&p->t, dst, len, got, f->name, err);
+}
+
+/** Seek: TFTP reads start wherever the client is told. */
+static int tf_seek(struct fetch *f, uint64_t off, struct mb_error *err)
+{
+	struct tf_priv *p = f->priv;
+
+	(void)err;
+	p->t.pos = off;
+	return MB_OK;
+}
+
+/**
+ * End the transfer; when packets were lost, say how the client made up
+ * for them (unless quiet).
+ */
+static void tf_close(struct fetch *f)
+{
+	struct tf_priv *p = f->priv;
+
+	if (!p)
+		return;
+	tftp_close(&p->t);
+	if (!f->quiet && (p->t.skipped || p->t.passes))
+		printf("mboot: %s: %u blocks skipped and fetched again in %u extra TFTP sessions%s\n",
+		       f->name, p->t.skipped, p->t.passes,
+		       p->t.waits ? " (some waited for the server)" : "");
+	f->url = NULL;
+	f->priv = NULL;
+	free(p);
+}
+
+/** True when @name is a TFTP name this transport could fetch. */
+int fetch_tftp_applies(const char *name)
+{
+	static char url[TFTP_URL_MAX];
+	static char path[512];
+	uint32_t ip;
+	uint16_t port;
+
+	return pxe_udp_available() && !fetch_make_url(name, url) &&
+	       !split_url(url, &ip, &port, path, sizeof(path));
+}
+
+const struct fetch_ops fetch_tftp_ops = {
+	.name = "PXE UDP",
+	.open = tf_open,
+	.read = tf_read,
+	.seek = tf_seek,
+	.close = tf_close,
+};

@@ -1,0 +1,100 @@
+/*
+ * pxe_udp.c - UDP through the PXE stack's UDP API (see pxe_udp.h).
+ *
+ * Every structure and buffer the PXE stack sees is a real-mode seg:off,
+ * so one block of low memory, taken on first use and kept, holds the call
+ * parameters and one datagram each way.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <com32.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <syslinux/config.h>
+#include <syslinux/pxe_api.h>
+#include "pxe_udp.h"
+
+/** The low-memory block. */
+struct udp_low {
+	t_PXENV_UDP_WRITE write;
+	t_PXENV_UDP_READ read;
+	uint8_t tx[PXE_UDP_MAX];
+	uint8_t rx[PXE_UDP_MAX + 64];
+};
+
+static struct udp_low *low;
+static int checked, usable;
+static uint32_t my_ip, netmask, gateway;
+static uint16_t next_port;
+
+int pxe_udp_available(void)
+{
+	if (checked)
+		return usable;
+	checked = 1;
+#ifdef __FIRMWARE_BIOS__	/* syslinux.efi has no PXE API */
+	const char *v = syslinux_version()->version_string;
+	const struct syslinux_ipinfo *ip;
+
+	if (syslinux_filesystem() != SYSLINUX_FS_PXELINUX ||
+	    (v && strstr(v, " lwIP ")))
+		return 0;
+	ip = syslinux_derivative_info()->pxe.ipinfo;
+	if (!ip || ip->ipver != 4 || !ip->myip)
+		return 0;
+	my_ip = ip->myip;
+	netmask = ip->netmask;
+	gateway = ip->gateway;
+	low = lzalloc(sizeof(*low));
+	usable = low != NULL;
+#endif
+	return usable;
+}
+
+uint16_t pxe_udp_new_port(void)
+{
+	uint16_t port = (uint16_t)(PXE_UDP_PORT_BASE + next_port);
+
+	next_port = (uint16_t)((next_port + 1) & 4095);
+	return port;
+}
+
+int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
+		 const void *data, size_t len)
+{
+	t_PXENV_UDP_WRITE *w = &low->write;
+
+	if (!usable || len > sizeof(low->tx))
+		return -1;
+	memcpy(low->tx, data, len);
+	memset(w, 0, sizeof(*w));
+	w->ip = ip;
+	w->gw = ((ip ^ my_ip) & netmask) ? gateway : 0;
+	w->src_port = htons(sport);
+	w->dst_port = htons(dport);
+	w->buffer_size = (uint16_t)len;
+	w->buffer = FAR_PTR(low->tx);
+	if (pxe_call(PXENV_UDP_WRITE, w) || w->status != PXENV_STATUS_SUCCESS)
+		return -1;
+	return 0;
+}
+
+int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		 uint16_t *sport)
+{
+	t_PXENV_UDP_READ *r = &low->read;
+
+	if (!usable)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->dest_ip = my_ip;
+	r->d_port = htons(dport);
+	r->buffer_size = sizeof(low->rx);
+	r->buffer = FAR_PTR(low->rx);
+	if (pxe_call(PXENV_UDP_READ, r) || r->status != PXENV_STATUS_SUCCESS)
+		return -1;
+	*data = low->rx;
+	*src_ip = r->src_ip;
+	*sport = ntohs(r->s_port);
+	return r->buffer_size;
+}

@@ -1,0 +1,476 @@
+/*
+ * tftp.c - mboot's own TFTP client for lossy links (see tftp.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "clock.h"
+#include "pxe_udp.h"
+#include "tftp.h"
+
+#define OP_RRQ		1
+#define OP_DATA		3
+#define OP_ACK		4
+#define OP_ERROR	5
+#define OP_OACK		6
+
+/* Read requests: first wait, doubled per try. */
+#define RRQ_TRIES	6u
+#define RRQ_FIRST_US	250000u
+/* Retransmission timeout bounds and the first estimate. */
+#define RTO_MIN_US	3000u
+#define RTO_MAX_US	500000u
+#define RTT_FIRST_US	5000u
+/* Timeouts in a row that may skip a block; after that, wait. */
+#define SKIPS_IN_ROW	2u
+
+/** What one read wants: bytes [off, off + len) into dst. */
+struct range {
+	uint8_t *dst;
+	uint64_t off;
+	size_t len;
+	uint32_t fb, lb;	/* first and last block touching it */
+	uint8_t *missing;	/* bit i: block fb + i not yet copied */
+	uint32_t nmissing;
+};
+
+/** Big-endian 16 bits at @p. */
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/** Send ACK @blk (its low 16 bits) on session @s. */
+static void send_ack(struct tftp_file *t, struct tftp_session *s, uint32_t blk)
+{
+	uint8_t p[4] = { 0, OP_ACK, (uint8_t)(blk >> 8), (uint8_t)blk };
+
+	pxe_udp_send(t->server, s->lport, s->rport, p, sizeof(p));
+}
+
+/** Send an ERROR packet from our port @lport to the server's @rport. */
+static void send_error(struct tftp_file *t, uint16_t lport, uint16_t rport,
+		       uint8_t code, const char *msg)
+{
+	uint8_t p[40] = { 0, OP_ERROR, 0, code };
+	size_t n = strlen(msg) + 1;
+
+	memcpy(p + 4, msg, n);
+	pxe_udp_send(t->server, lport, rport, p, 4 + n);
+}
+
+/** Retransmission timeout: smoothed RTT plus four deviations, bounded. */
+static uint32_t rto_us(const struct tftp_file *t)
+{
+	uint32_t rto = t->srtt_us + 4 * t->rttvar_us;
+
+	return rto < RTO_MIN_US ? RTO_MIN_US : rto > RTO_MAX_US ? RTO_MAX_US : rto;
+}
+
+/** Fold the round trip @us into the estimate (Jacobson's). */
+static void rtt_sample(struct tftp_file *t, uint32_t us)
+{
+	uint32_t dev = us > t->srtt_us ? us - t->srtt_us : t->srtt_us - us;
+
+	t->rttvar_us = (3 * t->rttvar_us + dev) / 4;
+	t->srtt_us = (7 * t->srtt_us + us) / 8;
+}
+
+/** Bytes block @k holds: bs, less in the last one (possibly 0). */
+static uint32_t block_len(const struct tftp_file *t, uint32_t k)
+{
+	uint64_t start = (uint64_t)(k - 1) * t->bs;
+	uint64_t left = t->size - start;
+
+	return left < t->bs ? (uint32_t)left : t->bs;
+}
+
+/** Keep block @k (@n bytes at @p) for the next read. */
+static void cache_put(struct tftp_file *t, uint32_t k, const uint8_t *p,
+		      uint32_t n)
+{
+	unsigned slot = k % TFTP_CACHE;
+
+	t->cache[slot].blk = k;
+	t->cache[slot].len = (uint16_t)n;
+	memcpy(t->cache[slot].data, p, n);
+}
+
+/**
+ * Block @k (@n bytes at @p) arrived: copy what @r still misses of it into
+ * the destination, and keep it if it reaches past the range.
+ */
+static void take_block(struct tftp_file *t, struct range *r, uint32_t k,
+		       const uint8_t *p, uint32_t n)
+{
+	uint64_t b0 = (uint64_t)(k - 1) * t->bs, b1 = b0 + n;
+	uint64_t end = r->off + r->len;
+
+	if (k >= r->fb && k <= r->lb) {
+		uint32_t i = k - r->fb;
+		if (r->missing[i >> 3] & (1u << (i & 7))) {
+			uint64_t a0 = b0 > r->off ? b0 : r->off;
+			uint64_t a1 = b1 < end ? b1 : end;
+			if (a1 > a0)
+				memcpy(r->dst + (a0 - r->off), p + (a0 - b0),
+				       (size_t)(a1 - a0));
+			r->missing[i >> 3] &= (uint8_t)~(1u << (i & 7));
+			r->nmissing--;
+		}
+	}
+	if (b1 > end && k >= r->lb)
+		cache_put(t, k, p, n);
+}
+
+/** True when @r still needs block @k. */
+static int needed(const struct range *r, uint32_t k)
+{
+	uint32_t i = k - r->fb;
+
+	return k >= r->fb && k <= r->lb &&
+	       (r->missing[i >> 3] & (1u << (i & 7)));
+}
+
+/**
+ * Wait until @deadline (clock_us) for a packet from the server to session
+ * @s.  Strays (a second transfer started by a repeated request) are told
+ * to stop.  Returns OP_DATA with the block in *@k (widened from 16 bits
+ * around s->expect) and its data in *@p / *@n; OP_ERROR with the
+ * server's code and text in *@k / *@p; 0 on timeout.
+ */
+static int session_recv(struct tftp_file *t, struct tftp_session *s,
+			uint64_t deadline, uint32_t *k, const uint8_t **p,
+			uint32_t *n)
+{
+	const uint8_t *pkt;
+	uint32_t ip;
+	uint16_t sport;
+	int len;
+
+	for (;;) {
+		len = pxe_udp_recv(s->lport, &pkt, &ip, &sport);
+		if (len < 0) {
+			if (clock_us() >= deadline)
+				return 0;
+			continue;
+		}
+		if (ip != t->server || len < 4)
+			continue;
+		if (sport != s->rport) {
+			if (get16(pkt) != OP_ERROR)
+				send_error(t, s->lport, sport, 5, "unknown transfer ID");
+			continue;
+		}
+		switch (get16(pkt)) {
+		case OP_DATA:
+			*k = s->expect + (uint32_t)(int32_t)(int16_t)
+				(uint16_t)(get16(pkt + 2) - (uint16_t)s->expect);
+			*p = pkt + 4;
+			*n = (uint32_t)len - 4;
+			return OP_DATA;
+		case OP_ERROR:
+			*k = get16(pkt + 2);
+			*p = pkt + 4;
+			((uint8_t *)pkt)[len - 1] = 0;
+			return OP_ERROR;
+		default:	/* a repeated OACK: the session is running */
+			continue;
+		}
+	}
+}
+
+/** The value of option @opt in the OACK options [@p, @end); -1 if none. */
+static long long oack_value(const uint8_t *p, const uint8_t *end,
+			    const char *opt)
+{
+	while (p < end) {
+		const uint8_t *name = p, *val;
+		while (p < end && *p)
+			p++;
+		if (++p >= end)
+			break;
+		val = p;
+		while (p < end && *p)
+			p++;
+		if (p >= end)
+			break;
+		p++;
+		if (!strcasecmp((const char *)name, opt)) {
+			long long v = 0;
+			for (; *val >= '0' && *val <= '9'; val++)
+				v = v * 10 + (*val - '0');
+			return v;
+		}
+	}
+	return -1;
+}
+
+/**
+ * Start session @s: a read request from a fresh port, repeated with a
+ * doubling wait until the server answers with an OACK (its port becomes
+ * the session's).  Fills *@size and *@bs from the OACK.  Returns MB_OK,
+ * MB_E_NOT_FOUND (the server's ERROR) or MB_E_FIRMWARE (no answer, or a
+ * server without the options).
+ */
+static int session_start(struct tftp_file *t, struct tftp_session *s,
+			 uint64_t *size, uint32_t *bs, const char *name,
+			 struct mb_error *err)
+{
+	static const char tail[] = "octet\0tsize\0" "0\0blksize\0" "1408";
+	uint8_t rrq[PXE_UDP_MAX];
+	size_t plen = strlen(t->path), n;
+	uint32_t wait = RRQ_FIRST_US, tries;
+	const uint8_t *srv = (const uint8_t *)&t->server;
+
+	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
+		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
+	rrq[0] = 0;
+	rrq[1] = OP_RRQ;
+	memcpy(rrq + 2, t->path, plen + 1);
+	memcpy(rrq + 3 + plen, tail, sizeof(tail));
+	n = 3 + plen + sizeof(tail);
+
+	memset(s, 0, sizeof(*s));
+	s->lport = pxe_udp_new_port();
+	for (tries = 1; tries <= RRQ_TRIES; tries++, wait *= 2) {
+		uint64_t deadline = clock_us() + wait;
+		pxe_udp_send(t->server, s->lport, t->port, rrq, n);
+		for (;;) {
+			const uint8_t *pkt;
+			uint32_t ip;
+			uint16_t sport;
+			int len = pxe_udp_recv(s->lport, &pkt, &ip, &sport);
+			if (len < 0) {
+				if (clock_us() >= deadline)
+					break;
+				continue;
+			}
+			if (ip != t->server || len < 4)
+				continue;
+			switch (get16(pkt)) {
+			case OP_OACK: {
+				long long sz = oack_value(pkt + 2, pkt + len, "tsize");
+				long long b = oack_value(pkt + 2, pkt + len, "blksize");
+				if (sz < 0 || b < 8 || b > TFTP_BLKSIZE) {
+					send_error(t, s->lport, sport, 8, "options refused");
+					return mb_fail(err, MB_E_FIRMWARE,
+						       "%s: TFTP server %u.%u.%u.%u answered without the tsize and blksize options",
+						       name, srv[0], srv[1], srv[2], srv[3]);
+				}
+				s->rport = sport;
+				s->expect = 1;
+				s->pending = 0;	/* the OACK: ACK 0 starts the data */
+				s->has_pending = 1;
+				*size = (uint64_t)sz;
+				*bs = (uint32_t)b;
+				return MB_OK;
+			}
+			case OP_ERROR:
+				((uint8_t *)pkt)[len - 1] = 0;
+				return mb_fail(err, MB_E_NOT_FOUND,
+					       "%s: file not found (TFTP server %u.%u.%u.%u: error %u, \"%s\")",
+					       name, srv[0], srv[1], srv[2], srv[3],
+					       get16(pkt + 2), (const char *)pkt + 4);
+			case OP_DATA:	/* no option support: not for us */
+				send_error(t, s->lport, sport, 8, "options needed");
+				return mb_fail(err, MB_E_FIRMWARE,
+					       "%s: TFTP server %u.%u.%u.%u does not offer the tsize and blksize options",
+					       name, srv[0], srv[1], srv[2], srv[3]);
+			default:
+				continue;
+			}
+		}
+	}
+	return mb_fail(err, MB_E_FIRMWARE,
+		       "%s: no answer from TFTP server %u.%u.%u.%u (%u requests in %u.%u s)",
+		       name, srv[0], srv[1], srv[2], srv[3], RRQ_TRIES,
+		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 1000000,
+		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 100000 % 10);
+}
+
+/** End session @s: an ERROR packet unless the server already finished. */
+static void session_end(struct tftp_file *t, struct tftp_session *s)
+{
+	if (s->lport && s->rport && !s->done)
+		send_error(t, s->lport, s->rport, 0, "done");
+	s->lport = s->rport = 0;
+}
+
+/**
+ * Run session @s through range @r: every block it receives is taken and
+ * acknowledged, a block that does not come within the timeout is skipped
+ * (unless @patient and it is needed).  Stops once it has received (or
+ * skipped) block r->lb, when a @filler finds nothing missing, or at the
+ * end of the file; a block at r->lb or beyond is left unacknowledged
+ * (pending) so the next read can go on from it.  Returns MB_OK or
+ * MB_E_READ.
+ */
+static int session_run(struct tftp_file *t, struct tftp_session *s,
+		       struct range *r, int filler, int patient,
+		       const char *name, struct mb_error *err)
+{
+	uint64_t last_rx = clock_us();
+	unsigned in_row = 0;
+
+	if (s->has_pending) {
+		send_ack(t, s, s->pending);
+		s->has_pending = 0;
+	}
+	while (!s->done && s->expect <= r->lb && !(filler && !r->nmissing)) {
+		uint32_t e = s->expect, k = 0, n = 0;
+		uint32_t wait = rto_us(t) << (in_row < 7 ? in_row : 7);
+		uint64_t t0 = clock_us();
+		const uint8_t *p = NULL;
+
+		if (wait > RTO_MAX_US)
+			wait = RTO_MAX_US;
+		int op = session_recv(t, s, t0 + wait, &k, &p, &n);
+		uint64_t now = clock_us();
+
+		if (op == OP_ERROR)
+			return mb_fail(err, MB_E_READ,
+				       "%s: the TFTP server ended the transfer (error %u, \"%s\")",
+				       name, k, (const char *)p);
+		if (op == OP_DATA) {
+			if (k < 1 || k > t->nblocks || n != block_len(t, k))
+				continue;	/* not a block of this file */
+			if (k == e && !in_row)
+				rtt_sample(t, (uint32_t)(now - t0));
+			last_rx = now;
+			in_row = 0;
+			take_block(t, r, k, p, n);
+			if (k < e) {	/* late, or the server repeating it */
+				if (k < r->lb)
+					send_ack(t, s, k);
+				continue;
+			}
+			s->expect = k + 1;
+			if (k == t->nblocks) {	/* the last block */
+				send_ack(t, s, k);
+				s->done = 1;
+			} else if (k >= r->lb) {
+				s->pending = k;
+				s->has_pending = 1;
+			} else {
+				send_ack(t, s, k);
+			}
+			continue;
+		}
+		/* Timeout: re-acknowledge the block before (our ACK may have
+		 * been lost), and skip this one unless it must be waited for. */
+		in_row++;
+		if (now - last_rx > TFTP_STALL_MS * 1000ull)
+			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
+				       name, TFTP_STALL_MS / 1000);
+		send_ack(t, s, e - 1);
+		if (patient && needed(r, e)) {
+			t->waits++;
+			continue;
+		}
+		send_ack(t, s, e);
+		if (in_row <= SKIPS_IN_ROW) {
+			t->skipped++;
+			s->expect = e + 1;
+			if (e == t->nblocks)
+				s->done = 1;
+		}
+	}
+	return MB_OK;
+}
+
+int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
+	      const char *path, const char *name, struct mb_error *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!pxe_udp_available())
+		return mb_fail(err, MB_E_FIRMWARE,
+			       "%s: the PXE UDP API is not usable", name);
+	if (strlen(path) >= sizeof(t->path))
+		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long",
+			       name);
+	strcpy(t->path, path);
+	t->server = server;
+	t->port = port;
+	t->srtt_us = RTT_FIRST_US;
+	t->rttvar_us = RTT_FIRST_US;
+	rc = session_start(t, &t->first, &t->size, &t->bs, name, err);
+	if (rc)
+		return rc;
+	t->nblocks = (uint32_t)(t->size / t->bs) + 1;
+	return MB_OK;
+}
+
+int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
+	      const char *name, struct mb_error *err)
+{
+	struct range r;
+	int rc = MB_OK;
+
+	*got = 0;
+	if (t->pos >= t->size || !len)
+		return MB_OK;
+	if (len > t->size - t->pos)
+		len = (size_t)(t->size - t->pos);
+	r.dst = dst;
+	r.off = t->pos;
+	r.len = len;
+	r.fb = (uint32_t)(r.off / t->bs) + 1;
+	r.lb = (uint32_t)((r.off + len - 1) / t->bs) + 1;
+	r.nmissing = r.lb - r.fb + 1;
+	r.missing = malloc(r.nmissing / 8 + 1);
+	if (!r.missing)
+		return mb_fail(err, MB_E_NO_MEMORY,
+			       "%s: no memory for a %u-block TFTP read", name,
+			       r.nmissing);
+	memset(r.missing, 0xff, r.nmissing / 8 + 1);
+	for (unsigned i = 0; i < TFTP_CACHE; i++)
+		if (t->cache[i].blk >= r.fb && t->cache[i].blk <= r.lb)
+			take_block(t, &r, t->cache[i].blk, t->cache[i].data,
+				   t->cache[i].len);
+
+	if (r.nmissing && t->first.lport && !t->first.done)
+		rc = session_run(t, &t->first, &r, 0, 0, name, err);
+	for (unsigned pass = 1; !rc && r.nmissing && pass < TFTP_PASSES; pass++) {
+		struct tftp_session f;
+		uint64_t size;
+		uint32_t bs;
+
+		rc = session_start(t, &f, &size, &bs, name, err);
+		if (rc) {	/* the server was there a moment ago */
+			if (err)
+				err->code = MB_E_READ;
+			rc = MB_E_READ;
+			break;
+		}
+		if (size != t->size || bs != t->bs) {
+			session_end(t, &f);
+			rc = mb_fail(err, MB_E_READ,
+				     "%s: the TFTP server now offers %llu bytes in blocks of %u, was %llu in %u",
+				     name, (unsigned long long)size, bs,
+				     (unsigned long long)t->size, t->bs);
+			break;
+		}
+		t->passes++;
+		rc = session_run(t, &f, &r, 1, pass == TFTP_PASSES - 1, name,
+				 err);
+		session_end(t, &f);
+	}
+	if (!rc && r.nmissing)
+		rc = mb_fail(err, MB_E_READ,
+			     "%s: %u blocks still missing after %u TFTP sessions",
+			     name, r.nmissing, TFTP_PASSES);
+	free(r.missing);
+	if (rc)
+		return rc;
+	t->pos += len;
+	*got = len;
+	return MB_OK;
+}
+
+void tftp_close(struct tftp_file *t)
+{
+	session_end(t, &t->first);
+}

@@ -1,0 +1,95 @@
+/*
+ * tftp.h - mboot's own TFTP client (RFC 1350 with the blksize and tsize
+ * options, RFC 2347-2349), over the PXE UDP API, built for lossy links.
+ *
+ * Why: a TFTP server retransmits a lost DATA packet only on its own timer
+ * and ignores a repeated ACK of the block before it (dnsmasq: one to two
+ * seconds, whole-second clock; RFC 1123 forbids resending on a duplicate
+ * ACK).  So every lost packet costs a classic client a second or more,
+ * and 5 % loss turns a 3 MiB module into minutes.  This client never
+ * waits for that timer while it can do better:
+ *
+ *  - A block that does not come within a few round trips is skipped: the
+ *    client acknowledges it (and the one before, in case it was our ACK
+ *    that was lost) and goes on; the server sends the next block at once.
+ *    Skipped blocks are holes.
+ *  - Holes are filled by further sessions of the same file (a new read
+ *    request each), which run from the start, acknowledging everything
+ *    as it comes and keeping only the blocks still missing.  With 5 %
+ *    loss a pass leaves 5 % of the holes it found.
+ *  - The last session allowed per read is patient: it waits for the
+ *    server's retransmission of a block it needs, so a read always ends.
+ *
+ * A read of bytes [off, off + len) fills @dst directly; blocks that arrive
+ * past it are kept in a small cache for the next read.  Every byte of
+ * @dst is written from the block that holds it, whichever session brought
+ * it, so the result is the file exactly (block numbers place every byte).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MBOOT_TFTP_H
+#define MBOOT_TFTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../lib/error.h"
+
+/* Block size asked for (PXELINUX's: safe for every PXE ROM's buffers). */
+#define TFTP_BLKSIZE	1408u
+/* Sessions per read: the first plus fillers; the last one is patient. */
+#define TFTP_PASSES	6u
+/* Blocks that arrived past a read, kept for the next one. */
+#define TFTP_CACHE	8u
+/* No packet at all for this long: the transfer has stalled. */
+#define TFTP_STALL_MS	10000u
+
+/** One session: one read request and the server's transfer it started. */
+struct tftp_session {
+	uint16_t lport, rport;	/* our port, the server's (0: not open) */
+	uint32_t expect;	/* next block this session waits for */
+	uint32_t pending;	/* block received, not yet acknowledged */
+	uint8_t has_pending;	/* pending is valid */
+	uint8_t done;		/* the server sent the last block */
+};
+
+/** An open file. */
+struct tftp_file {
+	uint32_t server;	/* IPv4, network order */
+	uint16_t port;		/* the server's request port (69) */
+	char path[512];		/* as sent in the read request */
+	uint64_t size;		/* from tsize */
+	uint32_t bs;		/* negotiated block size */
+	uint32_t nblocks;	/* blocks in the file: size / bs + 1 */
+	uint64_t pos;		/* where the next read starts */
+	struct tftp_session first;	/* kept open from read to read */
+	uint32_t srtt_us, rttvar_us;	/* round trip estimate */
+	/* statistics for the summary line */
+	uint32_t skipped, passes, waits;
+	struct {
+		uint32_t blk;		/* 0: empty */
+		uint16_t len;
+		uint8_t data[TFTP_BLKSIZE];
+	} cache[TFTP_CACHE];
+};
+
+/**
+ * Open @path on @server (network order) port @port: one read request
+ * with blksize and tsize; the answer gives the size.  @name is for
+ * messages.  Returns MB_OK; MB_E_NOT_FOUND when the server says the file
+ * is not there; MB_E_FIRMWARE when the server cannot be used this way (no
+ * answer, no options: the caller may use another transport).
+ */
+int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
+	      const char *path, const char *name, struct mb_error *err);
+
+/**
+ * Read @len bytes at t->pos (fewer at the end of the file) into @dst;
+ * *@got says how many.  Errors are MB_E_READ worded "NAME: cause".
+ */
+int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
+	      const char *name, struct mb_error *err);
+
+/** End the open session (an ERROR packet tells the server to stop). */
+void tftp_close(struct tftp_file *t);
+
+#endif
