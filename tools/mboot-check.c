@@ -623,6 +623,32 @@ static void measure_module(const char *name)
 		     name, PXE_DEFAULT_MODULE_IMAGE);
 }
 
+/**
+ * ldlinux's findpath(): the module @mod (room for @cap bytes) as named,
+ * else in each PATH directory; on success @mod holds the name found.
+ */
+static bool find_module(char *mod, size_t cap)
+{
+	char try[2300];
+	const char *p = choice.path;
+
+	if (name_exists(NULL, mod))
+		return true;
+	while (*p && !strchr(mod, '/')) {
+		size_t n = strcspn(p, ":");
+		snprintf(try, sizeof(try), "%.*s%s%s", (int)n, p,
+			 n && p[n - 1] != '/' ? "/" : "", mod);
+		size_t tl = strlen(try);
+		if (tl < cap && name_exists(NULL, try)) {
+			diag(DIAG_NOTE, "%s: found as %s (PATH)", mod, try);
+			memcpy(mod, try, tl + 1);
+			return true;
+		}
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
 /** The text after the module's name in @command, or NULL if the command
  * does not run mboot.c32 (then it says why). */
 static const char *mboot_args(const char *command)
@@ -648,9 +674,10 @@ static const char *mboot_args(const char *command)
 	}
 	char mod[1100];
 	snprintf(mod, sizeof(mod), "%.*s%s", (int)n, name, bl == 5 ? ".c32" : "");
-	if (!name_exists(NULL, mod))
-		diag(DIAG_WARNING, "%s not found where PXELINUX looks first (%s%s); a PATH directive may still find it",
-		     mod, cwd, mod);
+	if (!find_module(mod, sizeof(mod)))
+		diag(DIAG_WARNING, "%s not found (looked for %s%s%s%s): PXELINUX could not load it",
+		     mod, cwd, mod, choice.path[0] ? " and under PATH " : "",
+		     choice.path);
 	else
 		measure_module(mod);
 	p = name + n;
@@ -703,8 +730,12 @@ int main(int argc, char **argv)
 		}
 		line = opt.line;
 		command = linebuf;
-		if (name_exists(NULL, "mboot.c32"))
-			measure_module("mboot.c32");
+		char mod[1100] = "mboot.c32";
+		if (find_module(mod, sizeof(mod)))
+			measure_module(mod);
+		else
+			diag(DIAG_WARNING, "mboot.c32 not found (looked for %smboot.c32): PXELINUX could not load it",
+			     cwd);
 	}
 
 	lint_separators(line, name_exists, NULL);

@@ -30,7 +30,7 @@ struct config {
 	struct label labels[MAX_LABELS];
 	unsigned nlabels;
 	struct label *cur;	/* the label being read, or NULL */
-	char *global_append, *default_cmd, *ontimeout;
+	char *global_append, *default_cmd, *ontimeout, *path;
 	unsigned sysappend;
 	int prompt, timeout;
 	bool has_ui;
@@ -145,6 +145,11 @@ static void parse_line(struct config *c, const char *p, const char *shown,
 	if ((a = keyword(p, "ontimeout"))) {
 		free(c->ontimeout);
 		c->ontimeout = dup_trimmed(a);
+		return;
+	}
+	if ((a = keyword(p, "path"))) {
+		free(c->path);
+		c->path = dup_trimmed(a);
 		return;
 	}
 	if ((a = keyword(p, "ui"))) {
@@ -296,6 +301,8 @@ bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 	}
 
 	out->nlabels = c.nlabels;
+	if (c.path)
+		snprintf(out->path, sizeof(out->path), "%s", c.path);
 	struct label *l = find_label(&c, cmd);
 	if (l) {
 		const char *args = cmd + strlen(l->name);

@@ -8,7 +8,8 @@
  * global one labels without APPEND inherit); INITRD (adds " initrd=X");
  * DEFAULT and ONTIMEOUT (a label name, possibly with more arguments, or
  * a command line of its own); INCLUDE and MENU INCLUDE (the file is
- * resolved as PXELINUX resolves names); IPAPPEND/SYSAPPEND (recorded: the
+ * resolved as PXELINUX resolves names); PATH (where ldlinux also looks
+ * for mboot.c32 itself); IPAPPEND/SYSAPPEND (recorded: the
  * line then gets strings the checker cannot know); TEXT HELP...ENDTEXT
  * skipped.  Keywords are case-insensitive, labels are not.  CONFIG (a
  * switch to another file) is reported, not followed.
@@ -29,6 +30,7 @@ struct pxe_choice {
 	bool has_initrd;	/* INITRD added " initrd=..." */
 	bool from_label;
 	unsigned nlabels;	/* labels in the config (heap they take) */
+	char path[1024];	/* PATH: directories for modules, ':'-separated */
 };
 
 /**

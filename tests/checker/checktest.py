@@ -229,7 +229,9 @@ def own_cases(r, build):
     root = os.path.join(base, "root")
     kernel = open(os.path.join(tk, "tk-elf32.elf"), "rb").read()
     write(os.path.join(root, "boot", "tk.elf"), kernel)
-    write(os.path.join(root, "boot", "mboot.c32"), b"stand-in")
+    shutil.copyfile(os.path.join(build, "mboot.c32"),
+                    os.path.join(root, "boot", "c32dir", "mboot.c32")) \
+        if os.makedirs(os.path.join(root, "boot", "c32dir")) is None else None
     write(os.path.join(root, "abs", "m1.bin"), b"module one\n")
     write(os.path.join(root, "boot", "m2.bin"), b"module two\n" * 100)
     cpio = b"070701" + bytes(5000)
@@ -275,8 +277,12 @@ def own_cases(r, build):
         "  KERNEL mboot.c32",
         "  APPEND tk.elf --- m2.bin",
         "  IPAPPEND 2",
+        "LABEL viapath",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf --- m2.bin",
         "LABEL notmboot",
         "  KERNEL vmlinuz",
+        "PATH nowhere:c32dir",
         "DEFAULT one extra=arg",
         ""]), "w")
     ram = ["--ram", "256M"]
@@ -289,6 +295,10 @@ def own_cases(r, build):
         r"would boot \(Multiboot 1\), 3 files"])
     r.expect("config no such label", [root, cfg, "nine"], 1,
              [r'error: .*no label "nine"', r"would NOT boot"])
+    r.expect("config PATH", [root, cfg, "viapath"], 0,
+             [r"mboot\.c32: found as c32dir/mboot\.c32 \(PATH\)"], [r"warning:"])
+    r.expect("config no module", ["--prefix", "abs/", "--line", "x", root], 1,
+             [r"warning: mboot\.c32 not found \(looked for ::abs/mboot\.c32\)"])
     r.expect("config not mboot", [root, cfg, "notmboot"], 1,
              [r'runs "vmlinuz", not mboot\.c32'])
     r.expect("url tftp:// and http://", ram + [root, cfg, "tftp"], 0, [
