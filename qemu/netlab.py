@@ -95,12 +95,20 @@ def claim_workdir(build, label):
 
 def remove_stale_namespaces():
     """Delete namespaces "netlab-<pid>" whose process is gone (left by a
-    run that was killed with SIGKILL)."""
+    run that was killed with SIGKILL), after killing what still runs in
+    them: QEMU and nginx die with their parent, but dnsmasq changes its
+    credentials, which clears that request."""
     r = os.popen("ip netns list 2>/dev/null").read()
     for m in re.finditer(r"^netlab-(\d+)\b", r, re.M):
         pid = int(m.group(1))
         if pid != os.getpid() and not os.path.exists("/proc/%d" % pid):
-            os.system("ip netns delete netlab-%d 2>/dev/null" % pid)
+            name = "netlab-%d" % pid
+            for left in os.popen("ip netns pids %s 2>/dev/null" % name):
+                try:
+                    os.kill(int(left), signal.SIGKILL)
+                except (ValueError, OSError):
+                    pass
+            os.system("ip netns delete %s 2>/dev/null" % name)
 
 
 def make_payload(opts):

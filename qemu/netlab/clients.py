@@ -9,6 +9,7 @@ since "Loading x... " and "boot: " come without a newline.
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
+import ctypes
 import os
 import re
 import select
@@ -58,7 +59,8 @@ class Client:
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     preexec_fn=die_with_parent)
 
     @property
     def running(self):
@@ -127,6 +129,17 @@ class Client:
             outcome, self.end_t, self.exit_code))
         self._log.close()
         self.proc.stdout.close()
+
+
+def die_with_parent():
+    """preexec_fn for our children: the kernel sends them SIGKILL when this
+    Python process dies, even by SIGKILL, so no QEMU, dnsmasq or nginx
+    outlives a lab (prctl PR_SET_PDEATHSIG; kept across `ip netns exec`'s
+    exec)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def stop_process(proc):

@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import nginx  # noqa: E402  (qemu/nginx.py: its configuration template)
+from clients import die_with_parent  # noqa: E402
 
 
 def _wait_gone(proc, seconds):
@@ -62,7 +63,8 @@ class Dnsmasq:
         err = open(os.path.join(self.workdir, "dnsmasq.stderr"), "a")
         self.proc = subprocess.Popen(self.ns.prefix(self.command()),
                                      stdin=subprocess.DEVNULL, stdout=err,
-                                     stderr=err, start_new_session=True)
+                                     stderr=err, start_new_session=True,
+            preexec_fn=die_with_parent)
         err.close()
         self.starts += 1
         deadline = time.monotonic() + 10
@@ -119,7 +121,8 @@ class WebServer:
         self.proc = subprocess.Popen(
             self.ns.prefix(["nginx", "-p", self.prefix + "/", "-c", conf]),
             stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-            start_new_session=True)
+            start_new_session=True,
+            preexec_fn=die_with_parent)
         err.close()
         probe = ("import socket,sys\nfor i in range(100):\n"
                  " try: socket.create_connection(('%s',80),1).close(); "
