@@ -67,18 +67,31 @@ static const char usage_text[] =
 "usage: mboot-check [options] TFTP-ROOT [CONFIG [LABEL]]\n"
 "       mboot-check [options] --line 'ARGS' TFTP-ROOT\n"
 "\n"
-"Check a mboot.c32 boot entry before booting it: resolve every file the\n"
-"way PXELINUX would (names relative to the path prefix, ::name,\n"
-"host::name, tftp:// and http:// URLs), validate the kernel (Multiboot 1/2\n"
-"header, flags, format, segments; gzip kernels inflated) and every module\n"
-"(gzip CRC-32/ISIZE, -sha256= digests), simulate mboot.c32's placement\n"
-"for a RAM size or memory map with the module's own planner, lint the\n"
-"line, print the module's placement table and one verdict.\n"
+"Check a mboot.c32 boot entry on this host before any machine boots it.\n"
 "\n"
-"CONFIG is a pxelinux.cfg file; the entry checked is LABEL, or what an\n"
-"unattended boot runs (ONTIMEOUT when PROMPT 1 and TIMEOUT are set,\n"
-"else DEFAULT).  The entry must run mboot.c32 (KERNEL/COM32 mboot.c32\n"
-"with APPEND, or DEFAULT mboot.c32 ...).\n"
+"  - The entry: CONFIG is a pxelinux.cfg file read as ldlinux.c32 reads\n"
+"    it (LABEL, KERNEL/COM32, APPEND, INITRD, DEFAULT, ONTIMEOUT, INCLUDE,\n"
+"    PATH, IPAPPEND); the entry is LABEL, or what an unattended boot runs\n"
+"    (ONTIMEOUT with PROMPT 1 and a TIMEOUT, else DEFAULT).  It must run\n"
+"    mboot.c32 (KERNEL mboot.c32 + APPEND, or DEFAULT mboot.c32 ...).\n"
+"    With --line, ARGS is the text after mboot.c32.  The line is parsed by\n"
+"    the module's own parser.\n"
+"  - Files, found as PXELINUX finds them: names relative to the path\n"
+"    prefix, ::name and host::name from the TFTP root, tftp:// URLs from\n"
+"    the root, http:// URLs from --http-root (other URLs: a warning).\n"
+"  - The kernel, with the module's own code: gzip inflated, Multiboot 1/2\n"
+"    header, required flags, ELF32/ELF64/a.out segments and entry, what a\n"
+"    BIOS boot cannot give.  Every gzip module: CRC-32 and size.  Every\n"
+"    -sha256=HEX: the file's digest.\n"
+"  - Placement (--ram or --memmap): the module's own planner, in the\n"
+"    memory mboot.c32 gets under Debian's pxelinux.0 (a model measured in\n"
+"    QEMU/SeaBIOS: PXELINUX's largest heap block less 2 MiB), then the\n"
+"    placement table mboot.c32 -v prints.\n"
+"  - Lints: a trailing or doubled \"---\", a lone \"--\" before a file\n"
+"    name, a module option after a file name, INITRD/IPAPPEND adding text\n"
+"    to the line, a -fallback label missing from the config; for Xen:\n"
+"    dom0's kernel not module 1, more than 64 modules; a gzip initrd\n"
+"    marked -gunzip.\n"
 "\n"
 "options:\n"
 "  -c, --config FILE    the pxelinux.cfg file (instead of the 2nd argument)\n"
@@ -86,25 +99,27 @@ static const char usage_text[] =
 "  -a, --line ARGS      check ARGS, the text after mboot.c32, instead of a\n"
 "                       config entry\n"
 "  -m, --ram SIZE       simulate a machine with SIZE of RAM (bytes, or with\n"
-"                       K, M, G, T): QEMU's pc machine with SeaBIOS and\n"
-"                       Debian's pxelinux.0, as measured\n"
+"                       K, M, G, T): QEMU's pc machine, SeaBIOS, iPXE ROM\n"
 "  -M, --memmap FILE    simulate the memory map in FILE: lines 'BASE LEN\n"
 "                       TYPE', 'BIOS-e820: [mem A-B] usable' (Linux log),\n"
 "                       'A - B (usable)' (Xen log) or 'INFO mmap ...'\n"
 "  -p, --prefix DIR     PXELINUX's path prefix (DHCP option 210, or the\n"
 "                       boot file's directory); default: the directory\n"
 "                       holding pxelinux.cfg/, else the root\n"
-"  -H, --http-root DIR  the directory an http:// server serves (URLs are\n"
-"                       otherwise not checked: a warning)\n"
+"  -H, --http-root DIR  the directory an http:// server serves\n"
 "  -s, --strict         warnings fail too (exit status 1)\n"
 "  -q, --quiet          print only errors, warnings and the verdict\n"
 "  -h, --help           this text\n"
 "  -V, --version        the version\n"
 "\n"
-"Without --ram or --memmap the placement is not simulated.\n"
+"Without --ram or --memmap the placement is not simulated.  The model is\n"
+"of pxelinux.0 (BIOS); addresses of the information structure and the\n"
+"boot area may differ from the module's by a few hundred bytes, module\n"
+"addresses seldom, the verdict only for an entry within that of the\n"
+"limit.\n"
 "\n"
 "Output: notes (\"mboot-check: ...\"), warnings (\"mboot-check: warning:\n"
-"...\"), errors (\"mboot-check: error: ...\", with the module's own wording\n"
+"...\"), errors (\"mboot-check: error: ...\", in the module's own words\n"
 "where the module would fail), the placement table as mboot.c32 -v prints\n"
 "it, and a last line \"mboot-check: verdict: ...\".\n"
 "\n"
@@ -743,9 +758,12 @@ int main(int argc, char **argv)
 		diag(DIAG_ERROR, "%s", err.msg);
 		goto verdict;
 	}
-	if (req.fallback[0])
-		diag(DIAG_NOTE, "-fallback=%s: on a failure mboot.c32 runs label \"%s\" instead of stopping at boot:",
-		     req.fallback, req.fallback);
+	if (req.fallback[0] && opt.config && !pxecfg_has_label(req.fallback))
+		diag(DIAG_WARNING, "-fallback=%s: %s has no label \"%s\": after a failure PXELINUX would not find it either",
+		     req.fallback, opt.config, req.fallback);
+	else if (req.fallback[0])
+		diag(DIAG_NOTE, "-fallback=%s: on a failure mboot.c32 runs label \"%s\" instead of stopping at boot: (check it with --label %s)",
+		     req.fallback, req.fallback, req.fallback);
 
 	load_kernel();
 	bool have_memory = load_memory();

@@ -263,10 +263,17 @@ static void label_command(const struct config *c, const struct label *l,
 			 *a ? " " : "", a, initrd);
 }
 
+/* The config last read (kept for pxecfg_has_label). */
+static struct config c;
+
+bool pxecfg_has_label(const char *label)
+{
+	return find_label(&c, label) != NULL && !strpbrk(label, " \t");
+}
+
 bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 		   const char *label, struct pxe_choice *out)
 {
-	static struct config c;
 	const char *cmd = NULL, *why = "";
 	bool ok;
 

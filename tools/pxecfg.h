@@ -43,4 +43,10 @@ struct pxe_choice {
 bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 		   const char *label, struct pxe_choice *c);
 
+/**
+ * True if the config last read by pxecfg_choose() has a label named
+ * exactly @label (what -fallback=LABEL runs).
+ */
+bool pxecfg_has_label(const char *label);
+
 #endif

@@ -280,6 +280,12 @@ def own_cases(r, build):
         "LABEL viapath",
         "  KERNEL mboot.c32",
         "  APPEND tk.elf --- m2.bin",
+        "LABEL fb-bad",
+        "  KERNEL mboot.c32",
+        "  APPEND -fallback=nolabel tk.elf --- m2.bin",
+        "LABEL fb-good",
+        "  KERNEL mboot.c32",
+        "  APPEND -fallback=one tk.elf --- m2.bin",
         "LABEL notmboot",
         "  KERNEL vmlinuz",
         "PATH nowhere:c32dir",
@@ -299,6 +305,10 @@ def own_cases(r, build):
              [r"mboot\.c32: found as c32dir/mboot\.c32 \(PATH\)"], [r"warning:"])
     r.expect("config no module", ["--prefix", "abs/", "--line", "x", root], 1,
              [r"warning: mboot\.c32 not found \(looked for ::abs/mboot\.c32\)"])
+    r.expect("-fallback label missing", [root, cfg, "fb-bad"], 0,
+             [r'warning: -fallback=nolabel: .* has no label "nolabel"'])
+    r.expect("-fallback label present", [root, cfg, "fb-good"], 0,
+             [r'-fallback=one: on a failure mboot\.c32 runs label "one"'], [r"warning:"])
     r.expect("config not mboot", [root, cfg, "notmboot"], 1,
              [r'runs "vmlinuz", not mboot\.c32'])
     r.expect("url tftp:// and http://", ram + [root, cfg, "tftp"], 0, [
