@@ -64,12 +64,12 @@ class Namespace:
         _run(["ip", "netns", "add", self.name])
         self.created = True
         self.ip("link", "set", "lo", "up")
-        self.ip("link", "add", BRIDGE, "type", "bridge",
+        # gso_max_segs 1: one wire frame per packet the host sends; without
+        # it the host's TCP (nginx) hands the bridge 64 KiB GSO packets, and
+        # the loss rule, which sees each as one, would drop ~45 frames at a
+        # time.  (Set at creation: older kernels cannot change it later.)
+        self.ip("link", "add", BRIDGE, "gso_max_segs", "1", "type", "bridge",
                 "stp_state", "0", "forward_delay", "0")
-        # One wire frame per packet the host sends: without this, its TCP
-        # (nginx) hands the bridge 64 KiB GSO packets, and the loss rule,
-        # which sees each as one, would drop ~45 frames at a time.
-        self.ip("link", "set", BRIDGE, "gso_max_segs", "1")
         self.ip("addr", "add", self.ipv4 + "/24", "dev", BRIDGE)
         self.ip("-6", "addr", "add", self.ipv6 + "/64", "dev", BRIDGE,
                 "nodad")
