@@ -114,9 +114,9 @@ static const char usage_text[] =
 "\n"
 "Without --ram or --memmap the placement is not simulated.  The model is\n"
 "of pxelinux.0 (BIOS).  Measured against the module's own table: the\n"
-"information structure's address within 0.1 KiB for a DEFAULT line and\n"
-"0.6 KiB for a config with labels, every other row identical; so the\n"
-"verdict can differ only for an entry that fits within about that.\n"
+"information structure's address within 0.1 KiB, every other row\n"
+"identical; so the verdict can differ only for an entry that fits within\n"
+"about that.\n"
 "\n"
 "Output: notes (\"mboot-check: ...\"), warnings (\"mboot-check: warning:\n"
 "...\"), errors (\"mboot-check: error: ...\", in the module's own words\n"
@@ -494,7 +494,7 @@ static bool make_plan(void)
 {
 	struct pxe_heap_input hin = {
 		.module_image = module_image, .command = command,
-		.labels = choice.nlabels,
+		.label_bytes = choice.label_bytes,
 		.kernel_len = (uint32_t)kernel_len, .kernel_gzip = kernel_gzip,
 		.held_bytes = held_bytes, .nheld = nheld,
 	};

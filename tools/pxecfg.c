@@ -308,6 +308,9 @@ bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 	}
 
 	out->nlabels = c.nlabels;
+	for (unsigned i = 0; i < c.nlabels; i++)
+		out->label_bytes += strlen(c.labels[i].kernel) +
+			(c.labels[i].append ? strlen(c.labels[i].append) : 0);
 	if (c.path)
 		snprintf(out->path, sizeof(out->path), "%s", c.path);
 	struct label *l = find_label(&c, cmd);

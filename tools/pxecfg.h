@@ -29,7 +29,8 @@ struct pxe_choice {
 	unsigned sysappend;	/* IPAPPEND/SYSAPPEND bits in effect */
 	bool has_initrd;	/* INITRD added " initrd=..." */
 	bool from_label;
-	unsigned nlabels;	/* labels in the config (heap they take) */
+	unsigned nlabels;	/* labels in the config */
+	unsigned label_bytes;	/* their KERNEL and APPEND text, in bytes */
 	char path[1024];	/* PATH: directories for modules, ':'-separated */
 };
 

@@ -63,11 +63,14 @@
  *     module arguments "len=13 crc=12345678 name=small.bin": 0x003c8090),
  *     every row is within 48 bytes of it (malloc rounds every copy);
  *     Labels in the config take heap too (their strings and menu
- *     entries), which the model counts roughly as 200 bytes a label:
- *     Xen's three files, -m 1024, -n -v, measured against the model
- *     without that term: the command as DEFAULT, no label: +16 bytes;
- *     the same as the one LABEL: +128; that label and two others (APPEND
- *     lines of 80 and 115 characters): +608;
+ *     entries), which the model counts roughly as twice the text of
+ *     their KERNEL and APPEND values.  Measured with Xen's three files,
+ *     -m 1024, -n -v, against the model without that term: the command
+ *     as DEFAULT, no label: +16 bytes; the same as the one LABEL (95
+ *     characters): +128; that and two more labels (308 characters in
+ *     all): +608; qemu/xen/demo.py's config (a DEFAULT line and a label
+ *     of 285 characters): +472.  With the term, the model's arena starts
+ *     48 bytes after, 32 before and 96 after the module's;
  *   - malloc() needs round16(n + 31) <= T - S; com32/arena.c's binary
  *     search (64 KiB resolution, from 0xfff00000 down) finds the largest
  *     such n it reaches, L; the arena is [S + 16, S + 16 + L - 2 MiB).
@@ -103,7 +106,7 @@
  * command line's copies and mboot's heap copies. */
 #define HEAP_USED_BASE 0x391759ull
 #define LINE_COPIES 3u
-#define HEAP_PER_LABEL 200u	/* rough: see "labels" above */
+#define LABEL_COPIES 2u		/* rough: see "Labels" above */
 #define HEAP_GZIP_EXTRA 1248u
 #define HEAP_HELD_EXTRA 48u
 #define ARENA_HEADER 16u		/* struct arena_header, i386 */
@@ -323,7 +326,7 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 	uint64_t kernel_block = malloc_size((uint64_t)in->kernel_len + 1);
 	uint64_t before_kernel = HEAP_USED_BASE + in->module_image +
 				 command_heap(in->command) +
-				 (uint64_t)in->labels * HEAP_PER_LABEL;
+				 LABEL_COPIES * (uint64_t)in->label_bytes;
 	start = before_kernel + kernel_block +
 		(in->kernel_gzip ? HEAP_GZIP_EXTRA : 0) +
 		in->nheld * (uint64_t)HEAP_HELD_EXTRA;

@@ -63,7 +63,7 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 struct pxe_heap_input {
 	uint32_t module_image;	/* pxe_model_module_image() of mboot.c32 */
 	const char *command;	/* the command ldlinux ran ("mboot.c32 ...") */
-	unsigned labels;	/* LABELs in the config ldlinux read */
+	uint32_t label_bytes;	/* KERNEL + APPEND text of the config's labels */
 	uint32_t kernel_len;	/* the kernel, decompressed */
 	bool kernel_gzip;	/* it arrived compressed (streamed inflate) */
 	uint32_t held_bytes;	/* -gunzip modules: compressed, in the heap */
