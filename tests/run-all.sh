@@ -34,6 +34,7 @@ suite checker make -s checker-tests BUILD="$B"
 suite inflate32 make -s test-inflate32
 suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
+suite readme tests/readme-check.sh
 suite install tests/install-test.sh "$B"
 suite deb tests/deb-test.sh "$B"
 suite fuzz make -s fuzz-smoke
