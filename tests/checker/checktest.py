@@ -161,7 +161,7 @@ def agreement(r, build):
 ROW = re.compile(r"^(?:mboot|mboot-check):   0x([0-9a-f]+) 0x([0-9a-f]+) +(\d+) \| "
                  r"(.*?) \| (.*)$")
 # The arena's start in the model is within this of the module's (see
-# tools/pxemodel.c: 32 bytes for a DEFAULT line, up to 98 measured with
+# tools/pxemodel.c: 32 bytes for a DEFAULT line, up to 96 measured with
 # labels in the config); the information structure is placed there.
 INFO_SLACK = 128
 
