@@ -299,6 +299,18 @@ def own_cases(r, build):
         "PATH nowhere:c32dir",
         "DEFAULT one extra=arg",
         ""]), "w")
+    cfg2 = os.path.join(root, "boot", "pxelinux.cfg", "ontimeout")
+    write(cfg2, "PROMPT 1\nTIMEOUT 50\nDEFAULT one\nONTIMEOUT two\n"
+          "INCLUDE pxelinux.cfg/labels.inc\nLABEL one\n KERNEL mboot.c32\n"
+          " APPEND tk.elf --- m2.bin\n", "w")
+    cfg3 = os.path.join(root, "boot", "pxelinux.cfg", "menu")
+    write(cfg3, "UI menu.c32\nDEFAULT one\nLABEL one\n KERNEL mboot.c32\n"
+          " APPEND tk.elf --- m2.bin\nLABEL three\n MENU DEFAULT\n"
+          " KERNEL mboot.c32\n APPEND tk.elf --- ::abs/m1.bin\n", "w")
+    r.expect("config ONTIMEOUT", [root, cfg2], 0,
+             [r'label "two" \(ONTIMEOUT \(PROMPT 1, TIMEOUT set\)\)'])
+    r.expect("config UI MENU DEFAULT", [root, cfg3], 0,
+             [r'label "three" \(MENU DEFAULT\)'])
     ram = ["--ram", "256M"]
     # DEFAULT names a label; the config's directory gives the prefix boot/.
     r.expect("config default label", ram + [root, cfg], 0, [
