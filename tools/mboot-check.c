@@ -701,6 +701,11 @@ static const char *mboot_args(const char *command)
 	return p;
 }
 
+/**
+ * The checker: options, the entry's line, then the stages in the
+ * module's order; prints the verdict.  Returns the exit status (0 would
+ * boot, 1 would not or warnings under --strict; usage errors exit 2).
+ */
 int main(int argc, char **argv)
 {
 	static char prefix[1024], linebuf[4200];
