@@ -83,8 +83,10 @@ check_checker() {
         return
     fi
     tags=$(page_tags "$page")
-    # The option list of --help: lines "  -c, --config FILE    text".
-    opts=$(printf '%s\n' "$help" | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
+    # The option list of --help: the lines "  -c, --config FILE    text"
+    # of its "options:" paragraph.
+    opts=$(printf '%s\n' "$help" | awk '/^options:/ { on = 1; next }
+            on && /^$/ { exit } on' | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
         grep -oE -- '--?[a-zA-Z][a-zA-Z0-9-]*' | sort -u)
     [ -n "$opts" ] || { fail "no option list in $nb --help"; return; }
     missing=""
