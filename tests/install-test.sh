@@ -70,6 +70,31 @@ check_module_options() {
         fail "$n does not explain:$missing"
 }
 
+# The limits mboot.c32.7 states are the code's: module count and line
+# length (lib/cmdline.h), fallback label length, retry bounds
+# (lib/retry.h).
+check_module_numbers() {
+    page=$1 n=$p/${1#"$r"/}
+    text=$(page_text "$page" | tr -s ' \n' '  ')
+    def() { sed -n "s/^#define $1[[:space:]]*\([0-9]*\).*/\1/p" "$2"; }
+    files=$(def MB_MAX_FILES lib/cmdline.h)
+    cmax=$(def MB_CMDLINE_MAX lib/cmdline.h)
+    label=$(sed -n 's/.*char fallback\[\([0-9]*\)\].*/\1/p' lib/cmdline.h)
+    row=$(def MB_RETRY_IN_ROW lib/retry.h)
+    total=$(def MB_RETRY_TOTAL lib/retry.h)
+    bad=""
+    for phrase in "At most $((files - 1)) modules" "$cmax characters" \
+                  "At most $((label - 1)) characters" \
+                  "at most $row times in a row" "$total times per file"; do
+        case $text in
+        *"$phrase"*) ;;
+        *) bad="$bad \"$phrase\"" ;;
+        esac
+    done
+    [ -z "$bad" ] && ok "$n states the code's limits ($files files, $cmax characters, label $label, retries $row/$total)" ||
+        fail "$n does not say:$bad"
+}
+
 # The installed mboot-check answers --help, and every option its help
 # lists has its own entry in mboot-check.1.
 check_checker() {
@@ -137,7 +162,8 @@ for page in "$r/share/man/man1/mboot-check.1" "$r/share/man/man7/mboot.c32.7"; d
     [ -f "$page" ] && check_page "$page"
 done
 [ -f "$r/share/man/man7/mboot.c32.7" ] &&
-    check_module_options "$r/share/man/man7/mboot.c32.7"
+    check_module_options "$r/share/man/man7/mboot.c32.7" &&
+    check_module_numbers "$r/share/man/man7/mboot.c32.7"
 [ -x "$r/bin/mboot-check" ] &&
     check_checker "$r/bin/mboot-check" "$r/share/man/man1/mboot-check.1"
 
