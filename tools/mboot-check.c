@@ -526,6 +526,11 @@ static bool make_plan(void)
 		diag(DIAG_ERROR, "%s", err.msg);
 		return false;
 	}
+	/* BIOS: the information is staged in its slot and moved to low
+	 * memory at the hand-off, as com32/main.c does. */
+	uint32_t low = mb_load_info_low_addr(map, nmap, plan.info_size);
+	if (low)
+		plan.info_addr = low;
 	static struct mb_plan_table table;
 	mb_plan_table_build(&load, &plan, map, nmap, &table);
 	if (diag_verbose())

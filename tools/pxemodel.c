@@ -102,9 +102,6 @@
 
 /* PXELINUX heap (core/mem/init.c: E820_MEM_MAX). */
 #define HEAP_MAX 0xfff00000ull
-/* Measured: the largest block starts at this plus mboot.c32's image, the
- * command line's copies and mboot's heap copies. */
-#define HEAP_USED_BASE 0x391759ull
 #define LINE_COPIES 3u
 #define LABEL_COPIES 2u		/* rough: see "Labels" above */
 #define HEAP_GZIP_EXTRA 1248u
@@ -324,7 +321,9 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 		top = HEAP_MAX;
 	/* The kernel copy: malloc(len + 1), then shrunk to len. */
 	uint64_t kernel_block = malloc_size((uint64_t)in->kernel_len + 1);
-	uint64_t before_kernel = HEAP_USED_BASE + in->module_image +
+	uint64_t before_kernel = (in->used_base ? in->used_base :
+						 PXE_HEAP_USED_BASE) +
+				 in->module_image +
 				 command_heap(in->command) +
 				 LABEL_COPIES * (uint64_t)in->label_bytes;
 	start = before_kernel + kernel_block +

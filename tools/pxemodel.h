@@ -59,8 +59,15 @@ unsigned pxe_model_free_ranges(const struct mb_e820 *map, unsigned nmap,
  */
 uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 
+/* The heap in use before mboot.c32's image, command line and heap copies
+ * (PXELINUX, ldlinux, the config, and what mboot.c32 itself allocates
+ * before it grabs its block): measured, see pxemodel.c. */
+#define PXE_HEAP_USED_BASE 0x3949f9u
+
 /** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
 struct pxe_heap_input {
+	uint32_t used_base;	/* 0: PXE_HEAP_USED_BASE (another module
+				 * version's measured value otherwise) */
 	uint32_t module_image;	/* pxe_model_module_image() of mboot.c32 */
 	const char *command;	/* the command ldlinux ran ("mboot.c32 ...") */
 	uint32_t label_bytes;	/* KERNEL + APPEND text of the config's labels */

@@ -160,10 +160,15 @@ def agreement(r, build):
 
 ROW = re.compile(r"^(?:mboot|mboot-check):   0x([0-9a-f]+) 0x([0-9a-f]+) +(\d+) \| "
                  r"(.*?) \| (.*)$")
-# The arena's start in the model is within this of the module's (see
-# tools/pxemodel.c: 32 bytes for a DEFAULT line, up to 96 measured with
-# labels in the config); the information structure is placed there.
-INFO_SLACK = 128
+# Rows inside mboot.c32's arena (everything but kernel segments and the
+# information's low-memory home) sit at the model's arena start plus the
+# same offsets as the module's.  The model's start was within 96 bytes
+# of the module's when measured (tools/pxemodel.c); a module that later
+# allocates more before it takes its block moves every arena row, so the
+# comparison allows ARENA_SLACK and prints the largest offset seen
+# (tests/checker/measure_space.py then says how to refit the constant).
+ARENA_SLACK = 64 * 1024
+IN_ARENA = re.compile(r"^\s*(info|boot area|kernel image copy|ELF sections|module )")
 
 
 def table_rows(text, prefix):
@@ -202,7 +207,8 @@ def table_cases(r, build, names=("table", "table-mb2", "gzip")):
 
 def compare_tables(r, name, console, root, mem):
     """The module's table in @console against the checker's for @root's
-    default entry on @mem of RAM."""
+    default entry on @mem of RAM: the same rows (what, size, map entry);
+    the same addresses outside the arena, within ARENA_SLACK inside."""
     rc, out = r.run(["--ram", mem_arg(mem), root,
                      os.path.join(root, "pxelinux.cfg", "default")])
     mod, chk = table_rows(console, "mboot"), table_rows(out, "mboot-check")
@@ -211,15 +217,18 @@ def compare_tables(r, name, console, root, mem):
         problems.append("the module printed no table")
     if len(mod) != len(chk):
         problems.append("%d rows, the module printed %d" % (len(chk), len(mod)))
+    worst = 0
     for a, b in zip(mod, chk):
-        info = b[4].strip().startswith("info")
-        if (a[2:] != b[2:] or
-                (a[0] != b[0] and not (info and abs(a[0] - b[0]) <= INFO_SLACK))):
+        arena = IN_ARENA.match(b[4]) and b[0] >= 0x100000
+        off = a[0] - b[0]
+        if a[2:] != b[2:] or (off and not arena) or abs(off) > ARENA_SLACK:
             problems.append("row %r, the module's %r" % (
                 "0x%x %s" % (b[0], b[4]), "0x%x %s" % (a[0], a[4])))
+        if arena and abs(off) > abs(worst):
+            worst = off
     out += "\n--- the module:\n" + "\n".join(
         l for l in console.splitlines() if ROW.match(l))
-    r.judge(name, problems, out)
+    r.judge("%s (arena rows off by %+d)" % (name, worst), problems, out)
 
 
 def write(path, data, mode="wb"):

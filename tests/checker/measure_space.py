@@ -125,6 +125,25 @@ def one(build, name, mem, kernel, mopt="", nargs=0, loader=""):
     return name, mem, kernel, mmap, space + err
 
 
+def compare_model(build, name, mem, space):
+    """The checker's modelled space for the same root (when mboot-check is
+    built): the difference says how far PXE_HEAP_USED_BASE is off for
+    this module (tools/pxemodel.h)."""
+    checker = os.path.join(build, "mboot-check")
+    m = re.search(r"space 0x([0-9a-f]+)-", " ".join(space))
+    if not os.path.exists(checker) or not m:
+        return
+    root = os.path.join(build, "measure-space", name)
+    ram = mem if mem[-1].isalpha() else mem + "M"
+    out = subprocess.run([checker, "--ram", ram, root,
+                          os.path.join(root, "pxelinux.cfg", "default")],
+                         stdout=subprocess.PIPE, text=True).stdout
+    p = re.search(r"plans in 0x([0-9a-f]+)-", out)
+    if p:
+        diff = int(m.group(1), 16) - int(p.group(1), 16)
+        print("   model 0x%s: measured - model = %+d bytes" % (p.group(1), diff))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -144,6 +163,7 @@ def main():
                 .read().split("DEFAULT ")[1].rstrip("\n")))
             for l in mmap + space:
                 print("   " + l)
+            compare_model(build, name, mem, space)
             sys.stdout.flush()
     return 0
 
