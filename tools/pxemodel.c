@@ -50,11 +50,16 @@
  *     (capped at 0xfff00000); its first bytes hold PXELINUX, ldlinux, the
  *     command line, mboot.c32's image and its heap copies, so the largest
  *     free block starts at
- *       S = 0x391759 + IMAGE + 3 * LINE + WORDS + round16(KERNEL + 32)
+ *       S = BASE + IMAGE + 3 * LINE + WORDS + round16(KERNEL + 32)
  *           [+ 1248 for a gzip kernel]
  *           + for each -gunzip module (round16(FILE + 32) + 48)
- *     where IMAGE is mboot.c32's PT_LOAD span rounded out to its
- *     alignment (the module loader's posix_memalign), LINE the command's
+ *     where BASE is PXELINUX's, ldlinux's and mboot.c32's own heap use
+ *     (0x391759 for the module measured above; PXE_HEAP_USED_BASE in
+ *     pxemodel.h is refitted whenever mboot.c32 allocates more or less
+ *     before it takes its block: measure_space.py prints the model's
+ *     error for each run), IMAGE is mboot.c32's PT_LOAD span rounded
+ *     out to its alignment (the module loader's posix_memalign), LINE the
+ *     command's
  *     length, WORDS the sum of round16(w + 32) over its words of w
  *     characters (argv: one allocation per word), KERNEL the kernel's
  *     decompressed size, FILE a -gunzip module's compressed size.  Fitted
