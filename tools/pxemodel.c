@@ -59,8 +59,7 @@
  *     before it takes its block: measure_space.py prints the model's
  *     error for each run), IMAGE is mboot.c32's PT_LOAD span rounded
  *     out to its alignment (the module loader's posix_memalign), LINE the
- *     command's
- *     length, WORDS the sum of round16(w + 32) over its words of w
+ *     command's length, WORDS the sum of round16(w + 32) over its words of w
  *     characters (argv: one allocation per word), KERNEL the kernel's
  *     decompressed size, FILE a -gunzip module's compressed size.  Fitted
  *     to the rows above and to three more 512M runs of tk-elf32.elf (six
