@@ -55,6 +55,7 @@ import clients  # noqa: E402
 import payloads  # noqa: E402
 
 RESTART_GAP = 5.0  # seconds between dnsmasq's death and its restart
+NO_BANNER_LIMIT = 240.0  # seconds a client may take to show PXELINUX
 
 
 class LabError(Exception):
@@ -130,6 +131,31 @@ def loader_path(opts):
     return path
 
 
+def stuck_early(client):
+    """"no-pxelinux" when @client has shown no PXELINUX banner after
+    NO_BANNER_LIMIT seconds (seen: iPXE got dnsmasq's DHCPOFFER, never
+    sent its DHCPREQUEST and idled), else None."""
+    if client.now() > NO_BANNER_LIMIT and \
+            client.first(r"^PXELINUX \d") is None:
+        return "no-pxelinux"
+    return None
+
+
+def dhcp_story(logpath, mac):
+    """The DHCP message types dnsmasq logged for @mac, in order, repeats
+    folded (e.g. "DISCOVER OFFER REQUEST ACK")."""
+    seen = []
+    try:
+        with open(logpath, errors="replace") as f:
+            for line in f:
+                m = re.search(r"DHCP([A-Z]+)\(br0\).* %s" % mac, line)
+                if m and (not seen or seen[-1] != m.group(1)):
+                    seen.append(m.group(1))
+    except OSError:
+        pass
+    return " ".join(seen) or "nothing"
+
+
 def median(values):
     return statistics.median(values) if values else None
 
@@ -182,8 +208,9 @@ def run_lab(opts, say=print):
         restart.t0 = t0
         for c in cls:
             c.start(t0)
-        clients.watch(cls, opts.timeout, payload.stop,
-                      on_text=restart.on_text, tick=restart.tick)
+        clients.watch(cls, opts.timeout, lambda c: stuck_early(c) or
+                      payload.stop(c), on_text=restart.on_text,
+                      tick=restart.tick)
         result["loss_counters"] = ns.loss_counters()
         if web:
             result["http_served"] = web.served()
@@ -204,6 +231,11 @@ def run_lab(opts, say=print):
     for c in cls:
         j = payload.judge(c)
         j["reasons"] = list(j["reasons"])
+        if not j["ok"] and c.first(r"^PXELINUX \d") is None:
+            j["reasons"].append("never reached PXELINUX; dnsmasq's DHCP log "
+                                "for %s: %s" % (c.mac, dhcp_story(
+                                    os.path.join(workdir, "dnsmasq.log"),
+                                    c.mac)))
         result["clients"].append(dict(
             index=c.index, mac=c.mac, outcome=c.outcome, log=c.logpath,
             t_pxelinux=c.first(r"^PXELINUX \d"),

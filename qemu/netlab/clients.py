@@ -162,8 +162,9 @@ def stop_process(proc):
 def watch(clients, timeout, judge_stop, on_text=None, tick=None):
     """Stream every client's console until each has ended.
 
-    @judge_stop(client) returns a reason string when that client is done
-    (its QEMU is then stopped) or None.  @on_text(client, fragments) sees
+    @judge_stop(client), asked about every running client about twice a
+    second, returns a reason string when that client is done (its QEMU is
+    then stopped) or None.  @on_text(client, fragments) sees
     every new line plus the unfinished tail; @tick(now) runs about twice a
     second.  A client still running after @timeout seconds ends with
     "timeout"."""
@@ -182,11 +183,11 @@ def watch(clients, timeout, judge_stop, on_text=None, tick=None):
             new = c.feed(data)
             if on_text:
                 on_text(c, new + [c.partial])
-            why = judge_stop(c)
+        for c in clients:
+            why = c.running and judge_stop(c)
             if why:
                 c.finish("stop:" + why)
-        for c in clients:
-            if c.running and c.proc.poll() is not None:
+            elif c.running and c.proc.poll() is not None:
                 c.finish("exit")
             elif c.running and c.now() > timeout:
                 c.finish("timeout")
