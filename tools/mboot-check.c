@@ -719,6 +719,7 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv);
 	diag_set_quiet(opt.quiet);
+	bool have_memory = load_memory();	/* a bad map file: usage */
 	if (opt.prefix)
 		snprintf(prefix, sizeof(prefix), "%s", opt.prefix);
 	else
@@ -776,7 +777,6 @@ int main(int argc, char **argv)
 		     req.fallback, req.fallback, req.fallback);
 
 	load_kernel();
-	bool have_memory = load_memory();
 	if (kernel_ok)
 		place_kernel(have_memory);
 	for (unsigned i = 1; i < req.nfiles; i++)
