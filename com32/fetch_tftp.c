@@ -157,10 +157,10 @@ static void tf_close(struct fetch *f)
 	if (!p)
 		return;
 	tftp_close(&p->t);
-	if (!f->quiet && (p->t.skipped || p->t.passes))
-		printf("mboot: %s: %u blocks skipped and fetched again in %u extra TFTP sessions%s\n",
-		       f->name, p->t.skipped, p->t.passes,
-		       p->t.waits ? " (some waited for the server)" : "");
+	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts))
+		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u acknowledgement chains restarted (round trip %u.%u ms)\n",
+		       f->name, p->t.lost, p->t.passes, p->t.restarts,
+		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100);
 	f->url = NULL;
 	f->priv = NULL;
 	free(p);

@@ -19,11 +19,12 @@
 #define RRQ_TRIES	6u
 #define RRQ_FIRST_US	250000u
 /* Retransmission timeout bounds and the first estimate. */
-#define RTO_MIN_US	3000u
+#define RTO_MIN_US	2000u
 #define RTO_MAX_US	500000u
 #define RTT_FIRST_US	5000u
-/* Timeouts in a row that may skip a block; after that, wait. */
-#define SKIPS_IN_ROW	2u
+/* Silences in a row at the end of what may be asked for, then the
+ * missing tail is left to the next session. */
+#define TAIL_SILENCES	2u
 
 /** What one read wants: bytes [off, off + len) into dst. */
 struct range {
@@ -33,6 +34,7 @@ struct range {
 	uint32_t fb, lb;	/* first and last block touching it */
 	uint8_t *missing;	/* bit i: block fb + i not yet copied */
 	uint32_t nmissing;
+	uint32_t first_missing;	/* no block before it is missing */
 };
 
 /** Big-endian 16 bits at @p. */
@@ -41,12 +43,14 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/** Send ACK @blk (its low 16 bits) on session @s. */
+/** Send ACK @blk (its low 16 bits) on session @s, noting when. */
 static void send_ack(struct tftp_file *t, struct tftp_session *s, uint32_t blk)
 {
 	uint8_t p[4] = { 0, OP_ACK, (uint8_t)(blk >> 8), (uint8_t)blk };
 
 	pxe_udp_send(t->server, s->lport, s->rport, p, sizeof(p));
+	s->sent_blk[blk % TFTP_WINDOW] = blk;
+	s->sent_us[blk % TFTP_WINDOW] = clock_us();
 }
 
 /** Send an ERROR packet from our port @lport to the server's @rport. */
@@ -63,7 +67,7 @@ static void send_error(struct tftp_file *t, uint16_t lport, uint16_t rport,
 /** Retransmission timeout: smoothed RTT plus four deviations, bounded. */
 static uint32_t rto_us(const struct tftp_file *t)
 {
-	uint32_t rto = t->srtt_us + 4 * t->rttvar_us;
+	uint32_t rto = t->srtt_us + 2 * t->rttvar_us;
 
 	return rto < RTO_MIN_US ? RTO_MIN_US : rto > RTO_MAX_US ? RTO_MAX_US : rto;
 }
@@ -117,6 +121,7 @@ static void take_block(struct tftp_file *t, struct range *r, uint32_t k,
 				       (size_t)(a1 - a0));
 			r->missing[i >> 3] &= (uint8_t)~(1u << (i & 7));
 			r->nmissing--;
+			t->lost += t->filling;
 		}
 	}
 	if (b1 > end && k >= r->lb)
@@ -132,11 +137,21 @@ static int needed(const struct range *r, uint32_t k)
 	       (r->missing[i >> 3] & (1u << (i & 7)));
 }
 
+/** The first block @r still needs (0 when none). */
+static uint32_t first_missing(struct range *r)
+{
+	if (!r->nmissing)
+		return 0;
+	while (!needed(r, r->first_missing))
+		r->first_missing++;
+	return r->first_missing;
+}
+
 /**
  * Wait until @deadline (clock_us) for a packet from the server to session
  * @s.  Strays (a second transfer started by a repeated request) are told
  * to stop.  Returns OP_DATA with the block in *@k (widened from 16 bits
- * around s->expect) and its data in *@p / *@n; OP_ERROR with the
+ * around s->acked) and its data in *@p / *@n; OP_ERROR with the
  * server's code and text in *@k / *@p; 0 on timeout.
  */
 static int session_recv(struct tftp_file *t, struct tftp_session *s,
@@ -164,8 +179,8 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 		}
 		switch (get16(pkt)) {
 		case OP_DATA:
-			*k = s->expect + (uint32_t)(int32_t)(int16_t)
-				(uint16_t)(get16(pkt + 2) - (uint16_t)s->expect);
+			*k = s->acked + (uint32_t)(int32_t)(int16_t)
+				(uint16_t)(get16(pkt + 2) - (uint16_t)s->acked);
 			*p = pkt + 4;
 			*n = (uint32_t)len - 4;
 			return OP_DATA;
@@ -259,9 +274,8 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 						       name, srv[0], srv[1], srv[2], srv[3]);
 				}
 				s->rport = sport;
-				s->expect = 1;
-				s->pending = 0;	/* the OACK: ACK 0 starts the data */
-				s->has_pending = 1;
+				s->resume = 0;	/* the OACK: ACK 0 starts the data */
+				s->has_resume = 1;
 				*size = (uint64_t)sz;
 				*bs = (uint32_t)b;
 				return MB_OK;
@@ -297,35 +311,48 @@ static void session_end(struct tftp_file *t, struct tftp_session *s)
 	s->lport = s->rport = 0;
 }
 
+/** The last block session @s may acknowledge for range @r (see below). */
+static uint32_t ack_limit(const struct tftp_file *t, struct range *r,
+			  int patient)
+{
+	uint32_t lim = r->lb < t->nblocks ? r->lb - 1 : t->nblocks;
+	uint32_t miss = patient ? first_missing(r) : 0;
+
+	return miss && miss - 1 < lim ? miss - 1 : lim;
+}
+
 /**
- * Run session @s through range @r: every block it receives is taken and
- * acknowledged, a block that does not come within the timeout is skipped
- * (unless @patient and it is needed).  Stops once it has received (or
- * skipped) block r->lb, when a @filler finds nothing missing, or at the
- * end of the file; a block at r->lb or beyond is left unacknowledged
- * (pending) so the next read can go on from it.  Returns MB_OK or
- * MB_E_READ.
+ * Run session @s through range @r.  Acknowledgements run up to
+ * TFTP_WINDOW blocks ahead of the last block received, but never past
+ * r->lb - 1 (so the server stops having sent r->lb, and the next read can
+ * go on from there), nor, when @patient, past the block before the first
+ * one still missing (that one is waited for: the server's retransmission).
+ * Stops once block r->lb (or a later one) arrived, when a @filler finds
+ * nothing missing, at the end of the file, or after TAIL_SILENCES
+ * timeouts with everything allowed asked for.  Returns MB_OK or MB_E_READ.
  */
 static int session_run(struct tftp_file *t, struct tftp_session *s,
 		       struct range *r, int filler, int patient,
 		       const char *name, struct mb_error *err)
 {
 	uint64_t last_rx = clock_us();
-	unsigned in_row = 0;
+	unsigned silences = 0;
 
-	if (s->has_pending) {
-		send_ack(t, s, s->pending);
-		s->has_pending = 0;
+	if (s->has_resume) {
+		send_ack(t, s, s->resume);
+		s->acked = s->resume;
+		s->has_resume = 0;
 	}
-	while (!s->done && s->expect <= r->lb && !(filler && !r->nmissing)) {
-		uint32_t e = s->expect, k = 0, n = 0;
-		uint32_t wait = rto_us(t) << (in_row < 7 ? in_row : 7);
-		uint64_t t0 = clock_us();
+	while (!s->done && s->seen < r->lb && !(filler && !r->nmissing)) {
+		uint32_t lim = ack_limit(t, r, patient), k = 0, n = 0;
+		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7);
 		const uint8_t *p = NULL;
 
+		while (s->acked < lim && s->acked < s->seen + TFTP_WINDOW)
+			send_ack(t, s, ++s->acked);
 		if (wait > RTO_MAX_US)
 			wait = RTO_MAX_US;
-		int op = session_recv(t, s, t0 + wait, &k, &p, &n);
+		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n);
 		uint64_t now = clock_us();
 
 		if (op == OP_ERROR)
@@ -335,46 +362,46 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		if (op == OP_DATA) {
 			if (k < 1 || k > t->nblocks || n != block_len(t, k))
 				continue;	/* not a block of this file */
-			if (k == e && !in_row)
-				rtt_sample(t, (uint32_t)(now - t0));
+			/* A round trip from the ACK that made the server send
+			 * this block, unless that ACK went out twice (Karn). */
+			if (!silences && k - 1 > s->resent_to &&
+			    s->sent_blk[(k - 1) % TFTP_WINDOW] == k - 1)
+				rtt_sample(t, (uint32_t)(now -
+					   s->sent_us[(k - 1) % TFTP_WINDOW]));
 			last_rx = now;
-			in_row = 0;
+			silences = 0;
 			take_block(t, r, k, p, n);
-			if (k < e) {	/* late, or the server repeating it */
-				if (k < r->lb)
+			if (k > s->seen)
+				s->seen = k;
+			if (k == t->nblocks) {	/* the last block: end it */
+				if (s->acked < k)
 					send_ack(t, s, k);
-				continue;
-			}
-			s->expect = k + 1;
-			if (k == t->nblocks) {	/* the last block */
-				send_ack(t, s, k);
+				s->acked = k;
 				s->done = 1;
-			} else if (k >= r->lb) {
-				s->pending = k;
-				s->has_pending = 1;
-			} else {
-				send_ack(t, s, k);
 			}
 			continue;
 		}
-		/* Timeout: re-acknowledge the block before (our ACK may have
-		 * been lost), and skip this one unless it must be waited for. */
-		in_row++;
+		/* Silence: a lost ACK broke the chain, or the DATA at the end
+		 * of what we asked for was lost. */
+		silences++;
 		if (now - last_rx > TFTP_STALL_MS * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
 				       name, TFTP_STALL_MS / 1000);
-		send_ack(t, s, e - 1);
-		if (patient && needed(r, e)) {
-			t->waits++;
-			continue;
-		}
-		send_ack(t, s, e);
-		if (in_row <= SKIPS_IN_ROW) {
-			t->skipped++;
-			s->expect = e + 1;
-			if (e == t->nblocks)
-				s->done = 1;
-		}
+		if (s->acked >= lim && silences >= TAIL_SILENCES &&
+		    !(patient && first_missing(r) == lim + 1))
+			break;	/* the tail is the next session's */
+		/* Acknowledge again from the last block that arrived: the
+		 * server is waiting for one of these. */
+		t->restarts++;
+		s->resent_to = s->acked + TFTP_WINDOW;
+		s->acked = s->seen;
+		send_ack(t, s, s->seen);
+	}
+	if (!s->done && r->lb < t->nblocks) {
+		/* The server has sent (or is about to send) r->lb: the next
+		 * read goes on by acknowledging it. */
+		s->resume = r->lb;
+		s->has_resume = 1;
 	}
 	return MB_OK;
 }
@@ -420,6 +447,7 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 	r.fb = (uint32_t)(r.off / t->bs) + 1;
 	r.lb = (uint32_t)((r.off + len - 1) / t->bs) + 1;
 	r.nmissing = r.lb - r.fb + 1;
+	r.first_missing = r.fb;
 	r.missing = malloc(r.nmissing / 8 + 1);
 	if (!r.missing)
 		return mb_fail(err, MB_E_NO_MEMORY,
@@ -454,8 +482,10 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 			break;
 		}
 		t->passes++;
+		t->filling = 1;
 		rc = session_run(t, &f, &r, 1, pass == TFTP_PASSES - 1, name,
 				 err);
+		t->filling = 0;
 		session_end(t, &f);
 	}
 	if (!rc && r.nmissing)

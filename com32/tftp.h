@@ -9,10 +9,14 @@
  * and 5 % loss turns a 3 MiB module into minutes.  This client never
  * waits for that timer while it can do better:
  *
- *  - A block that does not come within a few round trips is skipped: the
- *    client acknowledges it (and the one before, in case it was our ACK
- *    that was lost) and goes on; the server sends the next block at once.
- *    Skipped blocks are holes.
+ *  - The server sends block k + 1 as soon as it accepts the ACK of block
+ *    k, and it accepts an ACK of the very block it last sent, received or
+ *    not.  So the client acknowledges up to TFTP_WINDOW blocks ahead of
+ *    what has arrived: the server streams, and the round trip is paid
+ *    once per window, not once per block.  A block whose DATA is lost is
+ *    a hole; an ACK lost breaks the chain (the server ignores the ACKs
+ *    after it), which the client sees as silence for a few round trips
+ *    and mends by acknowledging again from the last block that arrived.
  *  - Holes are filled by further sessions of the same file (a new read
  *    request each), which run from the start, acknowledging everything
  *    as it comes and keeping only the blocks still missing.  With 5 %
@@ -39,17 +43,27 @@
 /* Sessions per read: the first plus fillers; the last one is patient. */
 #define TFTP_PASSES	6u
 /* Blocks that arrived past a read, kept for the next one. */
-#define TFTP_CACHE	8u
+#define TFTP_CACHE	4u
 /* No packet at all for this long: the transfer has stalled. */
 #define TFTP_STALL_MS	10000u
+
+/* Acknowledgements sent ahead of the data.  Kept well below a NIC's
+ * transmit ring: PXE_UDP_WRITE does not reap finished transmissions, and
+ * iPXE's e1000 driver drops a packet when its 15 descriptors are taken. */
+#define TFTP_WINDOW	8u
 
 /** One session: one read request and the server's transfer it started. */
 struct tftp_session {
 	uint16_t lport, rport;	/* our port, the server's (0: not open) */
-	uint32_t expect;	/* next block this session waits for */
-	uint32_t pending;	/* block received, not yet acknowledged */
-	uint8_t has_pending;	/* pending is valid */
+	uint32_t acked;		/* last block acknowledged in the chain */
+	uint32_t seen;		/* last block received */
+	uint32_t resume;	/* block to acknowledge when going on */
+	uint8_t has_resume;	/* resume is valid */
 	uint8_t done;		/* the server sent the last block */
+	uint32_t resent_to;	/* ACKs up to here may have been sent twice */
+	/* when each acknowledgement in the window was sent (round trips) */
+	uint32_t sent_blk[TFTP_WINDOW];
+	uint64_t sent_us[TFTP_WINDOW];
 };
 
 /** An open file. */
@@ -64,7 +78,10 @@ struct tftp_file {
 	struct tftp_session first;	/* kept open from read to read */
 	uint32_t srtt_us, rttvar_us;	/* round trip estimate */
 	/* statistics for the summary line */
-	uint32_t skipped, passes, waits;
+	uint32_t lost;		/* blocks fetched again by a later session */
+	uint32_t passes;	/* sessions after the first */
+	uint32_t restarts;	/* acknowledgement chains started again */
+	uint8_t filling;	/* a later session is running */
 	struct {
 		uint32_t blk;		/* 0: empty */
 		uint16_t len;
