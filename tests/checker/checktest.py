@@ -15,9 +15,12 @@
 2. Checker-only cases: config parsing (labels, INCLUDE, path prefix,
    ::names, URLs), the lints, digests, a corrupt module, --strict, usage,
    --memmap, and real Xen 4.17 + dom0 (the files of qemu/xen/demo.py).
-3. Tables: three of those roots booted in QEMU with -v; the module's
-   placement table and the checker's must match row for row (the
-   information structure's address within the model's accuracy).
+3. Tables: three of those roots booted in QEMU with -v (and the Xen
+   entry's dry run); the module's placement table and the checker's must
+   match row for row (arena addresses within the model's accuracy).
+4. The limit: the largest module the checker says fits in 48 MiB beside
+   the test kernel; the module's own dry run must accept it and refuse
+   68 KiB more.
 
 Prints one line per case and "checker: N passed, M failed".
 
@@ -229,6 +232,49 @@ def compare_tables(r, name, console, root, mem):
     out += "\n--- the module:\n" + "\n".join(
         l for l in console.splitlines() if ROW.match(l))
     r.judge("%s (arena rows off by %+d)" % (name, worst), problems, out)
+
+
+def limit_cases(r, build, mem="48"):
+    """Part 4: the verdict at the limit.  The checker finds the largest
+    module that fits beside tk-elf32.elf in -m @mem; the module's own dry
+    run (QEMU) must accept that size and refuse it plus 68 KiB (the
+    arena search's 64 KiB resolution and a page: the model's margin)."""
+    root = os.path.join(build, "checker", "limit")
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    line = "mboot.c32 -n tk-elf32.elf tk.name=tk-elf32.elf tk.mods=1 --- big.bin"
+    pxeboot.make_tftp_root(root, os.path.join(build, "mboot.c32"),
+                           {"tk-elf32.elf": os.path.join(build, "tk", "tk-elf32.elf")},
+                           line)
+    cfg = os.path.join(root, "pxelinux.cfg", "default")
+
+    def fits(size):
+        with open(os.path.join(root, "big.bin"), "wb") as f:
+            f.truncate(size)
+        return r.run(["--ram", mem + "M", root, cfg])[0] == 0
+    lo, hi = 1 << 20, int(mem) << 20
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    for size, ok in ((lo, True), (lo + (68 << 10), False)):
+        fits(size)
+        rc, out = r.run(["--ram", mem + "M", root, cfg])
+        b = pxeboot.run(pxeboot.qemu_command(root, mem=mem), timeout=180,
+                        stop_patterns=[r"Boot failed"],
+                        log_path=root + "-%d.log" % size)
+        problems = []
+        want = r"mboot: dry run: tk-elf32\.elf would boot" if ok else \
+            r"mboot: error: big\.bin: out of memory"
+        if not re.search(want, b.text, re.M):
+            problems.append("the module did not print /%s/" % want)
+        if (rc == 0) != ok:
+            problems.append("checker exit %d" % rc)
+        r.judge("limit %s MiB, module of %d bytes %s" % (
+            mem, size, "fits" if ok else "does not"), problems,
+            out + "\n--- the module:\n" + "\n".join(
+                l for l in b.text.splitlines() if l.startswith("mboot")))
+    if os.path.exists(os.path.join(root, "big.bin")):
+        os.unlink(os.path.join(root, "big.bin"))
 
 
 def write(path, data, mode="wb"):
@@ -454,6 +500,7 @@ def main():
     own_cases(r, build)
     if not a.no_qemu:
         table_cases(r, build)
+        limit_cases(r, build)
     if not a.no_xen:
         try:
             xen_cases(r, build)
