@@ -325,7 +325,8 @@ def summary_lines(r):
         for why in c["reasons"]:
             out.append("  client %d: %s" % (c["index"], why))
         interesting = [m for m in c["loader_messages"] if re.search(
-            r"retr|fail|error|timed? ?out|giv|resum|stall|abort", m[1], re.I)]
+            r"retr|fail|error|timed? ?out|giv|resum|stall|abort|skipped|again",
+            m[1], re.I)]
         for t, m in interesting[:12]:
             out.append("  client %d [%s] %s" % (c["index"], fmt_s(t), m))
         if not c["ok"]:
