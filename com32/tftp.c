@@ -384,11 +384,12 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		/* Silence: a lost ACK broke the chain, or the DATA at the end
 		 * of what we asked for was lost. */
 		silences++;
-		if (now - last_rx > TFTP_STALL_MS * 1000ull)
+		int waiting = patient && first_missing(r) == lim + 1;
+		uint32_t stall_ms = waiting ? TFTP_STALL_MS : TFTP_SILENT_MS;
+		if (now - last_rx > stall_ms * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
-				       name, TFTP_STALL_MS / 1000);
-		if (s->acked >= lim && silences >= TAIL_SILENCES &&
-		    !(patient && first_missing(r) == lim + 1))
+				       name, stall_ms / 1000);
+		if (s->acked >= lim && silences >= TAIL_SILENCES && !waiting)
 			break;	/* the tail is the next session's */
 		/* Acknowledge again from the last block that arrived: the
 		 * server is waiting for one of these. */

@@ -44,8 +44,11 @@
 #define TFTP_PASSES	6u
 /* Blocks that arrived past a read, kept for the next one. */
 #define TFTP_CACHE	4u
-/* No packet at all for this long: the transfer has stalled. */
+/* No packet at all for this long: the transfer has stalled.  A live
+ * server answers a repeated ACK within a round trip, so a session that
+ * is not waiting for a retransmission gives up sooner. */
 #define TFTP_STALL_MS	10000u
+#define TFTP_SILENT_MS	3000u
 
 /* Acknowledgements sent ahead of the data.  Kept well below a NIC's
  * transmit ring: PXE_UDP_WRITE does not reap finished transmissions, and
