@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdlib.h>
-#include <string.h>
 #include "../lib/gunzip.h"
 #include "../lib/gzip.h"
 #include "inflatefile.h"
@@ -103,7 +102,7 @@ int inflate_kernel(const uint8_t *in, size_t in_len, const char *name,
 }
 
 int inflate_check(const uint8_t *in, size_t in_len, const char *name,
-		  size_t *out_len, uint8_t *head, size_t head_cap,
+		  size_t *out_len, inflate_look_fn look, void *ctx,
 		  struct mb_error *err)
 {
 	uint8_t *buf = NULL;
@@ -111,9 +110,8 @@ int inflate_check(const uint8_t *in, size_t in_len, const char *name,
 
 	if (rc)
 		return rc;
-	if (head)
-		memcpy(head, buf ? buf : in,
-		       *out_len < head_cap ? *out_len : head_cap);
+	if (look)
+		look(ctx, buf ? buf : in, *out_len);
 	free(buf);
 	return MB_OK;
 }

@@ -24,14 +24,18 @@
 int inflate_kernel(const uint8_t *in, size_t in_len, const char *name,
 		   uint8_t **out, size_t *out_len, struct mb_error *err);
 
+/** Called with a file's decompressed bytes (see inflate_check). */
+typedef void (*inflate_look_fn)(void *ctx, const uint8_t *data, size_t len);
+
 /**
  * Check the gzip file @name (@in, @in_len bytes) whole: every member's
  * CRC-32 and ISIZE, nothing but zeroes after the last.  *@out_len gets
- * the decompressed size; *@head (if non-NULL) up to @head_cap of its
- * first bytes.  Returns MB_OK or MB_E_GZIP (message as the module's).
+ * the decompressed size; @look (if non-NULL) is called with the
+ * decompressed bytes before they are freed.  Returns MB_OK or MB_E_GZIP
+ * (message as the module's).
  */
 int inflate_check(const uint8_t *in, size_t in_len, const char *name,
-		  size_t *out_len, uint8_t *head, size_t head_cap,
+		  size_t *out_len, inflate_look_fn look, void *ctx,
 		  struct mb_error *err);
 
 #endif

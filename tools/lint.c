@@ -132,26 +132,33 @@ bool lint_is_xen(const uint8_t *buf, size_t len)
 	return len >= sizeof(sig) && memmem(buf, len, sig, sizeof(sig) - 1);
 }
 
-void lint_files(const struct mb_request *req, bool xen,
-		const struct lint_file *files)
+void lint_files(const struct mb_request *req, const struct lint_file *files)
 {
-	unsigned nmods = req->nfiles - 1;
+	int at = files[0].xen ? 0 :
+		 req->nfiles > 1 && files[1].xen ? 1 : -1;	/* Xen's file */
+	bool xen = at >= 0;
+	unsigned first = (unsigned)at + 1;	/* dom0's kernel, for Xen */
+	unsigned nmods = xen ? req->nfiles - first : 0;
 
+	if (at == 1)
+		diag(DIAG_NOTE, "module 1 (%s) is Xen, booted by %s: Xen's modules are the files after it",
+		     req->files[1].name, req->files[0].name);
 	if (xen && nmods > LINT_XEN_MAX_MODULES)
 		diag(DIAG_WARNING, "%u modules: Xen uses only the first %u (modules %u-%u are ignored)",
-		     nmods, LINT_XEN_MAX_MODULES, LINT_XEN_MAX_MODULES + 1,
-		     nmods);
+		     nmods, LINT_XEN_MAX_MODULES,
+		     first + LINT_XEN_MAX_MODULES, req->nfiles - 1);
 	if (xen && nmods == 0)
-		diag(DIAG_WARNING, "%s is Xen but no module follows: Xen needs dom0's kernel as module 1",
-		     req->files[0].name);
-	if (xen && nmods >= 1 && files[1].known &&
-	    lint_kind_of(files[1].head, files[1].head_len) != LINT_LINUX) {
-		for (unsigned i = 2; i < req->nfiles; i++)
+		diag(DIAG_WARNING, "%s is Xen but no module follows: Xen needs dom0's kernel as its first module",
+		     req->files[at].name);
+	if (xen && nmods >= 1 && files[first].known &&
+	    lint_kind_of(files[first].head, files[first].head_len) != LINT_LINUX) {
+		for (unsigned i = first + 1; i < req->nfiles; i++)
 			if (files[i].known &&
 			    lint_kind_of(files[i].head, files[i].head_len) ==
 				    LINT_LINUX) {
-				diag(DIAG_WARNING, "module %u (%s) is a Linux kernel but module 1 (%s) is not: Xen boots module 1 as dom0's kernel",
-				     i, req->files[i].name, req->files[1].name);
+				diag(DIAG_WARNING, "module %u (%s) is a Linux kernel but module %u (%s) is not: Xen boots its first module as dom0's kernel",
+				     i, req->files[i].name, first,
+				     req->files[first].name);
 				break;
 			}
 	}
@@ -168,7 +175,7 @@ void lint_files(const struct mb_request *req, bool xen,
 		if (k == LINT_INITRD)
 			diag(DIAG_WARNING, "module %u (%s) is a gzip initrd marked -gunzip: %s decompresses its initrd itself; -gunzip only makes the module larger",
 			     i, req->files[i].name, xen ? "Xen's dom0 (Linux)" : "Linux");
-		else if (xen && k != LINT_MULTIBOOT)
+		else if (xen && (int)i > at && k != LINT_MULTIBOOT)
 			diag(DIAG_WARNING, "module %u (%s) is gzip and marked -gunzip under Xen, which takes dom0's kernel and initrd compressed",
 			     i, req->files[i].name);
 	}

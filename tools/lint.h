@@ -35,6 +35,7 @@ struct lint_file {
 	bool gzip;		/* as fetched */
 	uint8_t head[1024];	/* its first bytes, decompressed */
 	size_t head_len;
+	bool xen;		/* it is Xen (lint_is_xen, decompressed) */
 };
 
 /** Kinds of payload recognised from the first bytes. */
@@ -47,14 +48,14 @@ enum lint_kind lint_kind_of(const uint8_t *head, size_t len);
 bool lint_is_xen(const uint8_t *buf, size_t len);
 
 /**
- * Checks that need the files: for a Xen kernel (@xen), module 1 should be
- * dom0's Linux kernel (warn when another module is and module 1 is not),
- * at most 64 modules; for any kernel, a gzip module marked -gunzip that is
- * an initrd (Linux and Xen decompress their own initrd: -gunzip only costs
- * memory), or any -gunzip module under Xen.  @files is indexed like
- * @req->files.
+ * Checks that need the files (@files indexed like @req->files).  Xen is
+ * the kernel, or module 1 under a kernel that boots it as its first
+ * module (tboot): then the file after Xen should be dom0's Linux kernel
+ * (warn when a later file is and it is not), and Xen takes at most 64
+ * modules.  For any kernel: a gzip initrd marked -gunzip (Linux and Xen
+ * decompress their own initrd: -gunzip only costs memory), and under Xen
+ * any -gunzip module that is not a Multiboot kernel.
  */
-void lint_files(const struct mb_request *req, bool xen,
-		const struct lint_file *files);
+void lint_files(const struct mb_request *req, const struct lint_file *files);
 
 #endif

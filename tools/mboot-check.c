@@ -145,7 +145,7 @@ static uint32_t file_len[MB_MAX_FILES];
 static struct lint_file lint[MB_MAX_FILES];
 static uint8_t *kernel;			/* decompressed */
 static size_t kernel_len;
-static bool kernel_gzip, kernel_ok, kernel_is_xen;
+static bool kernel_gzip, kernel_ok;
 static struct mb_image img;
 static struct mb2_header_info mb2h;
 static int proto;
@@ -313,11 +313,12 @@ static void load_kernel(void)
 	}
 	static const char *const fmt[] = { "?", "ELF32", "ELF64",
 					   "a.out kludge" };
-	kernel_is_xen = lint_is_xen(kernel, kernel_len);
+	lint[0].known = true;
+	lint[0].xen = lint_is_xen(kernel, kernel_len);
 	diag(DIAG_NOTE, "%s: Multiboot %d, %s, %u segment%s, entry 0x%08x%s",
 	     name, proto, fmt[img.format <= MB_FMT_AOUT ? img.format : 0],
 	     img.nsegs, img.nsegs == 1 ? "" : "s", img.entry,
-	     kernel_is_xen ? " (Xen)" : "");
+	     lint[0].xen ? " (Xen)" : "");
 	kernel_ok = true;
 }
 
@@ -365,6 +366,16 @@ static void place_kernel(bool have_memory)
 		     req.files[0].name);
 }
 
+/** inflate_look_fn: what the lints need of a file's (decompressed) bytes. */
+static void look_at(void *ctx, const uint8_t *data, size_t len)
+{
+	struct lint_file *f = ctx;
+
+	f->head_len = len < sizeof(f->head) ? len : sizeof(f->head);
+	memcpy(f->head, data, f->head_len);
+	f->xen = lint_is_xen(data, len);
+}
+
 /** Stage: module @i found, sized, checked (gzip, digest) and looked at. */
 static void size_module(unsigned i)
 {
@@ -385,7 +396,9 @@ static void size_module(unsigned i)
 	lint[i].gzip = gz_is_gzip(head, hn);
 	memcpy(lint[i].head, head, hn);
 	lint[i].head_len = hn;
-	if (!lint[i].gzip && !has_digest(i))
+	/* Read whole only what needs it: gzip (integrity), a digest, and
+	 * module 1 (Xen under tboot is recognised by its contents). */
+	if (!lint[i].gzip && !has_digest(i) && i != 1)
 		return;
 	uint8_t *data = read_whole(where[i].path, &len);
 	if (!data) {
@@ -400,9 +413,8 @@ static void size_module(unsigned i)
 		if (gunzip && mb_gunzip_size(data, len, name, &isize, &err)) {
 			diag(DIAG_ERROR, "%s", err.msg);
 			sizes_known = false;
-		} else if (inflate_check(data, len, name, &out_len,
-					 lint[i].head, sizeof(lint[i].head),
-					 &err)) {
+		} else if (inflate_check(data, len, name, &out_len, look_at,
+					 &lint[i], &err)) {
 			/* Kept compressed, the module would pass it on and
 			 * the kernel would fail on it: an error either way. */
 			diag(DIAG_ERROR, "%s%s", err.msg,
@@ -410,8 +422,6 @@ static void size_module(unsigned i)
 			if (gunzip)
 				sizes_known = false;
 		} else {
-			lint[i].head_len = out_len < sizeof(lint[i].head) ?
-						   out_len : sizeof(lint[i].head);
 			if (gunzip && out_len != isize) {
 				diag(DIAG_ERROR, "%s: decompressed to %zu bytes, but the gzip trailer says %u",
 				     name, out_len, isize);
@@ -426,6 +436,8 @@ static void size_module(unsigned i)
 			     gunzip ? ", -gunzip: the kernel gets those" : ", the kernel gets it compressed");
 		}
 	}
+	if (!lint[i].gzip)
+		look_at(&lint[i], data, len);
 	free(data);
 }
 
@@ -782,7 +794,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 1; i < req.nfiles; i++)
 		size_module(i);
 	if (kernel_ok)
-		lint_files(&req, kernel_is_xen, lint);
+		lint_files(&req, lint);
 	if (!kernel_ok || diag_count(DIAG_ERROR))
 		goto verdict;
 	if (!describe_inputs())

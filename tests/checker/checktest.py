@@ -481,6 +481,22 @@ def xen_cases(r, build):
                         stop_patterns=[r"Boot failed"],
                         log_path=droot + ".dry.log")
         compare_tables(r, "table xen dry run", b.text, droot, "1024")
+    # tboot first, Xen as its first module (the demo's --tboot entry).
+    troot = demo.make_tftp_root(build, "checker-tboot",
+                                os.path.join(build, "mboot.c32"), debs,
+                                initrd, "", tboot=True)
+    if not isinstance(troot, str):
+        troot = demo.tftp_root_dir(build, "checker-tboot")
+    tcfg = os.path.join(troot, "pxelinux.cfg", "default")
+    r.expect("tboot good entry", ["--ram", "1024M", troot, tcfg], 0, [
+        r"module 1 \(xen\.gz\) is Xen, booted by tboot\.gz",
+        r"verdict: tboot\.gz would boot \(Multiboot 1\), 4 files"], [r"warning:"])
+    tline = open(tcfg).read().split("DEFAULT mboot.c32 ", 1)[1].split("\n")[0]
+    tp = tline.split(" --- ")
+    r.expect("tboot dom0 not first", ["--line", " --- ".join(
+        [tp[0], tp[1], tp[3], tp[2]]), troot], 0, [
+        r"warning: module 3 \(vmlinuz\) is a Linux kernel but module 2 "
+        r"\(initrd\.gz\) is not"])
     r.expect("xen too little RAM", ["--ram", "16M", root, cfg], 1,
              [r"error: .*out of memory|error: less than 2048 KiB"])
 
