@@ -16,6 +16,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE	/* memmem */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,8 @@ static const char usage_text[] =
 "    placement table mboot.c32 -v prints.\n"
 "  - Lints: a trailing or doubled \"---\", a lone \"--\" before a file\n"
 "    name, a module option after a file name, INITRD/IPAPPEND adding text\n"
-"    to the line, a -fallback label missing from the config; for Xen (the\n"
+"    to the line, a -fallback label missing from the config, a\n"
+"    mboot.c32 in the root that is not this mboot; for Xen (the\n"
 "    kernel, or module 1 under tboot): dom0's kernel not the file after\n"
 "    it, more than 64 modules; a gzip initrd marked -gunzip.\n"
 "\n"
@@ -633,6 +635,32 @@ static void default_prefix(char *buf, size_t cap)
 }
 
 /**
+ * Say when the module file @name (@elf, @len bytes) is not this mboot
+ * (its loader name " mboot VERSION" is missing: SYSLINUX's stock
+ * mboot.c32, say) or another version of it.
+ */
+static void check_module_version(const char *name, const uint8_t *elf,
+				 size_t len)
+{
+	static const char tag[] = " mboot ";
+	const uint8_t *p = memmem(elf, len, tag, sizeof(tag) - 1);
+	char version[16] = "";
+
+	for (size_t i = 0; p && i < sizeof(version) - 1; i++) {
+		const uint8_t *c = p + sizeof(tag) - 1 + i;
+		if (c >= elf + len || !*c || *c == ' ')
+			break;
+		version[i] = (char)*c;
+	}
+	if (!version[0])
+		diag(DIAG_WARNING, "%s is not this project's mboot.c32 (SYSLINUX's stock module?): what is checked here is what mboot " MBOOT_VERSION " would do",
+		     name);
+	else if (strcmp(version, MBOOT_VERSION))
+		diag(DIAG_NOTE, "%s is mboot %s; this checker is mboot-check " MBOOT_VERSION,
+		     name, version);
+}
+
+/**
  * The heap mboot.c32's own image takes (the model needs it): from the
  * module file @name as the root has it, else the measured build's.
  */
@@ -646,6 +674,7 @@ static void measure_module(const char *name)
 	pxe_resolve(&names, name, &r);
 	if (r.where == PXE_LOCAL && (elf = read_whole(r.path, &len))) {
 		size = pxe_model_module_image(elf, len);
+		check_module_version(name, elf, len);
 		free(elf);
 	}
 	if (size)

@@ -378,6 +378,12 @@ def own_cases(r, build):
              [r'error: .*no label "nine"', r"would NOT boot"])
     r.expect("config PATH", [root, cfg, "viapath"], 0,
              [r"mboot\.c32: found as c32dir/mboot\.c32 \(PATH\)"], [r"warning:"])
+    stock = os.path.join(base, "stock")
+    os.makedirs(stock)
+    shutil.copyfile(pxeboot.STOCK_MBOOT, os.path.join(stock, "mboot.c32"))
+    shutil.copyfile(os.path.join(tk, "tk-elf32.elf"), os.path.join(stock, "k.elf"))
+    r.expect("stock module in the root", ["--line", "k.elf", stock], 0,
+             [r"warning: mboot\.c32 is not this project's mboot\.c32"])
     r.expect("config no module", ["--prefix", "abs/", "--line", "x", root], 1,
              [r"warning: mboot\.c32 not found \(looked for ::abs/mboot\.c32\)"])
     r.expect("-fallback label missing", [root, cfg, "fb-bad"], 0,
