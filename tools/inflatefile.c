@@ -88,17 +88,28 @@ static int inflate_whole(const uint8_t *in, size_t in_len, const char *name,
 	return MB_OK;
 }
 
+/* Whether the last inflate_kernel() fell back to the whole-file path. */
+static int last_whole;
+
 int inflate_kernel(const uint8_t *in, size_t in_len, const char *name,
 		   uint8_t **out, size_t *out_len, struct mb_error *err)
 {
 	*out = NULL;
 	*out_len = in_len;
+	last_whole = 0;
 	if (!gz_is_gzip(in, in_len))
 		return MB_OK;
 	int rc = inflate_streamed(in, in_len, name, out, out_len, err);
-	if (rc == 1)
+	if (rc == 1) {
+		last_whole = 1;
 		rc = inflate_whole(in, in_len, name, out, out_len, err);
+	}
 	return rc;
+}
+
+int inflate_kernel_was_whole(void)
+{
+	return last_whole;
 }
 
 int inflate_check(const uint8_t *in, size_t in_len, const char *name,

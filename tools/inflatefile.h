@@ -24,6 +24,9 @@
 int inflate_kernel(const uint8_t *in, size_t in_len, const char *name,
 		   uint8_t **out, size_t *out_len, struct mb_error *err);
 
+/** True if the last inflate_kernel() took the whole-file path. */
+int inflate_kernel_was_whole(void);
+
 /** Called with a file's decompressed bytes (see inflate_check). */
 typedef void (*inflate_look_fn)(void *ctx, const uint8_t *data, size_t len);
 

@@ -148,6 +148,7 @@ static struct lint_file lint[MB_MAX_FILES];
 static uint8_t *kernel;			/* decompressed */
 static size_t kernel_len;
 static bool kernel_gzip, kernel_ok;
+static uint32_t kernel_whole;		/* see struct pxe_heap_input */
 static struct mb_image img;
 static struct mb2_header_info mb2h;
 static int proto;
@@ -299,6 +300,8 @@ static void load_kernel(void)
 		free(raw);
 		return;
 	}
+	if (inflate_kernel_was_whole())
+		kernel_whole = (uint32_t)len;
 	if (out) {
 		free(raw);
 		kernel = out;
@@ -510,6 +513,7 @@ static bool make_plan(void)
 		.module_image = module_image, .command = command,
 		.label_bytes = choice.label_bytes,
 		.kernel_len = (uint32_t)kernel_len, .kernel_gzip = kernel_gzip,
+		.kernel_whole = kernel_whole,
 		.held_bytes = held_bytes, .nheld = nheld,
 	};
 	struct pxe_heap_model heap;

@@ -75,6 +75,13 @@
  *     all): +608; qemu/xen/demo.py's config (a DEFAULT line and a label
  *     of 285 characters): +472.  With the term, the model's arena starts
  *     48 bytes after, 32 before and 96 after the module's;
+ *     A gzip kernel that inflates to more than 8 times its size plus
+ *     1 MiB is read whole after the stream buffer overflows: its
+ *     compressed copy then leaves a hole below the block, counted as
+ *     round16(FILE + 32) - round16(64 KiB + 31), and the streamed
+ *     kernel's 1248 bytes are not there (one run: tboot.gz,
+ *     163294 bytes to 29840928, -m 1024: the module's space started at
+ *     0x02177eb0, the model's 240 bytes later);
  *   - malloc() needs round16(n + 31) <= T - S; com32/arena.c's binary
  *     search (64 KiB resolution, from 0xfff00000 down) finds the largest
  *     such n it reaches, L; the arena is [S + 16, S + 16 + L - 2 MiB).
@@ -106,6 +113,7 @@
 
 /* PXELINUX heap (core/mem/init.c: E820_MEM_MAX). */
 #define HEAP_MAX 0xfff00000ull
+#define STREAM_CHUNK (64u * 1024)	/* com32/main.c's read piece */
 #define LINE_COPIES 3u
 #define LABEL_COPIES 2u		/* rough: see "Labels" above */
 #define HEAP_GZIP_EXTRA 1248u
@@ -331,7 +339,9 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 				 command_heap(in->command) +
 				 LABEL_COPIES * (uint64_t)in->label_bytes;
 	start = before_kernel + kernel_block +
-		(in->kernel_gzip ? HEAP_GZIP_EXTRA : 0) +
+		(in->kernel_gzip && !in->kernel_whole ? HEAP_GZIP_EXTRA : 0) +
+		(in->kernel_whole ? malloc_size((uint64_t)in->kernel_whole + 1) -
+					    malloc_size(STREAM_CHUNK) : 0) +
 		in->nheld * (uint64_t)HEAP_HELD_EXTRA;
 	/* Each held module: malloc(size + 1); rounded per module, so the
 	 * caller's total is rounded as one (a few bytes at most). */

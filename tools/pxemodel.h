@@ -77,6 +77,9 @@ struct pxe_heap_input {
 	uint32_t label_bytes;	/* KERNEL + APPEND text of the config's labels */
 	uint32_t kernel_len;	/* the kernel, decompressed */
 	bool kernel_gzip;	/* it arrived compressed (streamed inflate) */
+	uint32_t kernel_whole;	/* its compressed size when it inflates to
+				 * more than the stream buffer (8x + 1 MiB),
+				 * so the module read it whole; else 0 */
 	uint32_t held_bytes;	/* -gunzip modules: compressed, in the heap */
 	unsigned nheld;		/* how many */
 };
