@@ -18,10 +18,12 @@
  */
 #define _GNU_SOURCE	/* memmem */
 #include <getopt.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "../lib/cmdline.h"
 #include "../lib/gunzip.h"
 #include "../lib/gzip.h"
@@ -47,6 +49,8 @@
 #else
 #define HAVE_DIGESTS 0	/* hook: digests are checked once lib has them */
 #endif
+
+extern char **environ;
 
 #ifndef MBOOT_VERSION
 #define MBOOT_VERSION "0.1"
@@ -109,6 +113,8 @@ static const char usage_text[] =
 "                       boot file's directory); default: the directory\n"
 "                       holding pxelinux.cfg/, else the root\n"
 "  -H, --http-root DIR  the directory an http:// server serves\n"
+"  -A, --all            check every label that runs mboot.c32, one run\n"
+"                       each, then a summary (exit 1 if any would fail)\n"
 "  -s, --strict         warnings fail too (exit status 1)\n"
 "  -q, --quiet          print only errors, warnings and the verdict\n"
 "  -h, --help           this text\n"
@@ -133,7 +139,7 @@ struct options {
 	const char *root, *config, *label, *line, *memmap, *http_root,
 		*prefix;
 	uint64_t ram;
-	bool strict, quiet;
+	bool strict, quiet, all;
 };
 
 static struct options opt;
@@ -568,6 +574,7 @@ static void parse_options(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "http-root", required_argument, NULL, 'H' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -575,7 +582,7 @@ static void parse_options(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:l:a:m:M:p:H:sqhV", longopts,
+	while ((c = getopt_long(argc, argv, "c:l:a:m:M:p:H:sAqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c': opt.config = optarg; break;
@@ -592,6 +599,7 @@ static void parse_options(int argc, char **argv)
 		case 'p': opt.prefix = optarg; break;
 		case 'H': opt.http_root = optarg; break;
 		case 's': opt.strict = true; break;
+		case 'A': opt.all = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': puts("mboot-check " MBOOT_VERSION); exit(0);
@@ -605,7 +613,7 @@ static void parse_options(int argc, char **argv)
 	if (optind < argc && !opt.label)
 		opt.label = argv[optind++];
 	if (optind < argc || !opt.root || (!opt.config == !opt.line) ||
-	    (opt.label && !opt.config)) {
+	    (opt.label && !opt.config) || (opt.all && (opt.label || !opt.config))) {
 		fputs(usage_text, stderr);
 		exit(2);
 	}
@@ -752,6 +760,55 @@ static const char *mboot_args(const char *command)
 }
 
 /**
+ * --all: run this program again for every label of the config that runs
+ * mboot.c32 (@argv plus "--label NAME", "--all" left out), then print one
+ * summary line.  Returns the exit status: 1 if any entry failed.
+ */
+static int check_all_labels(int argc, char **argv)
+{
+	char **sub = calloc((size_t)argc + 3, sizeof(*sub));
+	unsigned n = 0, bad = 0, skipped = 0;
+	bool mboot;
+	const char *name;
+	int k = 0;
+
+	if (!sub) {
+		perror("mboot-check");
+		return 2;
+	}
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--all") && strcmp(argv[i], "-A"))
+			sub[k++] = argv[i];
+	sub[k] = "--label";
+	for (unsigned i = 0; (name = pxecfg_label(i, &mboot)); i++) {
+		if (!mboot) {
+			skipped++;
+			continue;
+		}
+		printf("mboot-check: === label \"%s\"\n", name);
+		fflush(stdout);
+		sub[k + 1] = (char *)name;
+		sub[k + 2] = NULL;
+		pid_t pid;
+		int status = 0;
+		if (posix_spawn(&pid, "/proc/self/exe", NULL, NULL, sub, environ) ||
+		    waitpid(pid, &status, 0) < 0) {
+			perror("mboot-check");
+			free(sub);
+			return 2;
+		}
+		n++;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+	}
+	free(sub);
+	printf("mboot-check: all: %u entr%s run mboot.c32 (%u other label%s skipped): %u would boot, %u would not\n",
+	       n, n == 1 ? "y" : "ies", skipped, skipped == 1 ? "" : "s",
+	       n - bad, bad);
+	return bad ? 1 : 0;
+}
+
+/**
  * The checker: options, the entry's line, then the stages in the
  * module's order; prints the verdict.  Returns the exit status (0 would
  * boot, 1 would not or warnings under --strict; usage errors exit 2).
@@ -774,7 +831,11 @@ int main(int argc, char **argv)
 
 	/* The line: from the config entry, or as given. */
 	if (opt.config) {
-		if (!pxecfg_choose(&names, opt.config, opt.label, &choice))
+		bool chosen = pxecfg_choose(&names, opt.config, opt.label,
+					    &choice);
+		if (opt.all)
+			return check_all_labels(argc, argv);
+		if (!chosen)
 			goto verdict;
 		diag(DIAG_NOTE, "%s: %s runs: %s", opt.config, choice.how,
 		     choice.command);

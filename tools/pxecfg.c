@@ -271,6 +271,21 @@ bool pxecfg_has_label(const char *label)
 	return find_label(&c, label) != NULL && !strpbrk(label, " \t");
 }
 
+const char *pxecfg_label(unsigned i, bool *runs_mboot)
+{
+	if (i >= c.nlabels)
+		return NULL;
+	const char *k = c.labels[i].kernel, *base = k;
+	size_t n = strcspn(k, " \t");
+	for (size_t j = 0; j < n; j++)
+		if (k[j] == '/' || k[j] == ':')
+			base = k + j + 1;
+	size_t bl = (size_t)(k + n - base);
+	*runs_mboot = (bl == 9 && !strncmp(base, "mboot.c32", 9)) ||
+		      (bl == 5 && !strncmp(base, "mboot", 5));
+	return c.labels[i].name;
+}
+
 bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
 		   const char *label, struct pxe_choice *out)
 {

@@ -50,4 +50,11 @@ bool pxecfg_choose(const struct pxe_names *names, const char *cfg_path,
  */
 bool pxecfg_has_label(const char *label);
 
+/**
+ * The @i-th label of the config last read (in file order): its name, and
+ * whether its program is mboot.c32 (KERNEL/COM32 mboot.c32 or mboot).
+ * Returns NULL past the last label.
+ */
+const char *pxecfg_label(unsigned i, bool *runs_mboot);
+
 #endif

@@ -376,6 +376,11 @@ def own_cases(r, build):
     r.expect("config INCLUDE, ::name", ram + [root, cfg, "two"], 0, [
         r'label "two" \(as asked\)', r"module 1 ::abs/m1\.bin", r"module 2 m2\.bin",
         r"would boot \(Multiboot 1\), 3 files"])
+    r.expect("--all", ["--all", "-q"] + ram + [root, cfg], 1, [
+        r'=== label "one"', r'=== label "badcrc"',
+        r"all: 12 entries run mboot\.c32 \(1 other label skipped\): "
+        r"10 would boot, 2 would not"], [r'=== label "notmboot"'])
+    r.expect("usage: --all with a label", ["--all", root, cfg, "one"], 2)
     r.expect("config no such label", [root, cfg, "nine"], 1,
              [r'error: .*no label "nine"', r"would NOT boot"])
     r.expect("config PATH", [root, cfg, "viapath"], 0,
