@@ -89,6 +89,8 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 $(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
+# test_tftp compiles com32/tftp.c in (with a simulated server).
+$(B)/host/test_tftp: com32/tftp.c com32/tftp.h
 
 # --- the host-side checker (tools/): lib/ built for the host ----------------
 # The trampoline's size (boot area) is read from its object, as the module's.

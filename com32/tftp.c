@@ -348,8 +348,17 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7);
 		const uint8_t *p = NULL;
 
-		while (s->acked < lim && s->acked < s->seen + TFTP_WINDOW)
+		/* Once packets were lost, each ACK goes out twice: the copy
+		 * is ignored when the first arrived, and keeps the chain
+		 * whole when it did not (fewer silences to wait out); the
+		 * window shrinks so the copies fit the NIC's transmit ring. */
+		int twice = t->restarts || t->passes;
+		uint32_t window = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
+		while (s->acked < lim && s->acked < s->seen + window) {
 			send_ack(t, s, ++s->acked);
+			if (twice)
+				send_ack(t, s, s->acked);
+		}
 		if (wait > RTO_MAX_US)
 			wait = RTO_MAX_US;
 		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n);
