@@ -70,6 +70,7 @@ extern char **environ;
 
 static const char usage_text[] =
 "usage: mboot-check [options] TFTP-ROOT [CONFIG [LABEL]]\n"
+"       mboot-check [options] --all TFTP-ROOT CONFIG\n"
 "       mboot-check [options] --line 'ARGS' TFTP-ROOT\n"
 "\n"
 "Check a mboot.c32 boot entry on this host before any machine boots it.\n"
