@@ -77,7 +77,8 @@ static const char usage_text[] =
 "\n"
 "  - The entry: CONFIG is a pxelinux.cfg file read as ldlinux.c32 reads\n"
 "    it (LABEL, KERNEL/COM32, APPEND, INITRD, DEFAULT, ONTIMEOUT, INCLUDE,\n"
-"    PATH, IPAPPEND); the entry is LABEL, or what an unattended boot runs\n"
+"    CONFIG, PATH, IPAPPEND, UI with MENU DEFAULT); the entry is LABEL, or\n"
+"    what an unattended boot runs\n"
 "    (ONTIMEOUT with PROMPT 1 and a TIMEOUT, else DEFAULT).  It must run\n"
 "    mboot.c32 (KERNEL mboot.c32 + APPEND, or DEFAULT mboot.c32 ...).\n"
 "    With --line, ARGS is the text after mboot.c32.  The line is parsed by\n"
@@ -761,6 +762,39 @@ static const char *mboot_args(const char *command)
 }
 
 /**
+ * The entry is a CONFIG label (".config FILE [DIR]"): ldlinux opens FILE
+ * from the working directory, then changes it to DIR (appended when it is
+ * relative, as PXELINUX's chdir does) and runs the new file's default.
+ * Reads that file into choice; false when it cannot.
+ */
+static bool follow_config(void)
+{
+	static char file[1100], dir[1100], shown[sizeof(where[0].path)];
+	const char *a = choice.command + 8;
+	size_t n = strcspn(a, " \t");
+	struct pxe_resolved r;
+
+	snprintf(file, sizeof(file), "%.*s", (int)n, a);
+	a += n;
+	a += strspn(a, " \t");
+	snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(a, " \t"), a);
+	pxe_resolve(&names, file, &r);
+	if (r.where != PXE_LOCAL) {
+		diag(DIAG_WARNING, "CONFIG %s: %s", file, r.why);
+		return false;
+	}
+	if (dir[0] && (strstr(dir, "::") || strstr(dir, "://")))
+		snprintf(cwd, sizeof(cwd), "%s", dir);
+	else if (dir[0] && strlen(cwd) + strlen(dir) < sizeof(cwd))
+		strcat(cwd, dir);
+	diag(DIAG_NOTE, "CONFIG %s: reading %s, working directory %s", file,
+	     r.path, cwd);
+	snprintf(shown, sizeof(shown), "%s", r.path);
+	opt.config = shown;
+	return pxecfg_choose(&names, shown, NULL, &choice);
+}
+
+/**
  * --all: run this program again for every label of the config that runs
  * mboot.c32 (@argv plus "--label NAME", "--all" left out), then print one
  * summary line.  Returns the exit status: 1 if any entry failed.
@@ -836,6 +870,9 @@ int main(int argc, char **argv)
 					    &choice);
 		if (opt.all)
 			return check_all_labels(argc, argv);
+		for (int hop = 0; chosen && hop < 8 &&
+				  !strncmp(choice.command, ".config ", 8); hop++)
+			chosen = follow_config();
 		if (!chosen)
 			goto verdict;
 		diag(DIAG_NOTE, "%s: %s runs: %s", opt.config, choice.how,

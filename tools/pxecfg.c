@@ -127,9 +127,6 @@ static void parse_line(struct config *c, const char *p, const char *shown,
 	}
 	for (unsigned i = 0; kernel_types[i]; i++)
 		if ((a = keyword(p, kernel_types[i]))) {
-			if (!strcmp(kernel_types[i], "config"))
-				diag(DIAG_WARNING, "%s:%d: CONFIG switches to another file; not followed",
-				     shown, lineno);
 			if (c->cur) {
 				free(c->cur->kernel);
 				c->cur->kernel = dup_trimmed(a);

@@ -11,8 +11,9 @@
  * resolved as PXELINUX resolves names); PATH (where ldlinux also looks
  * for mboot.c32 itself); IPAPPEND/SYSAPPEND (recorded: the
  * line then gets strings the checker cannot know); TEXT HELP...ENDTEXT
- * skipped.  Keywords are case-insensitive, labels are not.  CONFIG (a
- * switch to another file) is reported, not followed.
+ * skipped.  Keywords are case-insensitive, labels are not.  A CONFIG
+ * label's command is ".config FILE [DIR]" (tools/mboot-check.c follows
+ * it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

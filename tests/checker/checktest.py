@@ -381,6 +381,18 @@ def own_cases(r, build):
         r"all: 12 entries run mboot\.c32 \(1 other label skipped\): "
         r"10 would boot, 2 would not"], [r'=== label "notmboot"'])
     r.expect("usage: --all with a label", ["--all", root, cfg, "one"], 2)
+    # CONFIG FILE DIR (as qemu/fetchtest.py's subdir case): FILE from the
+    # working directory, then DIR appended to it for the new file's names.
+    sub = os.path.join(root, "boot", "sub")
+    write(os.path.join(sub, "tk.elf"), kernel)
+    write(os.path.join(sub, "s0.bin"), b"s0")
+    write(os.path.join(sub, "sub.cfg"), "DEFAULT mboot.c32 tk.elf --- s0.bin "
+          "--- ::boot/sub/s0.bin --- 10.0.2.2::boot/m2.bin\n", "w")
+    cfgc = os.path.join(root, "boot", "pxelinux.cfg", "config")
+    write(cfgc, "DEFAULT sub\nLABEL sub\n  CONFIG sub/sub.cfg sub/\n", "w")
+    r.expect("config CONFIG FILE DIR", ram + [root, cfgc], 0, [
+        r"CONFIG sub/sub\.cfg: reading .*/boot/sub/sub\.cfg, working directory ::boot/sub/",
+        r"module 1 s0\.bin", r"would boot \(Multiboot 1\), 4 files"])
     r.expect("config no such label", [root, cfg, "nine"], 1,
              [r'error: .*no label "nine"', r"would NOT boot"])
     r.expect("config PATH", [root, cfg, "viapath"], 0,
