@@ -133,8 +133,8 @@ def loader_path(opts):
 
 def stuck_early(client):
     """"no-pxelinux" when @client has shown no PXELINUX banner after
-    NO_BANNER_LIMIT seconds (seen: iPXE got dnsmasq's DHCPOFFER, never
-    sent its DHCPREQUEST and idled), else None."""
+    NO_BANNER_LIMIT seconds (seen before dnsmasq ran with --no-ping: it
+    answered one DISCOVER per 3 s and iPXE gave up), else None."""
     if client.now() > NO_BANNER_LIMIT and \
             client.first(r"^PXELINUX \d") is None:
         return "no-pxelinux"

@@ -49,6 +49,10 @@ class Dnsmasq:
                 "--interface=br0", "--bind-interfaces", "--port=0",
                 "--user=root", "--no-resolv", "--no-hosts",
                 "--dhcp-authoritative",
+                # Without it dnsmasq pings each address it is about to offer
+                # and waits 3 s for an answer, blocking everything else:
+                # 8 clients' DISCOVERs then take 24 s and iPXE gives up.
+                "--no-ping",
                 "--dhcp-range=" + self.range4,
                 "--dhcp-range=" + self.range6, "--enable-ra",
                 "--dhcp-boot=pxelinux.0",
