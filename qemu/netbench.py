@@ -135,9 +135,19 @@ def markdown(results, kernel):
     return out
 
 
+def save(results, path):
+    """Write @results {(case, proto, loader): result} as JSON to @path."""
+    with open(path + ".tmp", "w") as f:
+        json.dump({"%s %s %s" % k: v for k, v in results.items()}, f,
+                  indent=1)
+    os.replace(path + ".tmp", path)
+
+
 def bench(args, say):
     """The full comparison; returns 0."""
     results = {}
+    out = args.json or os.path.join(os.path.abspath(args.build), "netlab",
+                                    "netbench-%s.json" % args.kernel)
     for case, clients, loss, restart, timeout in bench_cases(args.kernel):
         if timeout == "lossy":
             timeout = args.lossy_timeout
@@ -151,6 +161,7 @@ def bench(args, say):
                                 args.kernel, timeout, restart,
                                 "16,2,1" if restart is not None else "3,2,1")
                 results[(case, proto, loader)] = run_one(opts, say)
+                save(results, out)  # after each run: partial results last
     table = markdown(results, args.kernel)
     say("")
     say("netbench (%s; times in seconds from QEMU start, median / max over "
@@ -158,11 +169,6 @@ def bench(args, say):
         % (args.kernel, os.getloadavg()[0]))
     for line in table:
         say(line)
-    out = args.json or os.path.join(os.path.abspath(args.build), "netlab",
-                                    "netbench-%s.json" % args.kernel)
-    with open(out, "w") as f:
-        json.dump({"%s %s %s" % k: v for k, v in results.items()}, f,
-                  indent=1)
     with open(out[:-5] + ".md", "w") as f:
         f.write("\n".join(table) + "\n")
     say("netbench: results in %s and %s" % (out, out[:-5] + ".md"))
