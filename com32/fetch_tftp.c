@@ -18,10 +18,19 @@
 /* Longest URL fetch_make_url builds. */
 #define TFTP_URL_MAX 1024
 
+/* Reads smaller than this (the kernel is streamed in 64 KiB pieces) are
+ * served from a read-ahead buffer of this size: holes are then fetched
+ * again once per buffer, not once per piece. */
+#define TFTP_READAHEAD (1024u * 1024u)
+
 /** An open file: the client's state and the URL for messages. */
 struct tf_priv {
 	struct tftp_file t;
 	char url[TFTP_URL_MAX];
+	uint64_t pos;		/* the next byte handed on */
+	uint8_t *ahead;		/* read-ahead buffer (NULL until needed) */
+	uint64_t ahead_off;	/* file offset of ahead[0] */
+	size_t ahead_len;	/* bytes in it */
 };
 
 /** Parse a dotted IPv4 address of exactly @n characters; 0 if not one. */
@@ -121,28 +130,60 @@ static int tf_open(struct fetch *f, const char *name, struct mb_error *err)
 		free(p);
 		return rc;
 	}
+	p->pos = 0;
+	p->ahead = NULL;
+	p->ahead_len = 0;
 	f->priv = p;
 	f->url = p->url;
 	f->size = p->t.size;
 	return MB_OK;
 }
 
-/** Read through the client at its own position. */
+/**
+ * Read at p->pos: from the read-ahead buffer when it holds that byte;
+ * large reads straight into @dst; small ones through the buffer, filled
+ * with the next TFTP_READAHEAD bytes.
+ */
 static int tf_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		   struct mb_error *err)
 {
 	struct tf_priv *p = f->priv;
+	int rc;
 
-	return tftp_read(&p->t, dst, len, got, f->name, err);
+	*got = 0;
+	if (!p->ahead_len || p->pos < p->ahead_off ||
+	    p->pos >= p->ahead_off + p->ahead_len) {
+		p->ahead_len = 0;
+		p->t.pos = p->pos;
+		if (len >= TFTP_READAHEAD ||
+		    (!p->ahead && !(p->ahead = malloc(TFTP_READAHEAD)))) {
+			rc = tftp_read(&p->t, dst, len, got, f->name, err);
+			p->pos += *got;
+			return rc;
+		}
+		rc = tftp_read(&p->t, p->ahead, TFTP_READAHEAD, &p->ahead_len,
+			       f->name, err);
+		if (rc || !p->ahead_len)
+			return rc;
+		p->ahead_off = p->pos;
+	}
+	size_t at = (size_t)(p->pos - p->ahead_off), n = p->ahead_len - at;
+
+	if (n > len)
+		n = len;
+	memcpy(dst, p->ahead + at, n);
+	p->pos += n;
+	*got = n;
+	return MB_OK;
 }
 
-/** Seek: TFTP reads start wherever the client is told. */
+/** Seek: reads start wherever they are told. */
 static int tf_seek(struct fetch *f, uint64_t off, struct mb_error *err)
 {
 	struct tf_priv *p = f->priv;
 
 	(void)err;
-	p->t.pos = off;
+	p->pos = off;
 	return MB_OK;
 }
 
@@ -163,6 +204,7 @@ static void tf_close(struct fetch *f)
 		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100);
 	f->url = NULL;
 	f->priv = NULL;
+	free(p->ahead);
 	free(p);
 }
 
