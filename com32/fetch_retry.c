@@ -85,9 +85,12 @@ static void retry_cause(const struct fetch *f, const struct mb_error *err,
 static int retry_reopen(struct fetch *f, int *final, struct mb_error *err)
 {
 	uint64_t size = f->size, skipped = 0;
+	unsigned quiet = f->quiet;
 	int rc;
 
+	f->quiet = 1;	/* no transport summary for the abandoned transfer */
 	f->ops->close(f);
+	f->quiet = quiet;
 	rc = f->ops->open(f, f->name, err);
 	*final = rc == MB_E_NOT_FOUND || rc == MB_E_NO_MEMORY;
 	if (rc)
