@@ -408,9 +408,11 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		send_ack(t, s, s->seen);
 	}
 	if (!s->done && r->lb < t->nblocks) {
-		/* The server has sent (or is about to send) r->lb: the next
-		 * read goes on by acknowledging it. */
-		s->resume = r->lb;
+		/* The server has sent (or is about to send) the block after
+		 * the last one acknowledged (r->lb for the first session): the
+		 * next read goes on by acknowledging it.  (Had it arrived
+		 * while another session was read, it was dropped: a hole.) */
+		s->resume = s->seen > s->acked ? s->seen : s->acked + 1;
 		s->has_resume = 1;
 	}
 	return MB_OK;
@@ -437,6 +439,33 @@ int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
 	if (rc)
 		return rc;
 	t->nblocks = (uint32_t)(t->size / t->bs) + 1;
+	return MB_OK;
+}
+
+/**
+ * Open a further session @f of the file: the server must offer the same
+ * size and block size.  Returns MB_OK or MB_E_READ.
+ */
+static int start_filler(struct tftp_file *t, struct tftp_session *f,
+			const char *name, struct mb_error *err)
+{
+	uint64_t size;
+	uint32_t bs;
+	int rc = session_start(t, f, &size, &bs, name, err);
+
+	if (rc) {	/* the server was there a moment ago */
+		if (err)
+			err->code = MB_E_READ;
+		return MB_E_READ;
+	}
+	if (size != t->size || bs != t->bs) {
+		session_end(t, f);
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server now offers %llu bytes in blocks of %u, was %llu in %u",
+			       name, (unsigned long long)size, bs,
+			       (unsigned long long)t->size, t->bs);
+	}
+	t->passes++;
 	return MB_OK;
 }
 
@@ -472,31 +501,26 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 	if (r.nmissing && t->first.lport && !t->first.done)
 		rc = session_run(t, &t->first, &r, 0, 0, name, err);
 	for (unsigned pass = 1; !rc && r.nmissing && pass < TFTP_PASSES; pass++) {
-		struct tftp_session f;
-		uint64_t size;
-		uint32_t bs;
+		struct tftp_session *f = &t->fill[pass - 1];
+		/* A session still open and not past the first hole goes on. */
+		int reused = f->lport && !f->done && f->seen < first_missing(&r);
 
-		rc = session_start(t, &f, &size, &bs, name, err);
-		if (rc) {	/* the server was there a moment ago */
-			if (err)
-				err->code = MB_E_READ;
-			rc = MB_E_READ;
-			break;
+		for (;;) {
+			if (!reused) {
+				session_end(t, f);
+				rc = start_filler(t, f, name, err);
+				if (rc)
+					break;
+			}
+			t->filling = 1;
+			rc = session_run(t, f, &r, 1, pass == TFTP_PASSES - 1,
+					 name, err);
+			t->filling = 0;
+			if (!rc || !reused)
+				break;
+			reused = 0;	/* it died while it waited: anew */
+			rc = MB_OK;
 		}
-		if (size != t->size || bs != t->bs) {
-			session_end(t, &f);
-			rc = mb_fail(err, MB_E_READ,
-				     "%s: the TFTP server now offers %llu bytes in blocks of %u, was %llu in %u",
-				     name, (unsigned long long)size, bs,
-				     (unsigned long long)t->size, t->bs);
-			break;
-		}
-		t->passes++;
-		t->filling = 1;
-		rc = session_run(t, &f, &r, 1, pass == TFTP_PASSES - 1, name,
-				 err);
-		t->filling = 0;
-		session_end(t, &f);
 	}
 	if (!rc && r.nmissing)
 		rc = mb_fail(err, MB_E_READ,
@@ -513,4 +537,6 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 void tftp_close(struct tftp_file *t)
 {
 	session_end(t, &t->first);
+	for (unsigned i = 0; i < TFTP_PASSES - 1; i++)
+		session_end(t, &t->fill[i]);
 }

@@ -20,7 +20,9 @@
  *  - Holes are filled by further sessions of the same file (a new read
  *    request each), which run from the start, acknowledging everything
  *    as it comes and keeping only the blocks still missing.  With 5 %
- *    loss a pass leaves 5 % of the holes it found.
+ *    loss a pass leaves 5 % of the holes it found.  Like the first, they
+ *    stay open from one read to the next (a read of the next piece goes
+ *    on where they stopped); one that died meanwhile is started again.
  *  - The last session allowed per read is patient: it waits for the
  *    server's retransmission of a block it needs, so a read always ends.
  *
@@ -79,6 +81,7 @@ struct tftp_file {
 	uint32_t nblocks;	/* blocks in the file: size / bs + 1 */
 	uint64_t pos;		/* where the next read starts */
 	struct tftp_session first;	/* kept open from read to read */
+	struct tftp_session fill[TFTP_PASSES - 1];	/* later ones, too */
 	uint32_t srtt_us, rttvar_us;	/* round trip estimate */
 	/* statistics for the summary line */
 	uint32_t lost;		/* blocks fetched again by a later session */
