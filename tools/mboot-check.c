@@ -514,6 +514,18 @@ static uint32_t boot_area_size(unsigned nsegs)
 static struct mb_load_input load;
 static struct mb_load_plan plan;
 
+/**
+ * True when the module's own TFTP client fetches @full (the name as
+ * PXELINUX opens it): TFTP names (::path, host::path, tftp://), not
+ * other URLs (iPXE's file API takes those).
+ */
+static bool own_tftp_name(const char *full)
+{
+	const char *s = strstr(full, "://");
+
+	return !s || (s - full == 4 && !strncasecmp(full, "tftp", 4));
+}
+
 /** Stage: the plan inside the modelled arena; prints the table. */
 static bool make_plan(void)
 {
@@ -522,6 +534,8 @@ static bool make_plan(void)
 		.label_bytes = choice.label_bytes,
 		.kernel_len = (uint32_t)kernel_len, .kernel_gzip = kernel_gzip,
 		.kernel_whole = kernel_whole,
+		.no_own_tftp = (req.opts & MB_OPT_PXELINUX) ||
+			       !own_tftp_name(where[0].full),
 		.held_bytes = held_bytes, .nheld = nheld,
 	};
 	struct pxe_heap_model heap;
@@ -657,8 +671,14 @@ static void check_module_version(const char *name, const uint8_t *elf,
 				 size_t len)
 {
 	static const char tag[] = " mboot ";
-	const uint8_t *p = memmem(elf, len, tag, sizeof(tag) - 1);
+	const uint8_t *p = elf, *end = elf + len;
 	char version[16] = "";
+
+	/* " mboot " followed by a digit: the loader name's version */
+	while ((p = memmem(p, (size_t)(end - p), tag, sizeof(tag) - 1)) &&
+	       (p + sizeof(tag) - 1 >= end || p[sizeof(tag) - 1] < '0' ||
+		p[sizeof(tag) - 1] > '9'))
+		p++;
 
 	for (size_t i = 0; p && i < sizeof(version) - 1; i++) {
 		const uint8_t *c = p + sizeof(tag) - 1 + i;

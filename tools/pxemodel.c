@@ -82,6 +82,16 @@
  *     kernel's 1248 bytes are not there (one run: tboot.gz,
  *     163294 bytes to 29840928, -m 1024: the module's space started at
  *     0x02177eb0, the model's 240 bytes later);
+ *     Since commit 5723db8 the module's TFTP transport reads the kernel
+ *     through a 1 MiB read-ahead buffer, freed with the file: it leaves a
+ *     hole of 1 MiB (and the 64 KiB stream piece) below the kernel copy;
+ *     BASE includes it, and -gunzip modules' copies that fit there no
+ *     longer move S (7a8dcc0, 512M: elf32 0x004cfce0, tk-elf32.gz
+ *     0x004d01c0, pad3m.gz 0x007ac880, with the -gunzip module
+ *     0x004cfd10, three modules 0x004cfda0: the model's to the byte,
+ *     but +16 for pad3m.gz and -16 for three modules).  With -pxelinux
+ *     (or an http:// kernel: iPXE's transport) there is no such buffer:
+ *     0x003ce5a0 for tk-elf32.elf, 0x003ceaa0 for tk-elf32.gz;
  *   - malloc() needs round16(n + 31) <= T - S; com32/arena.c's binary
  *     search (64 KiB resolution, from 0xfff00000 down) finds the largest
  *     such n it reaches, L; the arena is [S + 16, S + 16 + L - 2 MiB).
@@ -333,20 +343,28 @@ bool pxe_model_arena(const struct mb_e820 *map, unsigned nmap,
 		top = HEAP_MAX;
 	/* The kernel copy: malloc(len + 1), then shrunk to len. */
 	uint64_t kernel_block = malloc_size((uint64_t)in->kernel_len + 1);
-	uint64_t before_kernel = (in->used_base ? in->used_base :
-						 PXE_HEAP_USED_BASE) +
+	uint64_t base = in->used_base ? in->used_base : PXE_HEAP_USED_BASE;
+	uint64_t hole = in->hole ? in->hole : PXE_HEAP_HOLE;
+	if (in->no_own_tftp && !in->used_base) {
+		base -= PXE_OWN_TFTP_HEAP;
+		hole = malloc_size(STREAM_CHUNK);
+	}
+	uint64_t before_kernel = base +
 				 in->module_image +
 				 command_heap(in->command) +
 				 LABEL_COPIES * (uint64_t)in->label_bytes;
 	start = before_kernel + kernel_block +
 		(in->kernel_gzip && !in->kernel_whole ? HEAP_GZIP_EXTRA : 0) +
 		(in->kernel_whole ? malloc_size((uint64_t)in->kernel_whole + 1) -
-					    malloc_size(STREAM_CHUNK) : 0) +
-		in->nheld * (uint64_t)HEAP_HELD_EXTRA;
+					    malloc_size(STREAM_CHUNK) : 0);
 	/* Each held module: malloc(size + 1); rounded per module, so the
-	 * caller's total is rounded as one (a few bytes at most). */
-	if (in->nheld)
-		start += malloc_size((uint64_t)in->held_bytes + in->nheld);
+	 * caller's total is rounded as one (a few bytes at most).  They go
+	 * into the hole below the kernel copy when they fit there. */
+	uint64_t held = in->nheld ?
+		malloc_size((uint64_t)in->held_bytes + in->nheld) +
+			in->nheld * (uint64_t)HEAP_HELD_EXTRA : 0;
+	if (held > hole)
+		start += held;
 	start = (start + 8) & ~15ull;	/* heap blocks are 16-byte multiples */
 	out->heap_top = top;
 	out->block_start = start;

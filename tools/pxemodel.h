@@ -62,16 +62,29 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 /* The heap in use before mboot.c32's image, command line and heap copies
  * (PXELINUX, ldlinux, the config, and what mboot.c32 itself allocates
  * before it grabs its block): measured, see pxemodel.c.  Fitted for the
- * module of commit 5bc43a6 (tests/checker/measure_space.py: measured -
- * model = 0 for tk-elf32.elf at -m 48 and 512; -16 to -48 for the gzip,
- * -gunzip and three-module runs).  Refit when mboot.c32 changes what it
- * allocates before it takes its block. */
-#define PXE_HEAP_USED_BASE 0x393439u
+ * module of commit 7a8dcc0 (tests/checker/measure_space.py: measured -
+ * model = 0 for tk-elf32.elf at -m 48 and 512, the gzip kernels and the
+ * -gunzip module; -16 for three modules).  The module of 5bc43a6 had
+ * 0x393439 (its TFTP client had no read-ahead buffer yet).  Refit when
+ * mboot.c32 changes what it allocates before it takes its block. */
+#define PXE_HEAP_USED_BASE 0x493469u
+/* The free gap below the kernel's heap copy that mboot.c32's later heap
+ * copies (-gunzip modules) fill first: the 64 KiB stream piece and, since
+ * its own TFTP client (commit 5723db8), the transport's 1 MiB read-ahead
+ * buffer, both freed once the kernel is in. */
+#define PXE_HEAP_HOLE (0x10010u + 0x100010u)
+/* What mboot's own TFTP client holds while the kernel arrives (its 1 MiB
+ * read-ahead buffer and session), part of PXE_HEAP_USED_BASE: measured
+ * with -pxelinux at 7a8dcc0, 1054592 and 1054544 bytes less. */
+#define PXE_OWN_TFTP_HEAP 1054560u
 
 /** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
 struct pxe_heap_input {
 	uint32_t used_base;	/* 0: PXE_HEAP_USED_BASE (another module
 				 * version's measured value otherwise) */
+	uint32_t hole;		/* 0: PXE_HEAP_HOLE (likewise) */
+	bool no_own_tftp;	/* the kernel comes through iPXE or PXELINUX
+				 * (-pxelinux, http://), not mboot's TFTP */
 	uint32_t module_image;	/* pxe_model_module_image() of mboot.c32 */
 	const char *command;	/* the command ldlinux ran ("mboot.c32 ...") */
 	uint32_t label_bytes;	/* KERNEL + APPEND text of the config's labels */

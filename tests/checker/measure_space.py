@@ -41,7 +41,9 @@ RUNS = [("m%s-%s" % (m, k.split(".")[-1]), m, k)
         ("m512-pad128k", "512", "tk-elf32.elf", "", 0, "pad128k"),
         ("m512-words6", "512", "tk-elf32.elf"),
         ("m512-mods3", "512", "tk-elf32.elf"),
-        ("m512-modargs", "512", "tk-elf32.elf")]
+        ("m512-modargs", "512", "tk-elf32.elf"),
+        ("m512-pxelinux", "512", "tk-elf32.elf"),
+        ("m512-pxelinux-gz", "512", "tk-elf32.gz")]
 
 # Runs whose whole line is given (more words, more modules).
 LINES = {
@@ -51,6 +53,11 @@ LINES = {
                   "tk.mods=3 --- small.bin --- small.bin --- small.bin",
     "m512-modargs": "mboot.c32 -verbose tk-elf32.elf tk.name=tk-elf32.elf "
                     "tk.mods=1 --- small.bin len=13 crc=12345678 name=small.bin",
+    # PXELINUX's own transport (no read-ahead buffer of mboot's TFTP).
+    "m512-pxelinux": "mboot.c32 -verbose -pxelinux tk-elf32.elf "
+                     "tk.name=tk-elf32.elf tk.mods=1 --- small.bin",
+    "m512-pxelinux-gz": "mboot.c32 -verbose -pxelinux tk-elf32.gz "
+                        "tk.name=tk-elf32.gz tk.mods=1 --- small.bin",
 }
 
 
