@@ -20,9 +20,10 @@ family, input and output hooks), from the first DHCP packet on.
 length and CRC-32 it checks: every client must get every module byte-exact.
 --kernel xen boots Xen 4.17 + Debian's dom0 to the initrd's md5 check.
 
---restart-dnsmasq-after SEC: once a client's console shows the loader
-transferring the biggest module (vmlinuz for xen), dnsmasq is killed with
-SIGKILL SEC seconds later and started again 5 s after that.
+--restart-dnsmasq-after SEC: dnsmasq is killed with SIGKILL in the middle
+of its transfer of the biggest module (vmlinuz for xen), SEC seconds after
+it sent that file's first block (--proto http: SEC seconds after a console
+shows the loader at that file), and started again 5 s after that.
 
 Per client: success, seconds from QEMU start to PXELINUX's banner, to the
 loader's first line, to the kernel (first Xen line,
@@ -201,7 +202,8 @@ def run_lab(opts, say=print):
                               sercon if opts.sercon else None)
                for i in range(opts.clients)]
         restart = _Restarter(opts.restart_dnsmasq_after, dnsmasq,
-                             payload.trigger_name, result["events"], say)
+                             payload.trigger_name, opts.proto == "tftp",
+                             result["events"], say)
         say("netlab: %s: %d client(s), loss %g %%, namespace %s, logs %s"
             % (label, opts.clients, opts.loss, ns.name, workdir))
         t0 = time.monotonic()
@@ -210,7 +212,8 @@ def run_lab(opts, say=print):
             c.start(t0)
         clients.watch(cls, opts.timeout, lambda c: stuck_early(c) or
                       payload.stop(c), on_text=restart.on_text,
-                      tick=restart.tick)
+                      tick=restart.tick,
+                      period=0.02 if restart.after is not None else 0.5)
         result["loss_counters"] = ns.loss_counters()
         if web:
             result["http_served"] = web.served()
@@ -252,15 +255,25 @@ def run_lab(opts, say=print):
 
 
 class _Restarter:
-    """Kills dnsmasq @after seconds into the transfer of @name (seen on any
-    console) and restarts it RESTART_GAP seconds later; no-op if @after is
-    None.  Records events as {"t", "what"}."""
+    """Kills dnsmasq (SIGKILL) in the middle of the transfer of file @name
+    and restarts it RESTART_GAP seconds later; a no-op if @after is None.
 
-    def __init__(self, after, dnsmasq, name, events, say):
+    Over TFTP (@by_tftp) the transfer is seen from dnsmasq's side (polled
+    every 20 ms): the offset of its open root/@name, which it reads block by
+    block as it sends.  dnsmasq is killed @after seconds after that offset
+    was first above 0 (data flowing: a loader that only asks for the size
+    opens the file without any block being read), if it still holds the
+    file open then; otherwise at the next moment it does.  Over HTTP, dnsmasq sends nothing
+    then: the trigger is the console showing the loader at @name, and the
+    kill comes @after seconds later (DHCP/TFTP server gone meanwhile).
+    Records events as {"t", "what"}."""
+
+    def __init__(self, after, dnsmasq, name, by_tftp, events, say):
         self.after = after
         self.dnsmasq = dnsmasq
         self.rx = payloads.trigger_regex(name)
         self.name = name
+        self.by_tftp = by_tftp
         self.events = events
         self.say = say
         self.t0 = None
@@ -273,7 +286,7 @@ class _Restarter:
         return t
 
     def on_text(self, client, fragments):
-        if self.after is None or self.seen is not None:
+        if self.after is None or self.by_tftp or self.seen is not None:
             return
         for frag in fragments:
             if self.rx.search(frag):
@@ -282,12 +295,23 @@ class _Restarter:
                 return
 
     def tick(self, now):
-        if self.seen is None:
+        if self.after is None:
             return
         t = now - self.t0
-        if self.killed is None and t >= self.seen + self.after:
+        sent = None
+        if self.by_tftp and self.killed is None:
+            sent = self.dnsmasq.sent_of(self.name)
+            if self.seen is None and sent:
+                self.seen = self._event("dnsmasq is sending %s (at byte %d)"
+                                        % (self.name, sent))
+        if self.seen is None:
+            return
+        if self.killed is None and t >= self.seen + self.after and \
+                (not self.by_tftp or sent is not None):
             self.dnsmasq.kill()
-            self.killed = self._event("dnsmasq killed (SIGKILL)")
+            self.killed = self._event("dnsmasq killed (SIGKILL)%s" % (
+                " while sending %s, at byte %d" % (self.name, sent)
+                if self.by_tftp else ""))
         elif self.killed is not None and self.restarted is None and \
                 t >= self.killed + RESTART_GAP:
             self.dnsmasq.start()

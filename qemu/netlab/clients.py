@@ -159,18 +159,19 @@ def stop_process(proc):
             continue
 
 
-def watch(clients, timeout, judge_stop, on_text=None, tick=None):
+def watch(clients, timeout, judge_stop, on_text=None, tick=None,
+          period=0.5):
     """Stream every client's console until each has ended.
 
-    @judge_stop(client), asked about every running client about twice a
-    second, returns a reason string when that client is done (its QEMU is
+    @judge_stop(client), asked about every running client each @period
+    seconds (and whenever output arrives), returns a reason string when that client is done (its QEMU is
     then stopped) or None.  @on_text(client, fragments) sees
-    every new line plus the unfinished tail; @tick(now) runs about twice a
-    second.  A client still running after @timeout seconds ends with
+    every new line plus the unfinished tail; @tick(now) runs at least
+    every @period seconds.  A client still running after @timeout seconds ends with
     "timeout"."""
     while any(c.running for c in clients):
         live = [c for c in clients if c.running]
-        r, _, _ = select.select(live, [], [], 0.5)
+        r, _, _ = select.select(live, [], [], period)
         for c in r:
             try:
                 data = os.read(c.fileno(), 65536)

@@ -82,6 +82,31 @@ class Dnsmasq:
             time.sleep(0.05)
         raise RuntimeError("dnsmasq did not report its TFTP root in 10 s")
 
+    def sent_of(self, name):
+        """How far dnsmasq has read root/@name (the byte offset of its
+        open file: it reads each block just before sending it), the largest
+        over its open descriptors; None while it does not hold the file
+        open.  From /proc/PID/fd and fdinfo."""
+        if not self.proc or self.proc.poll() is not None:
+            return None
+        want = os.path.join(os.path.abspath(self.root), name)
+        fddir = "/proc/%d/fd" % self.proc.pid
+        best = None
+        try:
+            fds = os.listdir(fddir)
+        except OSError:
+            return None
+        for fd in fds:
+            try:
+                if os.readlink(os.path.join(fddir, fd)) != want:
+                    continue
+                with open("/proc/%d/fdinfo/%s" % (self.proc.pid, fd)) as f:
+                    pos = int(f.readline().split()[1])
+                best = pos if best is None else max(best, pos)
+            except (OSError, ValueError, IndexError):
+                continue
+        return best
+
     def kill(self):
         """SIGKILL dnsmasq (a crash: open TFTP transfers just stop)."""
         if self.proc and self.proc.poll() is None:
