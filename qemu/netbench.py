@@ -219,6 +219,7 @@ def ci(args, say):
 
 
 def main():
+    """--ci, --from or the full comparison; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--kernel", choices=("xen", "tk"), default="xen")
@@ -236,6 +237,7 @@ def main():
     netlab.install_signal_handlers()
 
     def say(line):
+        """Print @line at once (the runs are long)."""
         print(line, flush=True)
     if args.sources:
         results = {}

@@ -158,6 +158,7 @@ def dhcp_story(logpath, mac):
 
 
 def median(values):
+    """The median of @values, None when empty."""
     return statistics.median(values) if values else None
 
 
@@ -280,12 +281,14 @@ class _Restarter:
         self.seen = self.killed = self.restarted = None
 
     def _event(self, what):
+        """Record and print event @what; returns its time."""
         t = round(time.monotonic() - self.t0, 2)
         self.events.append({"t": t, "what": what})
         self.say("netlab: [%7.2f] %s" % (t, what))
         return t
 
     def on_text(self, client, fragments):
+        """HTTP trigger: the console shows the loader at the file."""
         if self.after is None or self.by_tftp or self.seen is not None:
             return
         for frag in fragments:
@@ -295,6 +298,7 @@ class _Restarter:
                 return
 
     def tick(self, now):
+        """TFTP trigger, the kill and the restart, by the clock @now."""
         if self.after is None:
             return
         t = now - self.t0
@@ -319,6 +323,7 @@ class _Restarter:
 
 
 def fmt_s(t):
+    """Seconds @t as "12.3", or "-" for None."""
     return "-" if t is None else "%.1f" % t
 
 
@@ -367,6 +372,7 @@ def summary_lines(r):
 
 
 def parser():
+    """The command-line parser (netbench.py builds its runs with it)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--loader", choices=("ours", "stock"), default="ours")
@@ -407,6 +413,7 @@ def install_signal_handlers():
     """SIGTERM and SIGHUP raise Interrupted (SIGINT raises
     KeyboardInterrupt), so run_lab's cleanup runs."""
     def handler(signum, frame):
+        """Ignore further signals and unwind into the cleanup."""
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         raise Interrupted("signal %d" % signum)
@@ -415,6 +422,7 @@ def install_signal_handlers():
 
 
 def main():
+    """Run one lab from the command line; exit status 0 when all booted."""
     opts = parser().parse_args()
     install_signal_handlers()
     try:

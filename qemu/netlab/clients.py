@@ -64,12 +64,15 @@ class Client:
 
     @property
     def running(self):
+        """True from start until finish."""
         return self.proc is not None and self.outcome is None
 
     def fileno(self):
+        """The console pipe's descriptor (for select)."""
         return self.proc.stdout.fileno()
 
     def now(self):
+        """Seconds since the common start."""
         return time.monotonic() - self.t0
 
     def feed(self, data):

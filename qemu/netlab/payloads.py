@@ -178,15 +178,18 @@ class XenPayload:
             demo.DOM0_ARGS, self.initrd[1], self.initrd[2])
 
     def files(self):
+        """{name in the root: source path}."""
         return {"xen.gz": self.debs["xen_gz"],
                 "vmlinuz": self.debs["vmlinuz"],
                 "initrd.gz": self.initrd[0]}
 
     def line(self, prefix):
+        """The DEFAULT line (as demo.py's); @prefix before each file."""
         return "mboot.c32 %sxen.gz %s --- %svmlinuz %s --- %sinitrd.gz" % (
             prefix, demo.XEN_ARGS, prefix, self.dom0_args, prefix)
 
     def stop(self, client):
+        """Done: loader gave up, or the initrd check line came."""
         if _given_up(client):
             return _given_up(client)
         if client.lines and demo.RE_INITRD.search(client.lines[-1][1]):

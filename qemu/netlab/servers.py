@@ -131,6 +131,7 @@ class WebServer:
 
     @property
     def access_log(self):
+        """nginx's access log file."""
         return os.path.join(self.prefix, "access.log")
 
     def start(self):
