@@ -202,7 +202,7 @@ static void tf_close(struct fetch *f)
 		return;
 	tftp_close(&p->t);
 	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts))
-		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u acknowledgement chains restarted (round trip %u.%u ms)\n",
+		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms)\n",
 		       f->name, p->t.lost, p->t.passes, p->t.restarts,
 		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100);
 	f->url = NULL;
