@@ -114,10 +114,10 @@ def markdown(results, kernel):
             "med/max s | ours %s med/max s | ours in loader s | %s stock/ours "
             "| %s stock/ours |" % (first, done, first, done, first, done))
     out = [head, "|" + "---|" * (head.count("|") - 1)]
-    seen = []
-    for case, proto, _ in results:
-        if (case, proto) not in seen:
-            seen.append((case, proto))
+    order = [c[0] for c in bench_cases(kernel)]
+    seen = sorted({(case, proto) for case, proto, _ in results},
+                  key=lambda k: (order.index(k[0]) if k[0] in order
+                                 else len(order), k[1] != "tftp"))
     for case, proto in seen:
         s = results.get((case, proto, "stock"))
         o = results.get((case, proto, "ours"))
