@@ -71,7 +71,9 @@ def run_one(opts, say):
     t = time.monotonic()
     try:
         r = netlab.run_lab(opts, say=say)
-    except netlab.LabError as e:
+    except (netlab.LabError, RuntimeError) as e:
+        # RuntimeError: a tool failed while the lab was set up (ip, nft,
+        # dnsmasq, nginx) or an input is missing (the test kernel).
         say("netbench: %s: cannot run: %s" % (netlab.label_of(opts), e))
         return None
     r["wall"] = time.monotonic() - t

@@ -428,7 +428,7 @@ def main():
     try:
         fill_defaults(opts)
         r = run_lab(opts)
-    except LabError as e:
+    except (LabError, RuntimeError) as e:
         print("netlab: cannot run: %s" % e, file=sys.stderr)
         return 2
     except (KeyboardInterrupt, Interrupted) as e:

@@ -56,11 +56,12 @@ class Client:
         self.t0 = t0
         self._log = open(self.logpath, "w")
         self._log.write("# " + " ".join(self.cmd) + "\n")
+        err = open(self.logpath[:-len(".log")] + ".stderr", "w")
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT,
+                                     stdout=subprocess.PIPE, stderr=err,
                                      start_new_session=True,
                                      preexec_fn=die_with_parent)
+        err.close()  # QEMU's own messages: client<i>.stderr
 
     @property
     def running(self):
