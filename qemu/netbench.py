@@ -39,7 +39,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import netlab  # noqa: E402
 
-RE_RECOVERY = re.compile(r"retry|retrying|resum|re-?open|restart", re.I)
+# The loader's own word that it tried a transfer again (ours: "retry 1 of 5").
+RE_RECOVERY = re.compile(r"\bretry(ing)?\b|\bresum(e|ed|ing)\b", re.I)
 
 
 def lab_opts(build, loader, proto, clients, loss, kernel, timeout,
