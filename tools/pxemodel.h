@@ -62,12 +62,13 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 /* The heap in use before mboot.c32's image, command line and heap copies
  * (PXELINUX, ldlinux, the config, and what mboot.c32 itself allocates
  * before it grabs its block): measured, see pxemodel.c.  Fitted for the
- * module of commit 7a8dcc0 (tests/checker/measure_space.py: measured -
- * model = 0 for tk-elf32.elf at -m 48 and 512, the gzip kernels and the
- * -gunzip module; -16 for three modules).  The module of 5bc43a6 had
- * 0x393439 (its TFTP client had no read-ahead buffer yet).  Refit when
- * mboot.c32 changes what it allocates before it takes its block. */
-#define PXE_HEAP_USED_BASE 0x493469u
+ * module of commit 3a51383 (tests/checker/measure_space.py: measured -
+ * model = 0 for tk-elf32.elf at -m 48 and 512, tk-elf32.gz and the
+ * -gunzip module; -16 for three modules).  Earlier modules: 0x493469
+ * (7a8dcc0), 0x393439 (5bc43a6, before the TFTP read-ahead buffer).
+ * Refit when mboot.c32 changes what it allocates before it takes its
+ * block. */
+#define PXE_HEAP_USED_BASE 0x4936b9u
 /* The free gap below the kernel's heap copy that mboot.c32's later heap
  * copies (-gunzip modules) fill first: the 64 KiB stream piece and, since
  * its own TFTP client (commit 5723db8), the transport's 1 MiB read-ahead
@@ -75,8 +76,9 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 #define PXE_HEAP_HOLE (0x10010u + 0x100010u)
 /* What mboot's own TFTP client holds while the kernel arrives (its 1 MiB
  * read-ahead buffer and session), part of PXE_HEAP_USED_BASE: measured
- * with -pxelinux at 7a8dcc0, 1054592 and 1054544 bytes less. */
-#define PXE_OWN_TFTP_HEAP 1054560u
+ * with -pxelinux at 7a8dcc0, 1054592 and 1054544 bytes less; at 3a51383
+ * the session takes 592 bytes more. */
+#define PXE_OWN_TFTP_HEAP 1055152u
 
 /** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
 struct pxe_heap_input {
