@@ -140,10 +140,10 @@ static int tf_open(struct fetch *f, const char *name, struct mb_error *err)
 }
 
 /**
- * Read at p->pos, at most TFTP_READAHEAD bytes (so the progress line
- * moves): from the read-ahead buffer when it holds that byte; large reads
- * straight into @dst; small ones through the buffer, filled with the next
- * TFTP_READAHEAD bytes.
+ * Read at p->pos: from the read-ahead buffer when it holds that byte;
+ * large reads straight into @dst, whole (a module is one read: one pass of
+ * every session over it); small ones through the buffer, filled with the
+ * next TFTP_READAHEAD bytes.
  */
 static int tf_read(struct fetch *f, void *dst, size_t len, size_t *got,
 		   struct mb_error *err)
@@ -152,8 +152,6 @@ static int tf_read(struct fetch *f, void *dst, size_t len, size_t *got,
 	int rc;
 
 	*got = 0;
-	if (len > TFTP_READAHEAD)	/* return now and then: progress */
-		len = TFTP_READAHEAD;
 	if (!p->ahead_len || p->pos < p->ahead_off ||
 	    p->pos >= p->ahead_off + p->ahead_len) {
 		p->ahead_len = 0;

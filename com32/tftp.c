@@ -502,8 +502,12 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 		rc = session_run(t, &t->first, &r, 0, 0, name, err);
 	for (unsigned pass = 1; !rc && r.nmissing && pass < TFTP_PASSES; pass++) {
 		struct tftp_session *f = &t->fill[pass - 1];
-		/* A session still open and not past the first hole goes on. */
-		int reused = f->lport && !f->done && f->seen < first_missing(&r);
+		/* A session still open goes on if the server has not yet
+		 * sent it the first block missing (it sends each block once,
+		 * after the ACK of the one before; a block sent while the
+		 * session waited was dropped). */
+		uint32_t next = f->has_resume ? f->resume + 1 : f->acked + 1;
+		int reused = f->lport && !f->done && next <= first_missing(&r);
 
 		for (;;) {
 			if (!reused) {
@@ -512,13 +516,16 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 				if (rc)
 					break;
 			}
+			uint32_t seen = f->seen;
 			t->filling = 1;
 			rc = session_run(t, f, &r, 1, pass == TFTP_PASSES - 1,
 					 name, err);
 			t->filling = 0;
-			if (!rc || !reused)
+			/* A session that had waited and now brings nothing
+			 * has died meanwhile (the server forgot it): anew. */
+			if (!reused || (!rc && (f->seen != seen || !r.nmissing)))
 				break;
-			reused = 0;	/* it died while it waited: anew */
+			reused = 0;
 			rc = MB_OK;
 		}
 	}
