@@ -67,7 +67,7 @@ $(B)/bios/asm/%.o: asm/%.asm asm/copy.inc
 	$(NASM) -f elf32 -Iasm/ $< -o $@
 
 $(B)/mboot.elf: $(BIOS_OBJS)
-	ld -m elf_i386 -shared --hash-style=gnu -T $(SYSLINUX_SRC)/com32/lib/i386/elf.ld \
+	ld -m elf_i386 -shared --hash-style=sysv -T $(SYSLINUX_SRC)/com32/lib/i386/elf.ld \
 		--as-needed --no-warn-rwx-segments -o $@ $(BIOS_OBJS) \
 		$(SYSLINUX_MODULES)/libcom32.c32
 

@@ -37,7 +37,7 @@ $(B)/efi64/com32/%.o: com32/%.c $(COM32_HDRS) $(LIB_HDRS) $(SYSLINUX_SRC)/.compl
 	$(CC) $(EFI64_CFLAGS) $(if $(filter $<,$(EFI64_FW_SRCS)),$(EFI64_GNUEFI)) -c $< -o $@
 
 $(B)/efi64/mboot.elf: $(EFI64_OBJS)
-	ld -m elf_x86_64 -shared --hash-style=gnu \
+	ld -m elf_x86_64 -shared --hash-style=sysv \
 		-T $(SYSLINUX_SRC)/com32/lib/x86_64/elf.ld \
 		--as-needed --no-warn-rwx-segments -o $@ $(EFI64_OBJS) \
 		$(EFI64_MODULES)/libcom32.c32
