@@ -23,6 +23,7 @@
 #include <syslinux/config.h>
 #include <syslinux/pxe_api.h>
 #include "fetch.h"
+#include "../lib/filename.h"
 
 /* PXENV_FILE_API_CHECK magic numbers, in and out. */
 #define IPXE_API_MAGIC_IN	0x91d447b2u
@@ -146,23 +147,6 @@ static int ipxe_url_put_path(char *url, size_t *len, const char *path)
 	return 0;
 }
 
-/** What a file name is, by PXELINUX's rules (core/fs/pxe url_type()). */
-enum ipxe_name_kind { NAME_RELATIVE, NAME_URL, NAME_TFTP };
-
-/** Classify @s: by its first ':', if followed by "//" or ':'. */
-static enum ipxe_name_kind ipxe_name_kind(const char *s)
-{
-	const char *q = strchr(s, ':');
-
-	if (!q)
-		return NAME_RELATIVE;
-	if (q[1] == '/' && q[2] == '/')
-		return NAME_URL;
-	if (q[1] == ':')
-		return NAME_TFTP;
-	return NAME_RELATIVE;
-}
-
 /**
  * Build in @url the URL of the file PXELINUX would open for @name: a name
  * with a scheme as given; "host::path" as tftp://host/path ("::path": the
@@ -182,16 +166,16 @@ int fetch_make_url(const char *name, char *url)
 
 	url[0] = '\0';
 	full[0] = '\0';
-	if (ipxe_name_kind(name) == NAME_RELATIVE && !getcwd(full, sizeof(full)))
+	if (mb_name_kind(name) == MB_NAME_RELATIVE && !getcwd(full, sizeof(full)))
 		full[0] = '\0';
 	if (strlen(full) + strlen(name) >= sizeof(full))
 		return -1;
 	strcat(full, name);
 
-	switch (ipxe_name_kind(full)) {
-	case NAME_URL:
+	switch (mb_name_kind(full)) {
+	case MB_NAME_URL:
 		return ipxe_url_put(url, &len, full, strlen(full));
-	case NAME_TFTP:
+	case MB_NAME_TFTP:
 		q = strchr(full, ':');
 		host = full;
 		path = q + 2;

@@ -584,15 +584,10 @@ STOCK_EXPECTED_FAILS = {
 }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--only", help="regex of case names to run")
-    ap.add_argument("--loader", choices=["ours", "stock", "both"], default="both")
-    ap.add_argument("-j", type=int, default=2)
-    ap.add_argument("-v", action="store_true", help="stream consoles")
-    args = ap.parse_args()
-    build = os.path.abspath(args.build)
+def write_fixtures(build):
+    """Write the generated files the cases name (bad kernels, a two-member
+    gzip kernel, huge/small modules, a kernel with no header) into
+    BUILD/boottest/data; also used by tests/checker/checktest.py."""
     data = os.path.join(build, "boottest", "data")
     os.makedirs(data, exist_ok=True)
     badkernels.write_all(os.path.join(build, "tk", "tk-elf32.elf"), data)
@@ -607,6 +602,18 @@ def main():
         f.write(b"small module\n")
     with open(os.path.join(data, "noheader.bin"), "wb") as f:
         f.write(random_bytes("noheader", 20000).replace(b"\x02\xb0\xad\x1b", b"xxxx"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--only", help="regex of case names to run")
+    ap.add_argument("--loader", choices=["ours", "stock", "both"], default="both")
+    ap.add_argument("-j", type=int, default=2)
+    ap.add_argument("-v", action="store_true", help="stream consoles")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    write_fixtures(build)
     todo = [c for c in cases()
             if (args.loader == "both" or c.loader == args.loader)
             and (not args.only or re.search(args.only, c.name))]

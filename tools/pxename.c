@@ -6,26 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "pxename.h"
-
-enum url_kind { URL_SUFFIX, URL_NORMAL, URL_OLD_TFTP };
-
-/** PXELINUX's url_type(): the first ':' decides. */
-static enum url_kind url_kind(const char *s)
-{
-	const char *q = strchr(s, ':');
-
-	if (!q)
-		return URL_SUFFIX;
-	if (q[1] == '/' && q[2] == '/')
-		return URL_NORMAL;
-	if (q[1] == ':')
-		return URL_OLD_TFTP;
-	return URL_SUFFIX;
-}
+#include "../lib/filename.h"
 
 const char *pxe_cwd_for_prefix(const char *prefix, char *buf, size_t cap)
 {
-	if (url_kind(prefix) == URL_SUFFIX)
+	if (mb_name_kind(prefix) == MB_NAME_RELATIVE)
 		snprintf(buf, cap, "::%s", prefix);
 	else
 		snprintf(buf, cap, "%s", prefix);
@@ -46,13 +31,13 @@ void pxe_resolve(const struct pxe_names *n, const char *name,
 		 struct pxe_resolved *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (url_kind(name) == URL_SUFFIX)
+	if (mb_name_kind(name) == MB_NAME_RELATIVE)
 		snprintf(r->full, sizeof(r->full), "%s%s", n->cwd, name);
 	else
 		snprintf(r->full, sizeof(r->full), "%s", name);
 
 	const char *f = r->full;
-	if (url_kind(f) == URL_OLD_TFTP) {	/* host::path */
+	if (mb_name_kind(f) == MB_NAME_TFTP) {	/* host::path */
 		const char *q = strchr(f, ':');
 		if (q != f)
 			snprintf(r->why, sizeof(r->why),
@@ -61,7 +46,7 @@ void pxe_resolve(const struct pxe_names *n, const char *name,
 		map_under(r, n->root, q + 2, strlen(q + 2));
 		return;
 	}
-	if (url_kind(f) != URL_NORMAL) {	/* cannot happen: cwd is "::" */
+	if (mb_name_kind(f) != MB_NAME_URL) {	/* cannot happen: cwd is "::" */
 		map_under(r, n->root, f, strlen(f));
 		return;
 	}

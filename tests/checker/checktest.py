@@ -39,7 +39,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "qemu"))
 sys.path.insert(0, os.path.join(REPO, "qemu", "xen"))
-import badkernels  # noqa: E402
 import boottest  # noqa: E402
 import pxeboot  # noqa: E402
 
@@ -52,22 +51,8 @@ DIFFERENT = {
 
 
 def write_boottest_data(build):
-    """The generated fixtures, as boottest.main() writes them."""
-    data = os.path.join(build, "boottest", "data")
-    os.makedirs(data, exist_ok=True)
-    badkernels.write_all(os.path.join(build, "tk", "tk-elf32.elf"), data)
-    with open(os.path.join(build, "tk", "tk-elf32.elf"), "rb") as f:
-        k = f.read()
-    with open(os.path.join(data, "tk-members.gz"), "wb") as f:
-        f.write(gzip.compress(k[:5000], 9, mtime=0) +
-                gzip.compress(k[5000:], 9, mtime=0))
-    with open(os.path.join(data, "huge.bin"), "wb") as f:
-        f.truncate(200 << 20)
-    with open(os.path.join(data, "small.bin"), "wb") as f:
-        f.write(b"small module\n")
-    with open(os.path.join(data, "noheader.bin"), "wb") as f:
-        f.write(boottest.random_bytes("noheader", 20000)
-                .replace(b"\x02\xb0\xad\x1b", b"xxxx"))
+    """The generated fixtures, written by boottest's own code."""
+    boottest.write_fixtures(build)
 
 
 class Runner:
