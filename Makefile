@@ -66,6 +66,9 @@ $(B)/bios/asm/%.o: asm/%.asm asm/copy.inc
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf32 -Iasm/ $< -o $@
 
+# A SysV symbol hash table: with a GNU one, SYSLINUX 6.04's module loader
+# refused a build of this module ("Failed to load COM32 file mboot.c32")
+# whose only change was one more call between two of its own files.
 $(B)/mboot.elf: $(BIOS_OBJS)
 	ld -m elf_i386 -shared --hash-style=sysv -T $(SYSLINUX_SRC)/com32/lib/i386/elf.ld \
 		--as-needed --no-warn-rwx-segments -o $@ $(BIOS_OBJS) \

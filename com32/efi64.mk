@@ -36,6 +36,8 @@ $(B)/efi64/com32/%.o: com32/%.c $(COM32_HDRS) $(LIB_HDRS) $(SYSLINUX_SRC)/.compl
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI64_CFLAGS) $(if $(filter $<,$(EFI64_FW_SRCS)),$(EFI64_GNUEFI)) -c $< -o $@
 
+# SysV symbol hash, as for the BIOS module (see the Makefile): the same
+# loader code runs in syslinux.efi.
 $(B)/efi64/mboot.elf: $(EFI64_OBJS)
 	ld -m elf_x86_64 -shared --hash-style=sysv \
 		-T $(SYSLINUX_SRC)/com32/lib/x86_64/elf.ld \
