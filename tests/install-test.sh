@@ -60,7 +60,7 @@ tagged() {
 check_module_options() {
     page=$1 n=$p/${1#"$r"/}
     tags=$(page_tags "$page")
-    opts=$(grep -oE '"-[a-z0-9][a-z0-9-]*=?"' lib/cmdline.c | tr -d '"' | sort -u)
+    opts=$(tests/cmdline-options.sh)
     [ -n "$opts" ] || { fail "no options found in lib/cmdline.c"; return; }
     missing=""
     for o in $opts; do

@@ -16,9 +16,8 @@ check() {	# check WHAT PATTERN: PATTERN must start a README table row
 codes=$(sed -n 's/^[[:space:]]*\[MB_E_[A-Z0-9_]*\] = "\([a-z0-9-]*\)",$/\1/p' lib/error.c)
 [ -n "$codes" ] || { echo "FAIL no error codes found in lib/error.c"; failed=$((failed + 1)); }
 for c in $codes; do check "error code" "$c"; done
-# Options: the quoted option words and prefixes in cmdline.c's parser.
-opts=$(grep -o 'token_is(s, n, "-[a-z0-9-]*")\|mb_memcmp(s, "-[a-z0-9-]*=' lib/cmdline.c |
-	sed 's/.*"\(-[a-z0-9-]*=\{0,1\}\).*/\1/' | sort -u)
+# Options: every word cmdline.c's parser accepts.
+opts=$(tests/cmdline-options.sh)
 [ -n "$opts" ] || { echo "FAIL no options found in lib/cmdline.c"; failed=$((failed + 1)); }
 for o in $opts; do
 	case $o in
