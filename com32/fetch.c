@@ -35,7 +35,7 @@ static void fetch_init(struct fetch *f, const struct fetch_ops *ops,
 	memset(f, 0, sizeof(*f));
 	f->name = name;
 	f->fd = -1;
-	f->quiet = flags & FETCH_QUIET;
+	f->quiet = flags & (FETCH_QUIET | FETCH_SILENT);
 	f->ops = ops;
 	f->t_start = f->t_last = now_ms();
 }
@@ -60,8 +60,9 @@ int fetch_open(struct fetch *f, const char *name, unsigned flags,
 		if (rc != MB_E_FIRMWARE)
 			return rc;
 		tftp_off = 1;
-		printf("mboot: %s; using the firmware's TFTP instead\n",
-		       err ? err->msg : name);
+		if (!(flags & FETCH_SILENT))
+			printf("mboot: %s; using the firmware's TFTP instead\n",
+			       err ? err->msg : name);
 	}
 	if (!(flags & FETCH_FORCE_PXELINUX) && !ipxe_stalled &&
 	    strcmp(name, ipxe_refused) && fetch_ipxe_available()) {
@@ -73,9 +74,10 @@ int fetch_open(struct fetch *f, const char *name, unsigned flags,
 		if (ms >= IPXE_OPEN_STALL_MS)
 			ipxe_stalled = 1;
 		snprintf(ipxe_refused, sizeof(ipxe_refused), "%s", name);
-		printf("mboot: %s after %u.%03u s; trying PXELINUX's file layer%s\n",
-		       err ? err->msg : name, ms / 1000, ms % 1000,
-		       ipxe_stalled ? " (also for the remaining files)" : "");
+		if (!(flags & FETCH_SILENT))
+			printf("mboot: %s after %u.%03u s; trying PXELINUX's file layer%s\n",
+			       err ? err->msg : name, ms / 1000, ms % 1000,
+			       ipxe_stalled ? " (also for the remaining files)" : "");
 	}
 	fetch_init(f, &fetch_pxelinux_ops, name, flags);
 	return f->ops->open(f, name, err);
@@ -162,7 +164,7 @@ int fetch_verify(struct fetch *f, struct mb_error *err)
 
 void fetch_resume(struct fetch *f, unsigned flags)
 {
-	f->quiet = flags & FETCH_QUIET;
+	f->quiet = flags & (FETCH_QUIET | FETCH_SILENT);
 	f->t_start = f->t_last = now_ms();
 }
 

@@ -56,6 +56,9 @@ struct fetch {
 
 #define FETCH_QUIET		(1u << 0)	/* no progress output */
 #define FETCH_FORCE_PXELINUX	(1u << 1)	/* never use the iPXE API */
+/* -quiet: no line at all but errors - no retry line, no transport
+ * fallback line, no summary (kept in f->quiet beside FETCH_QUIET). */
+#define FETCH_SILENT		(1u << 2)
 
 /**
  * Open @name with the best transport (iPXE's file API when present, else

@@ -142,7 +142,8 @@ static int retry_after(struct fetch *f, struct mb_error *err)
 				   via, line, sizeof(line), &pause, err);
 		if (rc)
 			return rc;
-		printf("\rmboot: %s\n", line);
+		if (!(f->quiet & FETCH_SILENT))	/* -quiet: errors only */
+			printf("\rmboot: %s\n", line);
 		retry_pause(pause);
 		rc = retry_reopen(f, &final, err);
 		if (rc == MB_OK || final)

@@ -72,7 +72,7 @@ static bool is_held[MB_MAX_FILES];
 /** Fetch flags for the request's options. */
 static unsigned fetch_flags(void)
 {
-	return ((req.opts & MB_OPT_QUIET) ? FETCH_QUIET : 0) |
+	return ((req.opts & MB_OPT_QUIET) ? FETCH_QUIET | FETCH_SILENT : 0) |
 	       ((req.opts & MB_OPT_PXELINUX) ? FETCH_FORCE_PXELINUX : 0);
 }
 
@@ -423,8 +423,8 @@ static int load_kernel(struct mb_error *err)
 	if (req.nfiles == 1 &&
 	    (proto == 1 ? (img.header.flags & MB1_HF_PAGE_ALIGN) :
 			  mb2_has_tag(&mb2h, MB2_HT_MODULE_ALIGN)))
-		printf("mboot: warning: %s asks for page-aligned modules but none were given\n",
-		       req.files[0].name);
+		say("mboot: warning: %s asks for page-aligned modules but none were given\n",
+		    req.files[0].name);
 	return MB_OK;
 }
 
