@@ -94,6 +94,10 @@ $(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/u
 	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
 # test_tftp compiles com32/tftp.c in (with a simulated server).
 $(B)/host/test_tftp: com32/tftp.c com32/tftp.h
+# test_fetch compiles the fetch layer in (fetch.c, fetch_retry.c, fetch_tftp.c,
+# tftp.c), with a simulated server and iPXE.
+$(B)/host/test_fetch: com32/fetch.c com32/fetch_retry.c com32/fetch_tftp.c \
+		com32/tftp.c $(wildcard com32/*.h)
 
 # --- the host-side checker (tools/): lib/ built for the host ----------------
 # The trampoline's size (boot area) is read from its object, as the module's.
