@@ -20,9 +20,13 @@ the part the loader controls (DHCP and PXELINUX's own TFTP come before).
     netbench.py --kernel K --from A.json B.json   # table of earlier runs
 
 --ci runs ours only, with the test kernel (every client's module CRCs
-checked): 2 clients at 5 % loss over HTTP and over TFTP, and a dnsmasq
-restart during a TFTP transfer (the loader must recover and say so); it
-ends with "netlab: N passed, M failed".
+checked): 2 clients at 5 % loss over HTTP and over TFTP, a dnsmasq
+restart during a TFTP transfer (the loader must recover and say so), and
+2 clients over TFTP while a third host sends forged TFTP packets at them
+(netlab --spoof): with -sha256 pins on every file each client must boot
+the right bytes or stop with "mboot: error: FILE: ..." (never boot other
+bytes), without pins each must boot the right bytes; it ends with
+"netlab: N passed, M failed".
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -44,12 +48,12 @@ RE_RECOVERY = re.compile(r"\bretry(ing)?\b|\bresum(e|ed|ing)\b", re.I)
 
 
 def lab_opts(build, loader, proto, clients, loss, kernel, timeout,
-             restart=None, tk_mods="3,2,1"):
-    """netlab options for one run."""
+             restart=None, tk_mods="3,2,1", extra=()):
+    """netlab options for one run (@extra: more netlab arguments)."""
     argv = ["--build", build, "--loader", loader, "--proto", proto,
             "--clients", str(clients), "--loss", str(loss),
             "--kernel", kernel, "--timeout", str(timeout),
-            "--tk-mods", tk_mods]
+            "--tk-mods", tk_mods] + list(extra)
     if restart is not None:
         argv += ["--restart-dnsmasq-after", str(restart)]
     return netlab.fill_defaults(netlab.parser().parse_args(argv))
@@ -178,45 +182,159 @@ def bench(args, say):
     return 0
 
 
+def all_booted(r):
+    """Reasons result @r fails "every client booted" (empty: none)."""
+    if r["booted"] != r["total"]:
+        return ["%d of %d clients booted" % (r["booted"], r["total"])]
+    return []
+
+
+def recovered(r):
+    """all_booted, and dnsmasq was killed and restarted, and each client's
+    loader said it retried."""
+    why = all_booted(r)
+    if len(r["events"]) < 3:
+        why.append("dnsmasq was not killed and restarted "
+                   "(events: %s)" % r["events"])
+    for c in r["clients"]:
+        if not any(RE_RECOVERY.search(m) for _, m in c["loader_messages"]):
+            why.append("client %d: no retry message from the loader"
+                       % c["index"])
+    return why
+
+
+# A stop the operator can act on: the loader's error line naming the file.
+RE_CLEAR_STOP = re.compile(r"^mboot: error: \S+: ")
+
+
+def attacked(r):
+    """Reasons the spoofer of result @r did not really attack (so the case
+    would prove nothing): it must have learned every client, started
+    before every loader's first line, sent each kind (OACK, DATA, ERROR)
+    from the server's address and from its own, to the old fixed ports
+    and to the sweep, and the bridge must have passed its frames on."""
+    sp = r.get("spoofer") or {}
+    s = sp.get("sent", {})
+    why = []
+    if len(sp.get("targets", [])) != r["total"]:
+        why.append("spoofer learned %d of %d clients" % (
+            len(sp.get("targets", [])), r["total"]))
+    go = [e["t"] for e in r["events"] if e["what"].startswith(
+        "spoofer starts")]
+    for c in r["clients"]:
+        if c["t_loader"] is not None and (not go or go[0] > c["t_loader"]):
+            why.append("spoofer started after client %d's loader" %
+                       c["index"])
+    for key in ("oack:spoofed", "data:spoofed", "error:spoofed", "oack:own",
+                "data:own", "error:own", "oack:dense", "oack:sweep"):
+        if not s.get(key):
+            why.append("spoofer sent no %s packets" % key)
+    if not sp.get("witness", {}).get("bridged"):
+        why.append("the bridge passed none of the spoofer's frames")
+    return why
+
+
+def forged_successes(r):
+    """[(client index, what)] for each client whose boot shows a forgery
+    working: other bytes booted (a module's CRC or length wrong), a
+    "file not found" (every file exists), or a boot that stopped or did not
+    end with the kernel's PASS verdict."""
+    out = []
+    for c in r["clients"]:
+        if c["ok"]:
+            continue
+        msgs = [m for _, m in c["loader_messages"]]
+        if any("not byte-exact" in x for x in c["reasons"]):
+            out.append((c["index"], "booted other bytes"))
+        elif any("file not found" in m for m in msgs):
+            out.append((c["index"], "file not found"))
+        else:
+            out.append((c["index"], "stopped (%s): %s" % (
+                c["outcome"], (msgs[-1] if msgs else "no loader line")[:90])))
+    return out
+
+
+def spoof_report(r):
+    """The counts a spoofer case reports: packets sent by kind, what the
+    clients acknowledged to forged ports, forged successes."""
+    sp = r.get("spoofer") or {}
+    s, w = sp.get("sent", {}), sp.get("witness", {})
+    wins = forged_successes(r)
+    return ("%d forged packets sent (OACK %d, DATA %d, ERROR %d; %d from the "
+            "server's address) at %d/s; clients acknowledged forged packets "
+            "%d times; forged attempts that succeeded: %d%s" % (
+                s.get("packets", 0), s.get("oack", 0), s.get("data", 0),
+                s.get("error", 0),
+                sum(v for k, v in s.items() if k.endswith(":spoofed")),
+                sp.get("rate", 0), w.get("ack_69", 0) + w.get("ack_forged", 0),
+                len(wins), "".join(" (client %d: %s)" % x for x in wins)))
+
+
+def pinned_safe(r):
+    """attacked, and each client either booted the right bytes (tk's
+    verdict PASS, every module's length and CRC) or stopped before the
+    kernel with the loader's error line naming a file - never a kernel
+    started with other bytes, never a silent stop."""
+    why = attacked(r)
+    for c in r["clients"]:
+        if c["ok"]:
+            continue
+        started = c["t_first"] is not None
+        clear = [m for _, m in c["loader_messages"] if RE_CLEAR_STOP.match(m)]
+        if started:
+            why.append("client %d: the kernel ran with other bytes or "
+                       "failed checks: %s" % (c["index"],
+                                              "; ".join(c["reasons"])))
+        elif not clear:
+            why.append("client %d: stopped without the loader's error line "
+                       "(%s)" % (c["index"], "; ".join(c["reasons"])))
+    return why
+
+
+def unpinned_safe(r):
+    """attacked, and every client booted the right bytes."""
+    return attacked(r) + all_booted(r)
+
+
 def ci(args, say):
-    """The small form: ours, tk, lossy HTTP and TFTP, a dnsmasq restart."""
+    """The small form: ours, tk, lossy HTTP and TFTP, a dnsmasq restart,
+    forged TFTP packets with and without -sha256 pins."""
     problems = netlab.namespace.missing_prerequisites()
     if problems:
         say("netlab: cannot run: " + "; ".join(problems))
         say("netlab: 0 passed, 1 failed")
         return 1
+    spoof = ["--spoof"]
     cases = [("http 2 clients 5 % loss",
-              lab_opts(args.build, "ours", "http", 2, 5, "tk", 240), False),
+              lab_opts(args.build, "ours", "http", 2, 5, "tk", 240),
+              all_booted),
              ("tftp 2 clients 5 % loss",
-              lab_opts(args.build, "ours", "tftp", 2, 5, "tk", 240), False),
+              lab_opts(args.build, "ours", "tftp", 2, 5, "tk", 240),
+              all_booted),
              ("tftp dnsmasq restart",
               lab_opts(args.build, "ours", "tftp", 1, 0, "tk", 180, 0.3,
-                       "16,2,1"), True)]
+                       "16,2,1"), recovered),
+             ("tftp forged packets, -sha256 pins",
+              lab_opts(args.build, "ours", "tftp", 2, 0, "tk", 120, None,
+                       "0.25,0.125", spoof + ["--pin"]), pinned_safe),
+             ("tftp forged packets, no pins",
+              lab_opts(args.build, "ours", "tftp", 2, 0, "tk", 120, None,
+                       "0.25,0.125", spoof), unpinned_safe)]
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c[0])]
     passed = failed = 0
-    for name, opts, must_recover in cases:
+    for name, opts, judge in cases:
         r = run_one(opts, say)
-        why = []
-        if r is None:
-            why.append("could not run")
-        else:
-            if r["booted"] != r["total"]:
-                why.append("%d of %d clients booted" % (r["booted"],
-                                                        r["total"]))
-            if must_recover:
-                if len(r["events"]) < 3:
-                    why.append("dnsmasq was not killed and restarted "
-                               "(events: %s)" % r["events"])
-                for c in r["clients"]:
-                    if not any(RE_RECOVERY.search(m) for _, m in
-                               c["loader_messages"]):
-                        why.append("client %d: no retry message from the "
-                                   "loader" % c["index"])
+        why = ["could not run"] if r is None else judge(r)
+        extra = ""
+        if r is not None and r.get("spoofer"):
+            extra = ": " + spoof_report(r)
         if why:
             failed += 1
-            say("FAIL netlab %s: %s" % (name, "; ".join(why)))
+            say("FAIL netlab %s: %s%s" % (name, "; ".join(why), extra))
         else:
             passed += 1
-            say("PASS netlab %s (%.0f s)" % (name, r["wall"]))
+            say("PASS netlab %s (%.0f s)%s" % (name, r["wall"], extra))
     say("netlab: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
@@ -226,7 +344,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default="build")
     ap.add_argument("--kernel", choices=("xen", "tk"), default="xen")
-    ap.add_argument("--only", help="regex over 'case proto loader'")
+    ap.add_argument("--only", help="regex over 'case proto loader' (with "
+                    "--ci: over the case names)")
     ap.add_argument("--lossy-timeout", type=float, default=1200,
                     help="cap per lossy run, seconds (default %(default)s)")
     ap.add_argument("--json", help="results file (default "

@@ -5,6 +5,8 @@ in a private network namespace, with packet loss.
     netlab.py --build B --loader ours|stock --proto tftp|http --clients N
               --loss PCT --kernel tk|xen [--restart-dnsmasq-after SEC]
               [--timeout SEC] [--json OUT] [--keep]
+              [--pin] [--spoof [--spoof-rate PPS] [--spoof-from WHEN]
+              [--spoof-seconds SEC]]
 
 The lab (qemu/netlab/): a network namespace "netlab-<pid>" holding a bridge
 br0 (10.77.0.1/24, fd00:77::1/64) and one tap per client; dnsmasq (DHCP,
@@ -25,6 +27,20 @@ of its transfer of the biggest module (vmlinuz for xen), SEC seconds after
 it sent that file's first block (--proto http: SEC seconds after a console
 shows the loader at that file), and started again 5 s after that.
 
+--pin puts -sha256=HEX (the file's digest, computed here) before every
+file name on the DEFAULT line.
+
+--spoof adds a third host on the segment (qemu/netlab/spoofer.py, a veth
+from its own namespace into br0) that learns the clients' addresses from
+their broadcast DHCP/ARP and, from the moment a console shows PXELINUX's
+banner (--spoof-from pxelinux: iPXE's own download of pxelinux.0 is left
+alone) or from the moment it knows a client (--spoof-from dhcp), sends
+forged TFTP OACK+DATA, DATA and ERROR packets at the clients' UDP ports,
+most with the server's address as source, at --spoof-rate packets/s
+(at most 5000), until the boot ends or --spoof-seconds (default: the
+timeout) pass.  The result gets its counts and what the clients sent back
+to forged source ports (see spoofer.py).
+
 Per client: success, seconds from QEMU start to PXELINUX's banner, to the
 loader's first line, to the kernel (first Xen line,
 or tk's TK START) and to the end (dom0 userspace marker, or tk's verdict),
@@ -36,6 +52,7 @@ SPDX-License-Identifier: GPL-2.0-or-later
 """
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -54,6 +71,7 @@ import namespace  # noqa: E402  (qemu/netlab/namespace.py)
 import servers  # noqa: E402
 import clients  # noqa: E402
 import payloads  # noqa: E402
+import spoofer  # noqa: E402
 
 RESTART_GAP = 5.0  # seconds between dnsmasq's death and its restart
 NO_BANNER_LIMIT = 240.0  # seconds a client may take to show PXELINUX
@@ -69,10 +87,11 @@ class Interrupted(Exception):
 
 def label_of(opts):
     """A directory name describing the run."""
-    return "%s-%s-%s-%dc-%gpct%s" % (
+    return "%s-%s-%s-%dc-%gpct%s%s%s" % (
         opts.loader, opts.proto, opts.kernel, opts.clients, opts.loss,
         "-restart%g" % opts.restart_dnsmasq_after
-        if opts.restart_dnsmasq_after is not None else "")
+        if opts.restart_dnsmasq_after is not None else "",
+        "-pin" if opts.pin else "", "-spoof" if opts.spoof else "")
 
 
 def claim_workdir(build, label):
@@ -132,6 +151,21 @@ def loader_path(opts):
     return path
 
 
+def pinned_line(line, files):
+    """DEFAULT line @line ("mboot.c32 KERNEL args --- MODULE args ...")
+    with "-sha256=HEX " before each file name, HEX the SHA-256 of the file
+    of that name (its last path component) in @files {name: path}."""
+    head, rest = line.split(" ", 1)
+    parts = []
+    for part in rest.split(" --- "):
+        name = part.split(" ", 1)[0]
+        base = name.rsplit("/", 1)[-1]
+        with open(files[base], "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        parts.append("-sha256=%s %s" % (digest, part))
+    return head + " " + " --- ".join(parts)
+
+
 def stuck_early(client):
     """"no-pxelinux" when @client has shown no PXELINUX banner after
     NO_BANNER_LIMIT seconds (seen before dnsmasq ran with --no-ping: it
@@ -176,7 +210,10 @@ def run_lab(opts, say=print):
     root = os.path.join(workdir, "root")
     ns = namespace.Namespace("netlab-%d" % os.getpid())
     prefix = "http://%s/" % ns.ipv4 if opts.proto == "http" else ""
-    pxeboot.make_tftp_root(root, lpath, payload.files(), payload.line(prefix),
+    line = payload.line(prefix)
+    if opts.pin:
+        line = pinned_line(line, payload.files())
+    pxeboot.make_tftp_root(root, lpath, payload.files(), line,
                            extra_cfg="CONSOLE 0\n")
     sercon = os.path.join(workdir, "sercon-port")
     with open(sercon, "wb") as f:
@@ -185,10 +222,11 @@ def run_lab(opts, say=print):
     result = {"label": label, "workdir": workdir,
               "config": {k: getattr(opts, k) for k in (
                   "loader", "proto", "clients", "loss", "kernel",
-                  "restart_dnsmasq_after", "timeout", "tk_mods")},
-              "line": payload.line(prefix), "events": [],
+                  "restart_dnsmasq_after", "timeout", "tk_mods", "pin",
+                  "spoof", "spoof_rate", "spoof_from", "spoof_seconds")},
+              "line": line, "events": [],
               "load_before": os.getloadavg()}
-    dnsmasq = web = None
+    dnsmasq = web = spoof = None
     cls = []
     try:
         ns.create()
@@ -198,6 +236,10 @@ def run_lab(opts, say=print):
         dnsmasq = servers.Dnsmasq(ns, root, workdir).start()
         if opts.proto == "http":
             web = servers.WebServer(ns, root, workdir).start()
+        if opts.spoof:
+            spoof = spoofer.Spoofer(workdir, opts.spoof_rate,
+                                    opts.spoof_seconds)
+            spoof.start(ns, armed=opts.spoof_from == "dhcp")
         cls = [clients.Client(i, ns, payload.mem, payload.cpu,
                               os.path.join(workdir, "client%d.log" % i),
                               sercon if opts.sercon else None)
@@ -209,10 +251,21 @@ def run_lab(opts, say=print):
             % (label, opts.clients, opts.loss, ns.name, workdir))
         t0 = time.monotonic()
         restart.t0 = t0
+
+        def on_text(client, fragments):
+            """The restart trigger; the spoofer's go at PXELINUX's banner."""
+            restart.on_text(client, fragments)
+            if spoof and not spoof.went and \
+                    any(re.match(r"PXELINUX \d", f) for f in fragments):
+                spoof.go()
+                result["events"].append({
+                    "t": round(time.monotonic() - t0, 2),
+                    "what": "spoofer starts (client %d shows PXELINUX)"
+                    % client.index})
         for c in cls:
             c.start(t0)
         clients.watch(cls, opts.timeout, lambda c: stuck_early(c) or
-                      payload.stop(c), on_text=restart.on_text,
+                      payload.stop(c), on_text=on_text,
                       tick=restart.tick,
                       period=0.02 if restart.after is not None else 0.5)
         result["loss_counters"] = ns.loss_counters()
@@ -222,6 +275,9 @@ def run_lab(opts, say=print):
         for c in cls:
             if c.proc is not None and c.outcome is None:
                 c.finish("interrupted")
+        if spoof:
+            spoof.stop()
+            result["spoofer"] = spoof.stats()
         if web:
             web.stop()
         if dnsmasq:
@@ -366,8 +422,41 @@ def summary_lines(r):
             for k, v in sorted(r["loss_counters"].items())))
     for e in r["events"]:
         out.append("  event [%s] %s" % (fmt_s(e["t"]), e["what"]))
+    if r.get("spoofer"):
+        out += spoofer_lines(r)
     out.append("  load average before %.2f, after %.2f" % (
         r["load_before"][0], r["load_after"][0]))
+    return out
+
+
+def spoofer_lines(r):
+    """What the spoofer of result @r sent, what the clients answered to
+    forged ports, and what came of it per client."""
+    sp = r["spoofer"]
+    s = sp.get("sent", {})
+    w = sp.get("witness", {})
+    out = ["  spoofer: %d packets at %d/s from %s (go at %s s): oack %d, "
+           "data %d, error %d; from the server's address %d, from its own "
+           "%d; source port 69 %d, random %d; to 60000-60015 %d, sweep %d"
+           % (s.get("packets", 0), sp.get("rate", 0), sp.get("own_ip"),
+              sp.get("t_go"), s.get("oack", 0), s.get("data", 0),
+              s.get("error", 0),
+              sum(v for k, v in s.items() if k.endswith(":spoofed")),
+              sum(v for k, v in s.items() if k.endswith(":own")),
+              sum(v for k, v in s.items() if k.endswith(":sport69")),
+              sum(v for k, v in s.items() if k.endswith(":sport_random")),
+              sum(v for k, v in s.items() if k.endswith(":dense")),
+              sum(v for k, v in s.items() if k.endswith(":sweep"))),
+           "  spoofer: targets %s; bridge passed %d of its frames; clients "
+           "answered forged ports: ACK to port 69 %d, ACK to a forged port "
+           "%d, ERROR to 69 %d, ERROR to a forged port %d%s" % (
+               ", ".join("%s (%s at %s s)" % (t["ip"], t["how"], t["t"])
+                         for t in sp.get("targets", [])) or "none",
+               w.get("bridged", 0), w.get("ack_69", 0),
+               w.get("ack_forged", 0), w.get("error_69", 0),
+               w.get("error_forged", 0),
+               "; send errors %d" % s["send_errors"]
+               if s.get("send_errors") else "")]
     return out
 
 
@@ -391,6 +480,20 @@ def parser():
                     help="mirror SeaBIOS/iPXE screen text to the serial log "
                     "(shows iPXE's DHCP; but the loader's lines then come "
                     "twice and broken, so timings still work, messages less)")
+    ap.add_argument("--pin", action="store_true",
+                    help="-sha256=HEX before every file on the line")
+    ap.add_argument("--spoof", action="store_true",
+                    help="a third host sends forged TFTP packets at the "
+                    "clients (qemu/netlab/spoofer.py)")
+    ap.add_argument("--spoof-rate", type=int, default=spoofer.MAX_RATE,
+                    metavar="PPS", help="packets per second (1..%d, default "
+                    "%%(default)s)" % spoofer.MAX_RATE)
+    ap.add_argument("--spoof-from", choices=("pxelinux", "dhcp"),
+                    default="pxelinux",
+                    help="start at PXELINUX's banner (default) or as soon "
+                    "as a client's address is known")
+    ap.add_argument("--spoof-seconds", type=float, metavar="SEC",
+                    help="stop sending after SEC s (default: --timeout)")
     ap.add_argument("--json", metavar="OUT")
     ap.add_argument("--keep", action="store_true",
                     help="keep the boot root in the work directory")
@@ -406,6 +509,10 @@ def fill_defaults(opts):
     opts.loss = int(opts.loss)
     if not 1 <= opts.clients <= 64:
         raise LabError("--clients must be 1..64")
+    if not 1 <= opts.spoof_rate <= spoofer.MAX_RATE:
+        raise LabError("--spoof-rate must be 1..%d" % spoofer.MAX_RATE)
+    if opts.spoof_seconds is None:
+        opts.spoof_seconds = opts.timeout
     return opts
 
 
