@@ -35,6 +35,7 @@ suite inflate32 make -s test-inflate32
 suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite readme tests/readme-check.sh
+suite errors tests/errors-check.sh
 suite install tests/install-test.sh "$B"
 suite deb tests/deb-test.sh "$B"
 suite fuzz make -s fuzz-smoke
