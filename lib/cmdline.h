@@ -27,7 +27,8 @@
 
 /* PXELINUX refuses command lines of this length or more (MAX_CMDLINE_LEN). */
 #define MB_CMDLINE_MAX 2048
-/* Kernel plus modules; Xen looks at the first 64 modules. */
+/* Kernel plus modules (Xen itself reads only the first 64 modules up to
+ * 4.19, 63 from 4.20: tools/lint.h). */
 #define MB_MAX_FILES 128
 
 /* Loader options (kernel part). */

@@ -143,10 +143,17 @@ void lint_files(const struct mb_request *req, const struct lint_file *files)
 	if (at == 1)
 		diag(DIAG_NOTE, "module 1 (%s) is Xen, booted by %s: Xen's modules are the files after it",
 		     req->files[1].name, req->files[0].name);
-	if (xen && nmods > LINT_XEN_MAX_MODULES)
-		diag(DIAG_WARNING, "%u modules: Xen uses only the first %u (modules %u-%u are ignored)",
-		     nmods, LINT_XEN_MAX_MODULES,
-		     first + LINT_XEN_MAX_MODULES, req->nfiles - 1);
+	/* Which Xen reads the line is not known here: name both limits. */
+	if (xen && nmods == LINT_XEN_MODULES_TO_4_19)
+		diag(DIAG_WARNING, "%u modules: Xen 4.20 and later use only the first %u (module %u is ignored); Xen 4.19 and earlier use all %u",
+		     nmods, LINT_XEN_MODULES_FROM_4_20,
+		     first + LINT_XEN_MODULES_FROM_4_20, nmods);
+	else if (xen && nmods > LINT_XEN_MODULES_TO_4_19)
+		diag(DIAG_WARNING, "%u modules: Xen uses only the first %u up to 4.19 (modules %u-%u are ignored) and the first %u from 4.20 (modules %u-%u)",
+		     nmods, LINT_XEN_MODULES_TO_4_19,
+		     first + LINT_XEN_MODULES_TO_4_19, req->nfiles - 1,
+		     LINT_XEN_MODULES_FROM_4_20,
+		     first + LINT_XEN_MODULES_FROM_4_20, req->nfiles - 1);
 	if (xen && nmods == 0)
 		diag(DIAG_WARNING, "%s is Xen but no module follows: Xen needs dom0's kernel as its first module",
 		     req->files[at].name);

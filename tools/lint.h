@@ -13,8 +13,16 @@
 #include <stdint.h>
 #include "../lib/cmdline.h"
 
-/* Xen boots dom0 from the first module and uses only the first 64. */
-#define LINT_XEN_MAX_MODULES 64
+/*
+ * Xen boots dom0 from its first module and uses only the first few: 64 up
+ * to Xen 4.19 (x86 setup.c keeps them in a one-word bitmap, module_map[1],
+ * and says "Excessive multiboot modules - using the first 64 only"), 63
+ * from Xen 4.20 on (MAX_NR_BOOTMODS in asm/bootinfo.h: "Excessive boot
+ * modules - using the first 63 only").  Read in xen-project/xen at
+ * RELEASE-4.17.0 (Debian 12's), 4.19.0, 4.20.0 and 4.22.0.
+ */
+#define LINT_XEN_MODULES_TO_4_19	64
+#define LINT_XEN_MODULES_FROM_4_20	63
 
 /** True when the file named @name exists where PXELINUX would look. */
 typedef bool (*lint_exists_fn)(void *ctx, const char *name);
@@ -52,7 +60,7 @@ bool lint_is_xen(const uint8_t *buf, size_t len);
  * the kernel, or module 1 under a kernel that boots it as its first
  * module (tboot): then the file after Xen should be dom0's Linux kernel
  * (warn when a later file is and it is not), and Xen takes at most 64
- * modules.  For any kernel: a gzip initrd marked -gunzip (Linux and Xen
+ * modules up to 4.19 and 63 from 4.20 (warn past 63, naming both).  For any kernel: a gzip initrd marked -gunzip (Linux and Xen
  * decompress their own initrd: -gunzip only costs memory), and under Xen
  * any -gunzip module that is not a Multiboot kernel.
  */

@@ -479,9 +479,17 @@ def xen_cases(r, build):
                                     line.replace("--- initrd.gz", "--- -gunzip initrd.gz"),
                                     root], 0,
              [r"warning: module 2 \(initrd\.gz\) is a gzip initrd marked -gunzip"])
+    # Xen's module limit: 64 up to 4.19, 63 from 4.20 (tools/lint.h).
     many = line + " --- vmlinuz" * 64
     r.expect("xen over 64 modules", ["--line", many, root], 0,
-             [r"warning: 66 modules: Xen uses only the first 64"])
+             [r"warning: 66 modules: Xen uses only the first 64 up to 4\.19 "
+              r"\(modules 65-66 are ignored\) and the first 63 from 4\.20 "
+              r"\(modules 64-66\)"])
+    r.expect("xen 64 modules", ["--line", line + " --- vmlinuz" * 62, root], 0,
+             [r"warning: 64 modules: Xen 4\.20 and later use only the first "
+              r"63 \(module 64 is ignored\); Xen 4\.19 and earlier use all 64"])
+    r.expect("xen 63 modules", ["--line", line + " --- vmlinuz" * 61, root], 0,
+             [], [r"warning: \d+ modules"])
     # The module's own dry run (-n -v) of the same entry in QEMU, -m 1024:
     # its table and the checker's, row for row.
     if not getattr(r, "no_qemu", False):
