@@ -9,8 +9,11 @@
  */
 #include <com32.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/times.h>
 #include <syslinux/config.h>
+#include <syslinux/pxe.h>
 #include <syslinux/pxe_api.h>
 #include "pxe_udp.h"
 
@@ -25,7 +28,6 @@ struct udp_low {
 static struct udp_low *low;
 static int checked, usable;
 static uint32_t my_ip, netmask, gateway;
-static uint16_t next_port;
 
 int pxe_udp_available(void)
 {
@@ -51,12 +53,40 @@ int pxe_udp_available(void)
 	return usable;
 }
 
-uint16_t pxe_udp_new_port(void)
+/** The CPU's time-stamp counter. */
+static uint64_t rdtsc(void)
 {
-	uint16_t port = (uint16_t)(PXE_UDP_PORT_BASE + next_port);
+	uint32_t lo, hi;
 
-	next_port = (uint16_t)((next_port + 1) & 4095);
-	return port;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t pxe_udp_noise(void)
+{
+	return rdtsc();
+}
+
+size_t pxe_udp_boot_entropy(uint8_t *buf, size_t cap)
+{
+	uint64_t w[2] = { rdtsc(), (uint64_t)times(NULL) };
+	size_t n = sizeof(w) < cap ? sizeof(w) : cap;
+
+	memcpy(buf, w, n);
+#ifdef __FIRMWARE_BIOS__
+	void *ack;
+	size_t len;
+
+	if (syslinux_filesystem() == SYSLINUX_FS_PXELINUX &&
+	    !pxe_get_cached_info(PXENV_PACKET_TYPE_DHCP_ACK, &ack, &len)) {
+		if (len > cap - n)
+			len = cap - n;
+		memcpy(buf + n, ack, len);
+		n += len;
+		free(ack);
+	}
+#endif
+	return n;
 }
 
 int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
@@ -92,6 +122,10 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	r->buffer_size = sizeof(low->rx);
 	r->buffer = FAR_PTR(low->rx);
 	if (pxe_call(PXENV_UDP_READ, r) || r->status != PXENV_STATUS_SUCCESS)
+		return -1;
+	/* The stack says how much it wrote; more than the buffer would mean
+	 * bytes we do not have (and must not read past): drop it. */
+	if (r->buffer_size > sizeof(low->rx))
 		return -1;
 	*data = low->rx;
 	*src_ip = r->src_ip;

@@ -5,7 +5,8 @@
  * PXELINUX opened the PXE UDP service at start-up (PXENV_UDP_OPEN with its
  * own address) and keeps it open while modules run; these functions only
  * send and receive on it, with local ports of our own choosing (PXELINUX
- * picks its ports from 49152-57343; ours come from PXE_UDP_PORT_BASE up).
+ * picks its ports from 49152-57343; tftp.c draws ours above, see
+ * TFTP_PORT_FIRST).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Our local ports: PXE_UDP_PORT_BASE .. PXE_UDP_PORT_BASE + 4095. */
-#define PXE_UDP_PORT_BASE	60000u
 /* Largest datagram received (TFTP DATA of blksize 1408 plus header). */
 #define PXE_UDP_MAX		1472u
 
@@ -27,8 +26,17 @@
  */
 int pxe_udp_available(void);
 
-/** A fresh local port (host order), not used recently by us. */
-uint16_t pxe_udp_new_port(void);
+/**
+ * Bytes that differ from machine to machine and boot to boot, for keying
+ * the choice of our ports (PXE has no random number source): the
+ * time-stamp counter, PXELINUX's timer, and the DHCP ACK the PXE stack
+ * kept (our MAC, the transaction id, the addresses).  Fills at most @cap
+ * bytes of @buf; returns how many.
+ */
+size_t pxe_udp_boot_entropy(uint8_t *buf, size_t cap);
+
+/** The time-stamp counter now, mixed into each port drawn. */
+uint64_t pxe_udp_noise(void);
 
 /**
  * Send @len bytes of @data from local port @sport to @ip (network order)
@@ -42,7 +50,9 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
  * Take one datagram addressed to local port @dport, if one is waiting
  * (never waits).  Returns its length with *@data pointing at it (valid
  * until the next call) and the sender in *@src_ip (network order) and
- * *@sport (host order); -1 when none was waiting.
+ * *@sport (host order); -1 when none was waiting, or when the PXE stack
+ * reported a length larger than our buffer (the datagram is dropped:
+ * its bytes are not all there).
  */
 int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		 uint16_t *sport);

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "clock.h"
@@ -25,6 +26,11 @@
 /* Silences in a row at the end of what may be asked for, then the
  * missing tail is left to the next session. */
 #define TAIL_SILENCES	2u
+/* Longest ERROR text or option value quoted in a message. */
+#define TEXT_MAX	64u
+/* Largest tsize taken (2^48 - 1: far past anything that fits in memory,
+ * small enough that no byte offset computed from it overflows). */
+#define TSIZE_MAX	0xffffffffffffull
 
 /** What one read wants: bytes [off, off + len) into dst. */
 struct range {
@@ -41,6 +47,130 @@ struct range {
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* --- our ports: SipHash-2-4 keyed by the boot's entropy ------------------- */
+
+/** Rotate @x left by @b bits. */
+static uint64_t rotl64(uint64_t x, unsigned b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+/** One SipRound on the state @v. */
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = rotl64(v[1], 13) ^ v[0];
+	v[0] = rotl64(v[0], 32);
+	v[2] += v[3];
+	v[3] = rotl64(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = rotl64(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = rotl64(v[1], 17) ^ v[2];
+	v[2] = rotl64(v[2], 32);
+}
+
+/**
+ * SipHash-2-4 (Aumasson and Bernstein) of the @n bytes at @m under the key
+ * @k0, @k1: a keyed pseudo-random function, so ports drawn from it tell
+ * nothing about the key or about the ports before and after.
+ */
+static uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t *m,
+			  size_t n)
+{
+	uint64_t v[4] = { k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
+			  k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull };
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		w = 0;
+		for (unsigned j = 0; j < 8; j++)
+			w |= (uint64_t)m[i + j] << (8 * j);
+		v[3] ^= w;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= w;
+	}
+	w = (uint64_t)(n & 0xff) << 56;
+	for (unsigned j = 0; i + j < n; j++)
+		w |= (uint64_t)m[i + j] << (8 * j);
+	v[3] ^= w;
+	sip_round(v);
+	sip_round(v);
+	v[0] ^= w;
+	v[2] ^= 0xff;
+	for (unsigned r = 0; r < 4; r++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static uint64_t port_key[2];	/* from the boot's entropy, on first use */
+static uint8_t port_keyed;
+static uint64_t port_count;	/* ports drawn so far */
+static uint16_t port_recent[TFTP_PORT_RECENT];
+
+/**
+ * A fresh port for a session (RFC 1350's transfer ID, which it says to
+ * choose at random): SipHash under the boot's key of a counter and the
+ * time-stamp counter now, reduced to our range (a power of two, so
+ * without bias), never one of the last TFTP_PORT_RECENT drawn.
+ */
+static uint16_t new_port(void)
+{
+	static uint8_t pool[1600];
+	uint8_t in[16];
+	uint16_t port;
+
+	if (!port_keyed) {
+		size_t n = pxe_udp_boot_entropy(pool, sizeof(pool));
+		port_key[0] = siphash24(0, 0, pool, n);
+		port_key[1] = siphash24(1, 0, pool, n);
+		port_keyed = 1;
+	}
+	for (;;) {
+		uint64_t c = ++port_count, tsc = pxe_udp_noise();
+		int fresh = 1;
+
+		for (unsigned j = 0; j < 8; j++) {
+			in[j] = (uint8_t)(c >> (8 * j));
+			in[8 + j] = (uint8_t)(tsc >> (8 * j));
+		}
+		port = (uint16_t)(TFTP_PORT_FIRST +
+				  siphash24(port_key[0], port_key[1], in, 16) %
+				  TFTP_PORT_COUNT);
+		for (unsigned j = 0; j < TFTP_PORT_RECENT; j++)
+			if (port_recent[j] == port)
+				fresh = 0;
+		if (fresh)
+			break;
+	}
+	port_recent[port_count % TFTP_PORT_RECENT] = port;
+	return port;
+}
+
+/* --- packets ---------------------------------------------------------------- */
+
+/**
+ * Copy the @n bytes at @p, up to the first NUL, into @out (capacity @cap,
+ * at least 4) as printable ASCII: other bytes become '?', and a text cut
+ * short ends in "...".  Text from the network may hold anything.
+ */
+static void printable(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t o = 0, i;
+
+	for (i = 0; i < n && p[i]; i++) {
+		if (o + 1 >= cap) {
+			memcpy(out + cap - 4, "...", 3);
+			o = cap - 1;
+			break;
+		}
+		out[o++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
+	}
+	out[o] = '\0';
 }
 
 /** Send ACK @blk (its low 16 bits) on session @s, noting when. */
@@ -148,15 +278,20 @@ static uint32_t first_missing(struct range *r)
 }
 
 /**
- * Wait until @deadline (clock_us) for a packet from the server to session
- * @s.  Strays (a second transfer started by a repeated request) are told
- * to stop.  Returns OP_DATA with the block in *@k (widened from 16 bits
- * around s->acked) and its data in *@p / *@n; OP_ERROR with the
- * server's code and text in *@k / *@p; 0 on timeout.
+ * Wait until @deadline (clock_us) for a packet from the server's port of
+ * session @s (its transfer ID).  Only that port counts: DATA from another
+ * port of the server (a second transfer started by a repeated request, or
+ * a forgery) is told "unknown transfer ID" and dropped, an ERROR or OACK
+ * from another port is ignored (answering a forged ERROR would only help
+ * it), as is a repeated OACK.  Returns OP_DATA with the block in *@k
+ * (widened from 16 bits around s->acked; packets that would be block 0 or
+ * before are dropped) and its data in *@p / *@n; OP_ERROR with the
+ * server's code in *@k and its text, made printable, in @text (TEXT_MAX
+ * bytes); 0 on timeout.
  */
 static int session_recv(struct tftp_file *t, struct tftp_session *s,
 			uint64_t deadline, uint32_t *k, const uint8_t **p,
-			uint32_t *n)
+			uint32_t *n, char *text)
 {
 	const uint8_t *pkt;
 	uint32_t ip;
@@ -173,21 +308,24 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 		if (ip != t->server || len < 4)
 			continue;
 		if (sport != s->rport) {
-			if (get16(pkt) != OP_ERROR)
+			if (get16(pkt) == OP_DATA)
 				send_error(t, s->lport, sport, 5, "unknown transfer ID");
 			continue;
 		}
 		switch (get16(pkt)) {
-		case OP_DATA:
-			*k = s->acked + (uint32_t)(int32_t)(int16_t)
-				(uint16_t)(get16(pkt + 2) - (uint16_t)s->acked);
+		case OP_DATA: {
+			int32_t d = (int16_t)(uint16_t)(get16(pkt + 2) -
+							(uint16_t)s->acked);
+			if (d <= 0 && (uint32_t)-d >= s->acked)
+				continue;	/* block 0 or before */
+			*k = s->acked + (uint32_t)d;
 			*p = pkt + 4;
 			*n = (uint32_t)len - 4;
 			return OP_DATA;
+		}
 		case OP_ERROR:
 			*k = get16(pkt + 2);
-			*p = pkt + 4;
-			((uint8_t *)pkt)[len - 1] = 0;
+			printable(pkt + 4, (size_t)len - 4, text, TEXT_MAX);
 			return OP_ERROR;
 		default:	/* a repeated OACK: the session is running */
 			continue;
@@ -195,59 +333,118 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 	}
 }
 
-/** The value of option @opt in the OACK options [@p, @end); -1 if none. */
-static long long oack_value(const uint8_t *p, const uint8_t *end,
-			    const char *opt)
+/**
+ * @s (a NUL-terminated option value) as a decimal number no larger than
+ * @max into *@v: digits only, at least one (no sign, space or suffix).
+ * Returns 0, or -1 when it is not such a number.
+ */
+static int parse_decimal(const char *s, uint64_t max, uint64_t *v)
 {
-	while (p < end) {
-		const uint8_t *name = p, *val;
-		while (p < end && *p)
-			p++;
-		if (++p >= end)
-			break;
-		val = p;
-		while (p < end && *p)
-			p++;
-		if (p >= end)
-			break;
-		p++;
-		if (!strcasecmp((const char *)name, opt)) {
-			long long v = 0;
-			for (; *val >= '0' && *val <= '9'; val++)
-				v = v * 10 + (*val - '0');
-			return v;
-		}
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (*s < '0' || *s > '9' || x > (max - d) / 10)
+			return -1;
+		x = x * 10 + d;
 	}
-	return -1;
+	*v = x;
+	return 0;
 }
 
 /**
- * Start session @s: a read request from a fresh port, repeated with a
- * doubling wait until the server answers with an OACK (its port becomes
- * the session's).  Fills *@size and *@bs from the OACK.  Returns MB_OK,
- * MB_E_NOT_FOUND (the server's ERROR) or MB_E_FIRMWARE (no answer, or a
- * server without the options).
+ * Check the options [@p, @end) of an OACK against our request (RFC 2347:
+ * the server may only acknowledge options the client asked for; RFC 2348:
+ * blksize from 8 to what we asked; RFC 2349: tsize, the size in bytes):
+ * each of tsize and blksize exactly once, case aside, with a decimal value
+ * in range, nothing else, every string NUL-terminated.  Fills *@size and
+ * *@bs.  Returns 0, or -1 with the cause in @why (capacity @cap).
  */
-static int session_start(struct tftp_file *t, struct tftp_session *s,
-			 uint64_t *size, uint32_t *bs, const char *name,
-			 struct mb_error *err)
+static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
+		      uint32_t *bs, char *why, size_t cap)
 {
-	static const char tail[] = "octet\0tsize\0" "0\0blksize\0" "1408";
-	uint8_t rrq[PXE_UDP_MAX];
-	size_t plen = strlen(t->path), n;
+	int have_size = 0, have_bs = 0;
+	char name[TEXT_MAX], val[TEXT_MAX];
+	uint64_t v = 0;
+
+	while (p < end) {
+		const uint8_t *nm = p, *vl, *z = memchr(p, 0, (size_t)(end - p));
+		if (!z || !(vl = z + 1, z = memchr(vl, 0, (size_t)(end - vl)))) {
+			printable(nm, (size_t)(end - nm), name, sizeof(name));
+			snprintf(why, cap, "answered with option \"%s\" not followed by a value and a NUL",
+				 name);
+			return -1;
+		}
+		printable(nm, (size_t)(vl - nm), name, sizeof(name));
+		printable(vl, (size_t)(z - vl), val, sizeof(val));
+		p = z + 1;
+		if (!strcasecmp((const char *)nm, "tsize")) {
+			if (have_size++) {
+				snprintf(why, cap, "answered with option \"tsize\" twice");
+				return -1;
+			}
+			if (parse_decimal((const char *)vl, TSIZE_MAX, size)) {
+				snprintf(why, cap, "answered with tsize \"%s\", not a decimal number of bytes up to %llu",
+					 val, TSIZE_MAX);
+				return -1;
+			}
+		} else if (!strcasecmp((const char *)nm, "blksize")) {
+			if (have_bs++) {
+				snprintf(why, cap, "answered with option \"blksize\" twice");
+				return -1;
+			}
+			if (parse_decimal((const char *)vl, TFTP_BLKSIZE, &v) ||
+			    v < 8) {
+				snprintf(why, cap, "answered with blksize \"%s\", not a decimal number from 8 to %u (what we asked for)",
+					 val, TFTP_BLKSIZE);
+				return -1;
+			}
+			*bs = (uint32_t)v;
+		} else {
+			snprintf(why, cap, "answered with option \"%s\" (\"%s\"), which we did not ask for",
+				 name, val);
+			return -1;
+		}
+	}
+	if (!have_size || !have_bs) {
+		snprintf(why, cap, "answered without the %s",
+			 have_size ? "blksize option" :
+			 have_bs ? "tsize option" : "tsize and blksize options");
+		return -1;
+	}
+	/* Block numbers are counted in 32 bits. */
+	if (*size / *bs >= 0xffffffffu) {
+		snprintf(why, cap, "answered with tsize %llu, too large for blocks of %u",
+			 (unsigned long long)*size, *bs);
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * One read request @rrq (@n bytes) for session @s, from a fresh port,
+ * repeated with a doubling wait until the server answers.  The first
+ * answer from the server's address decides, whichever of its ports it
+ * comes from (the transfer ID is not known yet): an OACK with options we
+ * can use makes its port the session's and fills *@size and *@bs
+ * (MB_OK); an ERROR gives MB_E_NOT_FOUND with its code in *@code and its
+ * text in @text, for the caller to judge (no message); DATA (a server
+ * that ignores options), an OACK we cannot use, or no answer at all give
+ * MB_E_FIRMWARE.
+ */
+static int session_request(struct tftp_file *t, struct tftp_session *s,
+			   const uint8_t *rrq, size_t n, uint64_t *size,
+			   uint32_t *bs, unsigned *code, char *text,
+			   const char *name, struct mb_error *err)
+{
 	uint32_t wait = RRQ_FIRST_US, tries;
 	const uint8_t *srv = (const uint8_t *)&t->server;
-
-	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
-		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
-	rrq[0] = 0;
-	rrq[1] = OP_RRQ;
-	memcpy(rrq + 2, t->path, plen + 1);
-	memcpy(rrq + 3 + plen, tail, sizeof(tail));
-	n = 3 + plen + sizeof(tail);
+	char why[200];
 
 	memset(s, 0, sizeof(*s));
-	s->lport = pxe_udp_new_port();
+	s->lport = new_port();
 	for (tries = 1; tries <= RRQ_TRIES; tries++, wait *= 2) {
 		uint64_t deadline = clock_us() + wait;
 		pxe_udp_send(t->server, s->lport, t->port, rrq, n);
@@ -264,28 +461,23 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 			if (ip != t->server || len < 4)
 				continue;
 			switch (get16(pkt)) {
-			case OP_OACK: {
-				long long sz = oack_value(pkt + 2, pkt + len, "tsize");
-				long long b = oack_value(pkt + 2, pkt + len, "blksize");
-				if (sz < 0 || b < 8 || b > TFTP_BLKSIZE) {
+			case OP_OACK:
+				if (oack_check(pkt + 2, pkt + len, size, bs, why,
+					       sizeof(why))) {
 					send_error(t, s->lport, sport, 8, "options refused");
 					return mb_fail(err, MB_E_FIRMWARE,
-						       "%s: TFTP server %u.%u.%u.%u answered without the tsize and blksize options",
-						       name, srv[0], srv[1], srv[2], srv[3]);
+						       "%s: TFTP server %u.%u.%u.%u %s",
+						       name, srv[0], srv[1], srv[2],
+						       srv[3], why);
 				}
 				s->rport = sport;
 				s->resume = 0;	/* the OACK: ACK 0 starts the data */
 				s->has_resume = 1;
-				*size = (uint64_t)sz;
-				*bs = (uint32_t)b;
 				return MB_OK;
-			}
 			case OP_ERROR:
-				((uint8_t *)pkt)[len - 1] = 0;
-				return mb_fail(err, MB_E_NOT_FOUND,
-					       "%s: file not found (TFTP server %u.%u.%u.%u: error %u, \"%s\")",
-					       name, srv[0], srv[1], srv[2], srv[3],
-					       get16(pkt + 2), (const char *)pkt + 4);
+				*code = get16(pkt + 2);
+				printable(pkt + 4, (size_t)len - 4, text, TEXT_MAX);
+				return MB_E_NOT_FOUND;
 			case OP_DATA:	/* no option support: not for us */
 				send_error(t, s->lport, sport, 8, "options needed");
 				return mb_fail(err, MB_E_FIRMWARE,
@@ -301,6 +493,53 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 		       name, srv[0], srv[1], srv[2], srv[3], RRQ_TRIES,
 		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 1000000,
 		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 100000 % 10);
+}
+
+/**
+ * Start session @s: a read request with tsize and blksize (see
+ * session_request).  An ERROR answer is believed only when the request,
+ * sent anew from another random port, is refused TFTP_OPEN_ERRORS times in
+ * a row: the server's ERROR comes from a port we cannot know in advance,
+ * so one packet forged to our port must not end the boot; a real refusal
+ * costs one more round trip.  Returns MB_OK, MB_E_NOT_FOUND (refused:
+ * the last ERROR's code and text), or MB_E_FIRMWARE (no answer, a server
+ * without the options or with options we cannot use, ERROR 8 "options
+ * refused").
+ */
+static int session_start(struct tftp_file *t, struct tftp_session *s,
+			 uint64_t *size, uint32_t *bs, const char *name,
+			 struct mb_error *err)
+{
+	static const char tail[] = "octet\0tsize\0" "0\0blksize\0" "1408";
+	uint8_t rrq[PXE_UDP_MAX];
+	size_t plen = strlen(t->path), n;
+	const uint8_t *srv = (const uint8_t *)&t->server;
+	char text[TEXT_MAX];
+	unsigned code = 0;
+	int rc = MB_E_NOT_FOUND;
+
+	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
+		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
+	rrq[0] = 0;
+	rrq[1] = OP_RRQ;
+	memcpy(rrq + 2, t->path, plen + 1);
+	memcpy(rrq + 3 + plen, tail, sizeof(tail));
+	n = 3 + plen + sizeof(tail);
+
+	for (unsigned answers = 0; rc == MB_E_NOT_FOUND &&
+	     answers < TFTP_OPEN_ERRORS; answers++)
+		rc = session_request(t, s, rrq, n, size, bs, &code, text, name,
+				     err);
+	if (rc != MB_E_NOT_FOUND)
+		return rc;
+	s->lport = 0;
+	if (code == 8)	/* RFC 2347: the server refuses the options */
+		return mb_fail(err, MB_E_FIRMWARE,
+			       "%s: TFTP server %u.%u.%u.%u refused the tsize and blksize options (error 8, \"%s\")",
+			       name, srv[0], srv[1], srv[2], srv[3], text);
+	return mb_fail(err, MB_E_NOT_FOUND,
+		       "%s: file not found (TFTP server %u.%u.%u.%u: error %u, \"%s\")",
+		       name, srv[0], srv[1], srv[2], srv[3], code, text);
 }
 
 /** End session @s: an ERROR packet unless the server already finished. */
@@ -347,6 +586,7 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		uint32_t lim = ack_limit(t, r, patient), k = 0, n = 0;
 		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7);
 		const uint8_t *p = NULL;
+		char text[TEXT_MAX];
 
 		/* Once packets were lost, each ACK goes out twice: the copy
 		 * is ignored when the first arrived, and keeps the chain
@@ -361,16 +601,32 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		}
 		if (wait > RTO_MAX_US)
 			wait = RTO_MAX_US;
-		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n);
+		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n, text);
 		uint64_t now = clock_us();
 
 		if (op == OP_ERROR)
 			return mb_fail(err, MB_E_READ,
 				       "%s: the TFTP server ended the transfer (error %u, \"%s\")",
-				       name, k, (const char *)p);
+				       name, k, text);
 		if (op == OP_DATA) {
-			if (k < 1 || k > t->nblocks || n != block_len(t, k))
-				continue;	/* not a block of this file */
+			/* From the transfer's port: the server's own block.
+			 * Its length is checked exactly: every block but the
+			 * last is full, the last one holds what tsize leaves
+			 * (possibly nothing); the file ends there. */
+			if (n > t->bs)
+				return mb_fail(err, MB_E_READ,
+					       "%s: the TFTP server sent a block of %u bytes, larger than the block size %u",
+					       name, n, t->bs);
+			if (k > t->nblocks ||
+			    (k == t->nblocks && n > block_len(t, k)))
+				return mb_fail(err, MB_E_READ,
+					       "%s: the TFTP server sent more than the %llu bytes its tsize announced",
+					       name, (unsigned long long)t->size);
+			if (n < block_len(t, k))
+				return mb_fail(err, MB_E_READ,
+					       "%s: the TFTP server's file ended at byte %llu, short of the %llu bytes its tsize announced",
+					       name, (unsigned long long)(k - 1) * t->bs + n,
+					       (unsigned long long)t->size);
 			/* A round trip from the ACK that made the server send
 			 * this block, unless that ACK went out twice (Karn). */
 			if (!silences && k - 1 > s->resent_to &&
@@ -383,6 +639,7 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			if (k > s->seen)
 				s->seen = k;
 			if (k == t->nblocks) {	/* the last block: end it */
+				t->ended = 1;
 				if (s->acked < k)
 					send_ack(t, s, k);
 				s->acked = k;
@@ -476,15 +733,20 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 	int rc = MB_OK;
 
 	*got = 0;
-	if (t->pos >= t->size || !len)
+	if (!len)
 		return MB_OK;
-	if (len > t->size - t->pos)
-		len = (size_t)(t->size - t->pos);
+	r.off = t->pos < t->size ? t->pos : t->size;
+	if (len > t->size - r.off)
+		len = (size_t)(t->size - r.off);
+	if (!len && t->ended)
+		return MB_OK;	/* at the end, and the server said so */
 	r.dst = dst;
-	r.off = t->pos;
 	r.len = len;
 	r.fb = (uint32_t)(r.off / t->bs) + 1;
-	r.lb = (uint32_t)((r.off + len - 1) / t->bs) + 1;
+	/* A read that reaches the end of the file ends with the server's last
+	 * block, the short one: tsize only announces where that should be. */
+	r.lb = r.off + len == t->size ? t->nblocks :
+	       (uint32_t)((r.off + len - 1) / t->bs) + 1;
 	r.nmissing = r.lb - r.fb + 1;
 	r.first_missing = r.fb;
 	r.missing = malloc(r.nmissing / 8 + 1);
@@ -497,6 +759,9 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 		if (t->cache[i].blk >= r.fb && t->cache[i].blk <= r.lb)
 			take_block(t, &r, t->cache[i].blk, t->cache[i].data,
 				   t->cache[i].len);
+	/* The empty last block, already seen, brings nothing to copy. */
+	if (t->ended && !block_len(t, t->nblocks) && needed(&r, t->nblocks))
+		take_block(t, &r, t->nblocks, NULL, 0);
 
 	if (r.nmissing && t->first.lport && !t->first.done)
 		rc = session_run(t, &t->first, &r, 0, 0, name, err);

@@ -30,6 +30,29 @@
  * past it are kept in a small cache for the next read.  Every byte of
  * @dst is written from the block that holds it, whichever session brought
  * it, so the result is the file exactly (block numbers place every byte).
+ * The end of a TFTP file is its short block (RFC 1350), not the size the
+ * tsize option announced: a read that reaches the end succeeds only once
+ * the server's last block arrived and was exactly as short as tsize says
+ * (empty when tsize is a multiple of the block size); a longer or a
+ * premature short block ends the read with an error.
+ *
+ * Spoofed packets (anyone on the LAN can send UDP "from" the server):
+ *  - Our port (the transfer ID) is drawn at random for every session, from
+ *    TFTP_PORT_FIRST..TFTP_PORT_FIRST + TFTP_PORT_COUNT - 1, with SipHash
+ *    keyed by what differs from boot to boot (time-stamp counter, timer,
+ *    the DHCP ACK with the MAC and transaction id): a packet aimed at the
+ *    transfer must guess it (13 bits per session).
+ *  - Until the server's first answer we accept an OACK, DATA or ERROR from
+ *    any port of the server's address (its transfer ID is not known yet);
+ *    from then on only packets from that port count: DATA from another
+ *    port is answered with ERROR 5 ("unknown transfer ID") and dropped,
+ *    ERRORs and OACKs from another port are ignored, a repeated OACK is
+ *    ignored.  Packets from other addresses are never looked at.
+ *  - An ERROR answering a read request is believed only when the request,
+ *    sent again from a fresh random port, is refused again (OPEN_ERRORS
+ *    answers in a row): one forged packet cannot make a file "not found".
+ *  - OACK options are checked as RFC 2347-2349 say: only the two we asked
+ *    for, each once, decimal numbers (digits only), blksize 8..1408.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -39,6 +62,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../lib/error.h"
+
+/* Our ports: above PXELINUX's own 49152-57343, a power of two of them. */
+#define TFTP_PORT_FIRST	57344u
+#define TFTP_PORT_COUNT	8192u
+/* A port is not drawn again while one of the last this many holds it
+ * (every session a read keeps open has its own). */
+#define TFTP_PORT_RECENT	32u
+/* ERROR answers to read requests (each from a fresh port) before the
+ * file counts as missing. */
+#define TFTP_OPEN_ERRORS	2u
 
 /* Block size asked for (PXELINUX's: safe for every PXE ROM's buffers). */
 #define TFTP_BLKSIZE	1408u
@@ -80,6 +113,8 @@ struct tftp_file {
 	uint32_t bs;		/* negotiated block size */
 	uint32_t nblocks;	/* blocks in the file: size / bs + 1 */
 	uint64_t pos;		/* where the next read starts */
+	uint8_t ended;		/* the last (short) block arrived, as long
+				   as tsize says */
 	struct tftp_session first;	/* kept open from read to read */
 	struct tftp_session fill[TFTP_PASSES - 1];	/* later ones, too */
 	uint32_t srtt_us, rttvar_us;	/* round trip estimate */
@@ -99,15 +134,18 @@ struct tftp_file {
  * Open @path on @server (network order) port @port: one read request
  * with blksize and tsize; the answer gives the size.  @name is for
  * messages.  Returns MB_OK; MB_E_NOT_FOUND when the server says the file
- * is not there; MB_E_FIRMWARE when the server cannot be used this way (no
- * answer, no options: the caller may use another transport).
+ * is not there (TFTP_OPEN_ERRORS times); MB_E_FIRMWARE when the server
+ * cannot be used this way (no answer, no options, options we cannot use,
+ * or ERROR 8 "options refused": the caller may use another transport).
  */
 int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
 	      const char *path, const char *name, struct mb_error *err);
 
 /**
  * Read @len bytes at t->pos (fewer at the end of the file) into @dst;
- * *@got says how many.  Errors are MB_E_READ worded "NAME: cause".
+ * *@got says how many.  A read that reaches the end of the file (or starts
+ * there) waits for the server's last, short block.  Errors are MB_E_READ
+ * worded "NAME: cause".
  */
 int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 	      const char *name, struct mb_error *err);

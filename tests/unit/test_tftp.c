@@ -19,6 +19,14 @@
  * server's timer shows: 3 MiB at 5 % loss takes 0.5 s simulated, at 0 %
  * 0.1 s; waiting 1.5 s per lost block would take minutes).
  *
+ * Spoofing: an attacker on the LAN (ATTACKER_PORT on the server's address,
+ * or a third host) injects packets at chosen moments: before the first
+ * answer, to the port an attacker would predict (the old client's 60000),
+ * or to the very port of our read request (an attacker who learnt it);
+ * in the data phase, to our port from another port of the server.  The
+ * server can also lie: a tsize smaller or larger than its file, a
+ * malformed OACK, an ERROR without text.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
@@ -29,6 +37,9 @@
 /* --- the simulated link and server --------------------------------------- */
 
 #define SERVER_IP	0x0100a8c0u	/* 192.168.0.1, network order */
+#define THIRD_IP	0x0700a8c0u	/* 192.168.0.7, another host */
+#define ATTACKER_PORT	4444u		/* spoofed source port on SERVER_IP */
+#define PREDICTED_PORT	60000u		/* the old client's first port */
 #define LATENCY_US	150u
 #define RECV_COST_US	20u
 #define SERVER_RETX_US	1500000u
@@ -40,12 +51,26 @@ static uint32_t rng = 12345;
 static int server_dead_after = -1;	/* packets the server handles, then dies */
 static int server_no_options;
 static uint16_t next_port_sim = 1000;
+static long long server_tsize = -1;	/* tsize announced; -1: the truth */
+static const uint8_t *server_oack;	/* OACK options sent instead */
+static size_t server_oack_len;
+static const uint8_t *server_err;	/* "missing": ERROR text bytes */
+static size_t server_err_len;
+static uint32_t server_end_after;	/* ERROR 3 (text server_err) after
+					   this block; 0: never */
+static int attack_rrq;		/* forged ERRORs still to send, one per RRQ */
+static int attack_data;		/* forge packets at the first ACK */
+static unsigned rrqs;		/* read requests the server received */
+static int used_predicted;	/* the client sent from PREDICTED_PORT */
+static uint8_t forged_file[2816];	/* what the attacker serves */
+static const char *open_path = "file.bin";	/* what attack_case opens */
 
 static const uint8_t *file;	/* the file the server serves */
 static size_t file_size;
 
 struct pkt {
 	uint64_t ready;
+	uint32_t src_ip;
 	uint16_t sport, dport;
 	uint16_t len;
 	uint8_t data[1500];
@@ -78,18 +103,56 @@ static int dropped(void)
 	return rnd() % 100 < loss_pct;
 }
 
-/** The server sends @len bytes from its port @sport to the client's @dport. */
-static void server_send(uint16_t sport, uint16_t dport, const void *data,
-			size_t len)
+/** Queue @len bytes from @ip port @sport to the client's @dport, ready
+ * after @delay microseconds. */
+static void enqueue(uint32_t ip, uint16_t sport, uint16_t dport,
+		    const void *data, size_t len, uint64_t delay)
 {
-	if (dropped() || q_len == QUEUE_MAX)
+	if (q_len == QUEUE_MAX)
 		return;
 	struct pkt *p = &queue[(q_head + q_len++) % QUEUE_MAX];
-	p->ready = now_us + LATENCY_US;
+	p->ready = now_us + delay;
+	p->src_ip = ip;
 	p->sport = sport;
 	p->dport = dport;
 	p->len = (uint16_t)len;
 	memcpy(p->data, data, len);
+}
+
+/** The server sends @len bytes from its port @sport to the client's @dport. */
+static void server_send(uint16_t sport, uint16_t dport, const void *data,
+			size_t len)
+{
+	if (!dropped())
+		enqueue(SERVER_IP, sport, dport, data, len, LATENCY_US);
+}
+
+/** The attacker sends @len bytes "from" @ip port @sport to our @dport,
+ * arriving at once (it is closer, or was sent in advance). */
+static void forge(uint32_t ip, uint16_t sport, uint16_t dport,
+		  const void *data, size_t len)
+{
+	enqueue(ip, sport, dport, data, len, 0);
+}
+
+/** Forged DATA block @k of the attacker's file to @dport from @ip:@sport. */
+static void forge_data(uint32_t ip, uint16_t sport, uint16_t dport, uint32_t k)
+{
+	uint8_t b[4 + 1408] = { 0, OP_DATA, (uint8_t)(k >> 8), (uint8_t)k };
+	size_t off = (size_t)(k - 1) * 1408, n = 0;
+
+	if (off < sizeof(forged_file))
+		n = sizeof(forged_file) - off < 1408 ? sizeof(forged_file) - off : 1408;
+	memcpy(b + 4, forged_file + off, n);
+	forge(ip, sport, dport, b, 4 + n);
+}
+
+/** The attacker's OACK (tsize of its own file) to @dport from @sport. */
+static void forge_oack(uint16_t sport, uint16_t dport)
+{
+	static const uint8_t o[] = "\0\6tsize\0" "2816\0blksize\0" "1408";
+
+	forge(SERVER_IP, sport, dport, o, sizeof(o));
 }
 
 /** Send block x->s (or the OACK when it is 0) of transfer @x. */
@@ -98,11 +161,25 @@ static void server_send_current(struct transfer *x)
 	uint8_t b[1500];
 
 	if (x->s == 0) {
-		int n = sprintf((char *)b + 2, "tsize%c%zu%cblksize%c%u", 0,
-				file_size, 0, 0, x->bs);
+		int n = sprintf((char *)b + 2, "tsize%c%llu%cblksize%c%u", 0,
+				server_tsize < 0 ? (unsigned long long)file_size :
+				(unsigned long long)server_tsize, 0, 0, x->bs) + 1;
 		b[0] = 0;
 		b[1] = OP_OACK;
-		server_send(x->sport, x->cport, b, 2 + (size_t)n + 1);
+		if (server_oack) {
+			memcpy(b + 2, server_oack, server_oack_len);
+			n = (int)server_oack_len;
+		}
+		server_send(x->sport, x->cport, b, 2 + (size_t)n);
+		return;
+	}
+	if (server_end_after && x->s == server_end_after + 1) {
+		b[0] = 0;
+		b[1] = OP_ERROR;
+		b[2] = 0;
+		b[3] = 3;
+		memcpy(b + 4, server_err, server_err_len);
+		server_send(x->sport, x->cport, b, 4 + server_err_len);
 		return;
 	}
 	uint64_t off = (uint64_t)(x->s - 1) * x->bs;
@@ -142,16 +219,25 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		server_dead_after--;
 	if (dport == 69 && get16(p) == OP_RRQ) {
 		const char *path = (const char *)p + 2;
-		uint8_t e[64] = { 0, OP_ERROR, 0, 1 };
+		uint8_t e[200] = { 0, OP_ERROR, 0, 1 };
 		struct transfer *x = NULL;
+		rrqs++;
 		for (unsigned i = 0; i < 64 && !x; i++)
 			if (!xfers[i].live)
 				x = &xfers[i];
 		if (!x)
 			return;
 		if (!strcmp(path, "missing")) {
-			strcpy((char *)e + 4, "File not found");
-			server_send(69, cport, e, 4 + 15);
+			if (!server_err) {
+				strcpy((char *)e + 4, "File not found");
+				server_send(69, cport, e, 4 + 15);
+				return;
+			}
+			/* Leftovers of another host's datagram first: an
+			 * ERROR's text must come from the ERROR alone. */
+			forge(THIRD_IP, 69, cport, "\0\5\0\1leftover text", 18);
+			memcpy(e + 4, server_err, server_err_len);
+			server_send(69, cport, e, 4 + server_err_len);
 			return;
 		}
 		memset(x, 0, sizeof(*x));
@@ -172,6 +258,20 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		if (get16(p) == OP_ERROR) {
 			x->live = 0;
 		} else if (get16(p) == OP_ACK && get16(p + 2) == (uint16_t)x->s) {
+			if (attack_data && x->s == 0) {
+				/* Someone who learnt our port (not the
+				 * server's) tries to join the transfer. */
+				static const uint8_t err[] = "\0\5\0\1File not found";
+				attack_data = 0;
+				forge_oack(ATTACKER_PORT, cport);
+				forge(SERVER_IP, ATTACKER_PORT, cport, err, sizeof(err));
+				forge(SERVER_IP, 69, cport, err, sizeof(err));
+				for (uint32_t k = 1; k <= 3; k++) {
+					forge_data(SERVER_IP, ATTACKER_PORT, cport, k);
+					forge_data(THIRD_IP, x->sport, cport, k);
+				}
+				forge(THIRD_IP, x->sport, cport, err, sizeof(err));
+			}
 			if (x->s == x->nblocks) {	/* last block acknowledged */
 				x->live = 0;
 				return;
@@ -198,16 +298,52 @@ int pxe_udp_available(void)
 	return 1;
 }
 
+/* The old client's ports (60000, 60001, ...; for the check against it). */
+static uint16_t old_port = PREDICTED_PORT;
+
 uint16_t pxe_udp_new_port(void)
 {
-	static uint16_t port = 60000;
-	return port++;
+	return old_port++;
+}
+
+/* What the PXE stack would give for the ports' key: a fixed "DHCP ACK"
+ * (MAC byte 5 settable) and a time-stamp counter that a test may freeze. */
+static uint8_t boot_mac5 = 0x56;
+static uint64_t tsc_step = 1000;
+static uint64_t tsc;
+
+size_t pxe_udp_boot_entropy(uint8_t *buf, size_t cap)
+{
+	uint8_t ack[300] = { 2, 1, 6, 0, 0x12, 0x34, 0x56, 0x78 };
+
+	ack[28] = 0x52;
+	ack[29] = 0x54;
+	ack[33] = boot_mac5;
+	memcpy(ack + 300 - 8, &tsc, 8);
+	if (cap > sizeof(ack))
+		cap = sizeof(ack);
+	memcpy(buf, ack, cap);
+	return cap;
+}
+
+uint64_t pxe_udp_noise(void)
+{
+	return tsc += tsc_step;
 }
 
 int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 		 const void *data, size_t len)
 {
 	now_us += RECV_COST_US;
+	if (sport == PREDICTED_PORT)
+		used_predicted = 1;
+	if (ip == SERVER_IP && dport == 69 && attack_rrq > 0) {
+		/* One who sees (or guessed) our request's port answers
+		 * first: "file not found". */
+		static const uint8_t err[] = "\0\5\0\1File not found (forged)";
+		attack_rrq--;
+		forge(SERVER_IP, ATTACKER_PORT, sport, err, sizeof(err));
+	}
 	if (ip == SERVER_IP && !dropped())
 		server_receive(sport, dport, data, len);
 	return 0;
@@ -229,7 +365,7 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		return -1;	/* iPXE drops it */
 	memcpy(buf, p->data, p->len);
 	*data = buf;
-	*src_ip = SERVER_IP;
+	*src_ip = p->src_ip;
 	*sport = p->sport;
 	return p->len;
 }
@@ -263,6 +399,17 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	rng = seed;
 	server_dead_after = -1;
 	server_no_options = 0;
+	server_tsize = -1;
+	server_oack = NULL;
+	server_err = NULL;
+	server_end_after = 0;
+	attack_rrq = 0;
+	attack_data = 0;
+	rrqs = 0;
+	used_predicted = 0;
+	open_path = "file.bin";
+	old_port = PREDICTED_PORT;
+	memset(forged_file, 'A', sizeof(forged_file));
 	file = f;
 	file_size = n;
 	return f;
@@ -335,12 +482,284 @@ static void fail_case(const char *what, const char *path, int kill_after,
 	free(f);
 }
 
+static void arm_predicted(void);
+
+/**
+ * Read an @n-byte file once with @arm() run after the link is set up (it
+ * arms an attack or a lie); expect success with exactly the server's
+ * file, or failure @code with @msg when @code is not MB_OK.  @rrq_want,
+ * when not 0, is how many read requests the server must have seen.  The
+ * case took at most 1 s simulated (the lies are found at once, not by
+ * waiting for the stall timers).
+ */
+static void attack_case(const char *what, void (*arm)(void), size_t n,
+			int code, const char *msg, unsigned rrq_want)
+{
+	static struct tftp_file t;
+	struct mb_error err = { 0 };
+	uint8_t *f = setup(0, n, 11), *got = calloc(1, n + 1);
+	char detail[700] = "";
+	size_t have = 0, k = 0;
+	uint64_t t0;
+	int rc;
+
+	arm();
+	t0 = now_us;
+	rc = tftp_open(&t, SERVER_IP, 69, open_path, "file.bin", &err);
+	while (!rc) {
+		rc = tftp_read(&t, got + have, n + 1 - have, &k, "file.bin", &err);
+		if (rc || !k)
+			break;
+		have += k;
+	}
+	tftp_close(&t);
+	if (code == MB_OK && rc)
+		snprintf(detail, sizeof(detail), "error %d: %s", rc, err.msg);
+	else if (code == MB_OK && (have != n || memcmp(f, got, n)))
+		snprintf(detail, sizeof(detail), "success with %zu bytes, %s (%zu expected)",
+			 have, have == n ? "contents differ" : "not the file", n);
+	else if (code != MB_OK && (rc != code || strcmp(err.msg, msg)))
+		snprintf(detail, sizeof(detail), "got %d \"%s\", expected %d \"%s\"",
+			 rc, rc ? err.msg : "", code, msg);
+	else if (arm == arm_predicted && used_predicted)
+		snprintf(detail, sizeof(detail), "the client used the predictable port %u",
+			 PREDICTED_PORT);
+	else if (rrq_want && rrqs != rrq_want)
+		snprintf(detail, sizeof(detail), "%u read requests, expected %u",
+			 rrqs, rrq_want);
+	else if (now_us - t0 > 1000000u)
+		snprintf(detail, sizeof(detail), "took %.3f s simulated",
+			 (double)(now_us - t0) / 1e6);
+	char name[300];
+	snprintf(name, sizeof(name), "%s (%.2f ms simulated, %u read requests)",
+		 what, (double)(now_us - t0) / 1e3, rrqs);
+	check(!detail[0], name, detail);
+	free(f);
+	free(got);
+}
+
+/** An attacker who predicts the old first port: OACK and data queued. */
+static void arm_predicted(void)
+{
+	forge_oack(ATTACKER_PORT, PREDICTED_PORT);
+	for (uint32_t k = 1; k <= 3; k++)
+		forge_data(SERVER_IP, ATTACKER_PORT, PREDICTED_PORT, k);
+}
+
+/** One forged ERROR to the port of our first read request. */
+static void arm_error_once(void)
+{
+	attack_rrq = 1;
+}
+
+/** A forged ERROR to every read request's port (one who sees them all). */
+static void arm_error_always(void)
+{
+	attack_rrq = 1000;
+}
+
+/** Forged packets to our port in the data phase (see server_receive). */
+static void arm_data_phase(void)
+{
+	attack_data = 1;
+}
+
+/** No attack: the plain missing file. */
+static void arm_missing(void)
+{
+	open_path = "missing";
+}
+
+/* The server announces a tsize other than its file's size. */
+static void arm_tsize_block_short(void) { server_tsize = (long long)file_size - 1408; }
+static void arm_tsize_short(void) { server_tsize = 1408 * 70 + 5; }
+static void arm_tsize_zero(void) { server_tsize = 0; }
+static void arm_tsize_long(void) { server_tsize = (long long)file_size + 3000; }
+static void arm_tsize_long_block(void) { server_tsize = (long long)file_size + 1408; }
+
+/* ERRORs whose text is empty, or unprintable and unterminated. */
+static void arm_missing_empty(void)
+{
+	open_path = "missing";
+	server_err = (const uint8_t *)"";
+	server_err_len = 0;
+}
+
+static const char ugly[] = "\x1b[31mgone\a"
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+static void arm_missing_ugly(void)
+{
+	open_path = "missing";
+	server_err = (const uint8_t *)ugly;
+	server_err_len = sizeof(ugly) - 1;	/* no NUL */
+}
+
+static void arm_end_empty(void)
+{
+	server_err = (const uint8_t *)"";
+	server_err_len = 0;
+	server_end_after = 3;
+}
+
+/* A malformed OACK: the options part after the opcode. */
+#define OACK(s) do { static const char o[] = s; server_oack = (const uint8_t *)o; \
+		     server_oack_len = sizeof(o) - 1; } while (0)
+static void arm_oack_overflow(void) { OACK("tsize\0" "18446744073709551617\0blksize\0" "1408\0"); }
+static void arm_oack_negative(void) { OACK("tsize\0" "-5\0blksize\0" "1408\0"); }
+static void arm_oack_empty(void) { OACK("tsize\0\0blksize\0" "1408\0"); }
+static void arm_oack_junk(void) { OACK("tsize\0" "100000\0blksize\0" "1408junk\0"); }
+static void arm_oack_bs7(void) { OACK("tsize\0" "100000\0blksize\0" "7\0"); }
+static void arm_oack_bs1409(void) { OACK("tsize\0" "100000\0blksize\0" "1409\0"); }
+static void arm_oack_extra(void) { OACK("tsize\0" "100000\0blksize\0" "1408\0windowsize\0" "4\0"); }
+static void arm_oack_twice(void) { OACK("tsize\0" "100000\0blksize\0" "1408\0TSIZE\0" "5\0"); }
+static void arm_oack_no_tsize(void) { OACK("blksize\0" "1408\0"); }
+static void arm_oack_unended(void) { OACK("blksize\0" "1408\0tsize\0" "100000"); }
+static void arm_oack_huge(void) { OACK("tsize\0" "281474976710655\0blksize\0" "8\0"); }
+static void arm_oack_case(void) { OACK("TSize\0" "0100000\0BLKSIZE\0" "1408\0"); }
+
+#define SRV "file.bin: TFTP server 192.168.0.1 "
+
+#ifdef TFTP_PORT_FIRST
+/** SipHash-2-4 against its authors' test vectors (key 00..0f). */
+static void siphash_case(void)
+{
+	uint8_t m[15];
+	uint64_t k0 = 0x0706050403020100ull, k1 = 0x0f0e0d0c0b0a0908ull;
+	char d[200] = "";
+
+	for (unsigned i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)i;
+	uint64_t e = siphash24(k0, k1, m, 0), f = siphash24(k0, k1, m, 15);
+	if (e != 0x726fdb47dd0e0e31ull || f != 0xa129ca6149be45e5ull)
+		snprintf(d, sizeof(d), "got %016llx and %016llx",
+			 (unsigned long long)e, (unsigned long long)f);
+	check(!d[0], "ports: SipHash-2-4 gives the reference vectors (empty and 15-byte message)", d);
+}
+
+/**
+ * Ports drawn with the time-stamp counter frozen (the worst case: only the
+ * boot key and the counter vary): in range, none among the 32 before,
+ * not a sequence; another MAC gives other ports.
+ */
+static void port_case(void)
+{
+	enum { N = 4096 };
+	static uint16_t a[N], b[16];
+	char d[200] = "";
+	unsigned seq = 0, per[8] = { 0 };
+
+	tsc_step = 0;
+	port_keyed = 0;
+	port_count = 0;
+	memset(port_recent, 0, sizeof(port_recent));
+	for (unsigned i = 0; i < N; i++) {
+		a[i] = new_port();
+		if (a[i] - TFTP_PORT_FIRST >= TFTP_PORT_COUNT)	/* unsigned */
+			snprintf(d, sizeof(d), "port %u out of range", a[i]);
+		for (unsigned j = i > 32 ? i - 32 : 0; j < i; j++)
+			if (a[j] == a[i])
+				snprintf(d, sizeof(d), "port %u again after %u draws",
+					 a[i], i - j);
+		if (i && a[i] == (uint16_t)(a[i - 1] + 1))
+			seq++;
+		per[(a[i] - TFTP_PORT_FIRST) / (TFTP_PORT_COUNT / 8)]++;
+	}
+	/* Uniform: 512 per eighth expected, a standard deviation of 21. */
+	for (unsigned i = 0; i < 8 && !d[0]; i++)
+		if (per[i] < 400 || per[i] > 624)
+			snprintf(d, sizeof(d), "%u of %u ports in eighth %u", per[i], N, i);
+	if (!d[0] && seq > 8)
+		snprintf(d, sizeof(d), "%u of %u ports follow the one before", seq, N);
+	port_keyed = 0;
+	port_count = 0;
+	memset(port_recent, 0, sizeof(port_recent));
+	boot_mac5 = 0x57;
+	unsigned same = 0;
+	for (unsigned i = 0; i < 16; i++)
+		same += (b[i] = new_port()) == a[i];
+	if (!d[0] && same > 1)
+		snprintf(d, sizeof(d), "another MAC: %u of 16 ports the same", same);
+	boot_mac5 = 0x56;
+	tsc_step = 1000;
+	check(!d[0], "ports: 4096 drawn, in 57344-65535, none repeated within 32, uniform, not a sequence; another MAC, other ports", d);
+}
+#endif
+
 int main(void)
 {
+#ifdef TFTP_PORT_FIRST
+	siphash_case();
+	port_case();
+#endif
+	attack_case("spoof: OACK and DATA queued for the predictable port 60000 are not taken",
+		    arm_predicted, 100000, MB_OK, "", 1);
+	attack_case("spoof: one forged ERROR to our request's port does not make the file missing",
+		    arm_error_once, 100000, MB_OK, "", 2);
+	attack_case("spoof: forged ERRORs to every request's port (an attacker who sees them) do",
+		    arm_error_always, 100000, MB_E_NOT_FOUND,
+		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found (forged)\")", 2);
+	attack_case("spoof: data phase, OACK/DATA/ERROR from another server port or a third host, ignored",
+		    arm_data_phase, 100000, MB_OK, "", 1);
+	attack_case("missing file: two read requests, both refused",
+		    arm_missing, 0, MB_E_NOT_FOUND,
+		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found\")", 2);
+	attack_case("tsize a block short of the file (a multiple of the block size)",
+		    arm_tsize_block_short, 1408 * 71, MB_E_READ,
+		    "file.bin: the TFTP server sent more than the 98560 bytes its tsize announced", 0);
+	attack_case("tsize short of the file (not a multiple)",
+		    arm_tsize_short, 100000, MB_E_READ,
+		    "file.bin: the TFTP server sent more than the 98565 bytes its tsize announced", 0);
+	attack_case("tsize 0 for a non-empty file",
+		    arm_tsize_zero, 100000, MB_E_READ,
+		    "file.bin: the TFTP server sent more than the 0 bytes its tsize announced", 0);
+	attack_case("tsize longer than the file",
+		    arm_tsize_long, 100000, MB_E_READ,
+		    "file.bin: the TFTP server's file ended at byte 100000, short of the 103000 bytes its tsize announced", 0);
+	attack_case("tsize a block longer than the file",
+		    arm_tsize_long_block, 1408 * 71, MB_E_READ,
+		    "file.bin: the TFTP server's file ended at byte 99968, short of the 101376 bytes its tsize announced", 0);
+	attack_case("4-byte ERROR answering the request: empty text, not leftovers",
+		    arm_missing_empty, 100000, MB_E_NOT_FOUND,
+		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"\")", 2);
+	attack_case("ERROR text unprintable, unterminated and long: cleaned and cut",
+		    arm_missing_ugly, 100000, MB_E_NOT_FOUND,
+		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"?[31mgone?xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\")", 2);
+	attack_case("4-byte ERROR ending the transfer",
+		    arm_end_empty, 100000, MB_E_READ,
+		    "file.bin: the TFTP server ended the transfer (error 3, \"\")", 1);
+	attack_case("OACK tsize 2^64 + 1", arm_oack_overflow, 100000, MB_E_FIRMWARE,
+		    SRV "answered with tsize \"18446744073709551617\", not a decimal number of bytes up to 281474976710655", 1);
+	attack_case("OACK tsize -5", arm_oack_negative, 100000, MB_E_FIRMWARE,
+		    SRV "answered with tsize \"-5\", not a decimal number of bytes up to 281474976710655", 1);
+	attack_case("OACK tsize empty", arm_oack_empty, 100000, MB_E_FIRMWARE,
+		    SRV "answered with tsize \"\", not a decimal number of bytes up to 281474976710655", 1);
+	attack_case("OACK blksize 1408junk", arm_oack_junk, 100000, MB_E_FIRMWARE,
+		    SRV "answered with blksize \"1408junk\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+	attack_case("OACK blksize 7", arm_oack_bs7, 100000, MB_E_FIRMWARE,
+		    SRV "answered with blksize \"7\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+	attack_case("OACK blksize 1409", arm_oack_bs1409, 100000, MB_E_FIRMWARE,
+		    SRV "answered with blksize \"1409\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+	attack_case("OACK with an option not asked for", arm_oack_extra, 100000, MB_E_FIRMWARE,
+		    SRV "answered with option \"windowsize\" (\"4\"), which we did not ask for", 1);
+	attack_case("OACK with tsize twice", arm_oack_twice, 100000, MB_E_FIRMWARE,
+		    SRV "answered with option \"tsize\" twice", 1);
+	attack_case("OACK without tsize", arm_oack_no_tsize, 100000, MB_E_FIRMWARE,
+		    SRV "answered without the tsize option", 1);
+	attack_case("OACK not NUL-terminated", arm_oack_unended, 100000, MB_E_FIRMWARE,
+		    SRV "answered with option \"tsize\" not followed by a value and a NUL", 1);
+	attack_case("OACK tsize too large for 32-bit block numbers", arm_oack_huge, 100000, MB_E_FIRMWARE,
+		    SRV "answered with tsize 281474976710655, too large for blocks of 8", 1);
+	attack_case("OACK in other letter cases, a leading zero: taken", arm_oack_case, 100000,
+		    MB_OK, "", 1);
 	read_case("no loss, 3 MiB at once", 0, 3 << 20, 0, 3.0, 1);
 	read_case("no loss, 64 KiB pieces", 0, 1 << 20, 65536, 3.0, 2);
 	read_case("no loss, a multiple of the block size", 0, 1408 * 300, 0,
 		  1.0, 3);
+	read_case("no loss, a multiple of the block size, 64 KiB pieces", 0,
+		  1408 * 300, 65536, 1.0, 3);
+	read_case("5 % loss, a multiple of the block size, 1408-byte pieces", 5,
+		  1408 * 100, 1408, 5.0, 3);
 	read_case("no loss, empty file", 0, 0, 0, 1.0, 4);
 	read_case("5 % loss, 3 MiB at once", 5, 3 << 20, 0, 2.0, 5);
 	read_case("5 % loss, 64 KiB pieces", 5, 1 << 20, 65536, 5.0, 6);
