@@ -32,7 +32,10 @@
 #define MB_MAX_FILES 128
 
 /* Loader options (kernel part). */
-#define MB_OPT_AOUT	(1u << 0)	/* use a.out kludge fields even for ELF */
+/* -aout: accepted for the stock module's lines and read by nothing: the
+ * a.out kludge fields are used by default, even for an ELF (lib/image.c;
+ * tests/unit/test_aout_option.c). */
+#define MB_OPT_AOUT	(1u << 0)
 #define MB_OPT_NOAOUT	(1u << 1)	/* prefer ELF headers, like GRUB */
 #define MB_OPT_QUIET	(1u << 2)	/* no progress or summary output */
 #define MB_OPT_VERBOSE	(1u << 3)	/* -v, -verbose: the placement table */
