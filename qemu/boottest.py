@@ -361,6 +361,8 @@ def run_case(case, build, verbose=False):
             problems.append("kernel printed no cmdline")
         if case.message and not re.search(expected_message(case), boot.text, re.M):
             problems.append("message /%s/ not seen" % expected_message(case))
+        if case.forbid and re.search(case.forbid, boot.text, re.M):
+            problems.append("console shows /%s/" % case.forbid)
         tables = parse_tables(boot)
         if case.table or case.dry_first:
             problems += check_table(tables[-1][1] if tables else [], boot)
@@ -465,7 +467,9 @@ def cases():
         Case("mb2", "tk-mb2.elf", "tk.loader=PXELINUX", [
             ("mod-m2a.bin", 70000, "first module", ""),
             ("mod-m2b.bin", 5, "", ""),
-        ], message=r"INFO protocol=mb2"),
+        ], message=r"INFO protocol=mb2",
+             # No BIOS boot device tag (5): a network boot has no disk.
+             forbid=r"^INFO tag 5 "),
         # Relocatable (tag 10: 16-256 MiB, 2 MiB aligned, preference high):
         # linked at 16 MiB, the ~1.2 MiB image must end up at the highest
         # 2 MiB boundary that keeps its end at or below 256 MiB.
@@ -549,6 +553,22 @@ def cases():
              message=r"mboot: error: tk-elf32\.gz: SHA-256 mismatch: expected @WRONG@, "
                      r"got @SHA(tk-elf32.gz)@ \(over the @LEN(tk-elf32.gz)@ bytes fetched\)",
              forbid=r"mod-s5\.bin: \d+ bytes in"),
+        # -quiet: no mboot line at all on a boot that succeeds, though
+        # this kernel without modules draws the page-aligned warning
+        # (case highmem) and every file a summary line.
+        Case("quiet", "tk-elf32.elf", "", [], opts="-quiet", forbid=r"mboot:"),
+        # The plan comes after the kernel and every -gunzip module have
+        # been downloaded (their sizes are needed): the out-of-memory
+        # refusal follows their summary lines, but precedes any byte of
+        # the plain module that does not fit.
+        Case("out-of-memory-gunzip", "tk-elf32.elf", "", [
+            ("mod-gz.gz", gz_module, "", "-gunzip"),
+            ("huge.bin", None, "", ""),
+        ], expect="error", mem=128,
+             message=r"^mboot: tk-elf32\.elf: \d+ bytes in (.|\n)*"
+                     r"^mboot: mod-gz\.gz: \d+ bytes in (.|\n)*"
+                     r"^mboot: error: huge\.bin: out of memory: needs 209715200 bytes",
+             forbid=r"huge\.bin: \d+ bytes in"),
         Case("sha256-bad-hex", "tk-elf32.elf", expect="error",
              message=r"mboot: error: -sha256 for module 1 has 63 hex digits; a SHA-256 digest has 64",
              line="mboot.c32 tk-elf32.elf --- -sha256=" + "0" * 63 + " x.bin"),
