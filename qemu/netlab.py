@@ -223,7 +223,8 @@ def run_lab(opts, say=print):
               "config": {k: getattr(opts, k) for k in (
                   "loader", "proto", "clients", "loss", "kernel",
                   "restart_dnsmasq_after", "timeout", "tk_mods", "pin",
-                  "spoof", "spoof_rate", "spoof_from", "spoof_seconds")},
+                  "spoof", "spoof_rate", "spoof_from", "spoof_seconds",
+                  "spoof_dense", "spoof_sweep")},
               "line": line, "events": [],
               "load_before": os.getloadavg()}
     dnsmasq = web = spoof = None
@@ -238,7 +239,8 @@ def run_lab(opts, say=print):
             web = servers.WebServer(ns, root, workdir).start()
         if opts.spoof:
             spoof = spoofer.Spoofer(workdir, opts.spoof_rate,
-                                    opts.spoof_seconds)
+                                    opts.spoof_seconds, opts.spoof_dense,
+                                    opts.spoof_sweep)
             spoof.start(ns, armed=opts.spoof_from == "dhcp")
         cls = [clients.Client(i, ns, payload.mem, payload.cpu,
                               os.path.join(workdir, "client%d.log" % i),
@@ -437,7 +439,8 @@ def spoofer_lines(r):
     w = sp.get("witness", {})
     out = ["  spoofer: %d packets at %d/s from %s (go at %s s): oack %d, "
            "data %d, error %d; from the server's address %d, from its own "
-           "%d; source port 69 %d, random %d; to 60000-60015 %d, sweep %d"
+           "%d; source port 69 %d, random %d; to 60000-60015 %d, sweep "
+           "%s %d"
            % (s.get("packets", 0), sp.get("rate", 0), sp.get("own_ip"),
               sp.get("t_go"), s.get("oack", 0), s.get("data", 0),
               s.get("error", 0),
@@ -446,6 +449,7 @@ def spoofer_lines(r):
               sum(v for k, v in s.items() if k.endswith(":sport69")),
               sum(v for k, v in s.items() if k.endswith(":sport_random")),
               sum(v for k, v in s.items() if k.endswith(":dense")),
+              sp.get("sweep"),
               sum(v for k, v in s.items() if k.endswith(":sweep"))),
            "  spoofer: targets %s; bridge passed %d of its frames; clients "
            "answered forged ports: ACK to port 69 %d, ACK to a forged port "
@@ -494,6 +498,14 @@ def parser():
                     "as a client's address is known")
     ap.add_argument("--spoof-seconds", type=float, metavar="SEC",
                     help="stop sending after SEC s (default: --timeout)")
+    ap.add_argument("--spoof-dense", type=float, metavar="SHARE",
+                    default=spoofer.DENSE_SHARE,
+                    help="share of the packets for mboot's old ports "
+                    "60000-60015 (default %(default)s)")
+    ap.add_argument("--spoof-sweep", metavar="LO-HI",
+                    default="%d-%d" % spoofer.SWEEP,
+                    help="ports swept with the rest (default %(default)s; "
+                    "PXELINUX's 49152-57343 always left out)")
     ap.add_argument("--json", metavar="OUT")
     ap.add_argument("--keep", action="store_true",
                     help="keep the boot root in the work directory")
@@ -513,6 +525,12 @@ def fill_defaults(opts):
         raise LabError("--spoof-rate must be 1..%d" % spoofer.MAX_RATE)
     if opts.spoof_seconds is None:
         opts.spoof_seconds = opts.timeout
+    m = re.match(r"^(\d+)-(\d+)$", str(opts.spoof_sweep))
+    if not m or not 1024 <= int(m.group(1)) <= int(m.group(2)) <= 65535:
+        raise LabError("--spoof-sweep must be LO-HI within 1024-65535")
+    opts.spoof_sweep = (int(m.group(1)), int(m.group(2)))
+    if not 0 <= opts.spoof_dense <= 1:
+        raise LabError("--spoof-dense must be 0..1")
     return opts
 
 

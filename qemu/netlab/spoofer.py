@@ -31,10 +31,11 @@ each with the TFTP server's address as IPv4 source (spoofed; 6 in 7) or
 the attacker's own (1 in 7), from UDP source port 69 (half) or a random
 port in FORGED_SPORTS (half).  Destination ports: DENSE_PORTS ports from
 DENSE_BASE (mboot's TFTP client took 60000, 60001, ... in turn until its
-ports were made unpredictable) get DENSE_SHARE of the packets; the other
-packets sweep, in a random order per client, every port in 1024-65535 but
-those and PXELINUX's own 49152-57343 (SYSLINUX's TFTP client, not mboot's:
-hijacking it would fail the boot before mboot runs).
+ports were made unpredictable) get DENSE_SHARE of the packets (@dense_share);
+the other packets sweep, in a random order per client, every port of SWEEP
+(1024-65535; @sweep) but those and PXELINUX's own 49152-57343 (SYSLINUX's
+TFTP client, not mboot's: hijacking it would fail the boot before mboot
+runs).
 
 It only ever sends on atk0 (refuses to run in its starter's network
 namespace) and only to addresses of the lab's /24 it learned.  It counts
@@ -74,6 +75,7 @@ DENSE_BASE = 60000              # mboot's TFTP ports before h1's change ...
 DENSE_PORTS = 16                # ... 60000-60015 covered densely
 DENSE_SHARE = 0.6               # of the packets
 PXELINUX_PORTS = (49152, 57343)  # SYSLINUX's own TFTP client: left alone
+SWEEP = (1024, 65535)           # the ports swept
 FORGED_SPORTS = (1024, 32767)   # random source ports (below dnsmasq's)
 FORGED_TSIZE = 700              # the forged file: 512 + 188 bytes
 FORGED_BLKSIZE = 512
@@ -110,10 +112,17 @@ def _die_with_parent():
 class Spoofer:
     """The attacking host: its namespace, veth, worker process, witness."""
 
-    def __init__(self, workdir, rate=MAX_RATE, seconds=300.0):
+    def __init__(self, workdir, rate=MAX_RATE, seconds=300.0,
+                 dense_share=DENSE_SHARE, sweep=SWEEP):
         if not 0 < rate <= MAX_RATE:
             raise SpooferError("spoofer rate %r outside 1..%d packets/s"
                                % (rate, MAX_RATE))
+        if not 0 <= dense_share <= 1 or not 1024 <= sweep[0] <= sweep[1] \
+                <= 65535:
+            raise SpooferError("spoofer: dense share %r or sweep %r out of "
+                               "range" % (dense_share, sweep))
+        self.dense_share = dense_share
+        self.sweep = sweep
         self.workdir = workdir
         self.rate = int(rate)
         self.seconds = float(seconds)
@@ -152,7 +161,9 @@ class Spoofer:
                "--own-ip", own, "--server-ip", ns.ipv4,
                "--rate", str(self.rate), "--seconds", str(self.seconds),
                "--stats", self.statsfile, "--log", self.logfile,
-               "--not-in", str(os.stat("/proc/self/ns/net").st_ino)]
+               "--not-in", str(os.stat("/proc/self/ns/net").st_ino),
+               "--dense-share", str(self.dense_share),
+               "--sweep", "%d-%d" % self.sweep]
         if armed:
             cmd.append("--armed")
             self.went = True
@@ -368,8 +379,10 @@ class Plan:
     the packets, the sweep the rest; kinds, sources and source ports drawn
     at random (seeded)."""
 
-    def __init__(self, server_ip, own_ip, seed):
+    def __init__(self, server_ip, own_ip, seed, dense_share, sweep):
         self.rnd = random.Random(seed)
+        self.dense_share = dense_share
+        self.sweep = sweep
         self.server_ip = server_ip
         self.own_ip = own_ip
         self.targets = []          # [(mac, ip)]
@@ -381,7 +394,7 @@ class Plan:
         """A new client to attack."""
         self.targets.append((mac, ip))
         lo, hi = PXELINUX_PORTS
-        ports = [p for p in range(1024, 65536)
+        ports = [p for p in range(self.sweep[0], self.sweep[1] + 1)
                  if not lo <= p <= hi and
                  not DENSE_BASE <= p < DENSE_BASE + DENSE_PORTS]
         self.rnd.shuffle(ports)
@@ -390,7 +403,8 @@ class Plan:
     def next(self):
         """The next attempt: (mac, ip, dport, group, kind, src, sport)."""
         total = self.sent_dense + self.sent_sweep
-        dense = self.sent_dense <= DENSE_SHARE * total
+        dense = self.dense_share > 0 and \
+            self.sent_dense <= self.dense_share * total
         if dense:
             i = self.dense_i
             self.dense_i += 1
@@ -424,6 +438,8 @@ def worker_main(argv):
     ap.add_argument("--log", required=True)
     ap.add_argument("--armed", action="store_true")
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--dense-share", type=float, default=DENSE_SHARE)
+    ap.add_argument("--sweep", default="%d-%d" % SWEEP)
     ap.add_argument("--not-in", type=int, required=True,
                     help="inode of the starter's network namespace")
     a = ap.parse_args(argv)
@@ -450,7 +466,8 @@ def worker_main(argv):
         own_mac = bytes.fromhex(f.read().strip().replace(":", ""))
     forger = Forger(own_mac)
     seed = a.seed if a.seed is not None else random.randrange(1 << 30)
-    plan = Plan(server, own, seed)
+    sweep = tuple(int(x) for x in a.sweep.split("-"))
+    plan = Plan(server, own, seed, a.dense_share, sweep)
     known = {}
     sent = {}
     per_target = {}
@@ -458,9 +475,10 @@ def worker_main(argv):
     signal.signal(signal.SIGTERM, lambda s, f: stop.append("SIGTERM"))
     armed = a.armed
     go_t = t0 if armed else None
-    say("attacker %s on %s (MAC %s), server %s, rate %d/s, %g s, seed %d%s"
+    say("attacker %s on %s (MAC %s), server %s, rate %d/s, %g s, seed %d, "
+        "dense share %g, sweep %s%s"
         % (a.own_ip, a.iface, own_mac.hex(":"), a.server_ip, rate, a.seconds,
-           seed, ", armed" if armed else ""))
+           seed, a.dense_share, a.sweep, ", armed" if armed else ""))
 
     def count(key, n=1):
         """Add @n to counter @key."""
@@ -468,7 +486,8 @@ def worker_main(argv):
 
     def dump(final=False):
         """Write the stats file (atomically)."""
-        d = {"rate": rate, "seed": seed, "own_ip": a.own_ip,
+        d = {"rate": rate, "seed": seed, "dense_share": a.dense_share,
+             "sweep": a.sweep, "own_ip": a.own_ip,
              "own_mac": own_mac.hex(":"), "armed": armed,
              "t_go": None if go_t is None else round(go_t - t0, 3),
              "t_end": round(time.monotonic() - t0, 3), "final": final,
