@@ -5,12 +5,17 @@
  * fetch_read() reads through fetch_read_retrying().  A read that fails
  * (a transport error, a transport that delivered nothing for its stall
  * time, or an end of file before the announced size) closes the file,
- * waits, opens it again through the same transport and reads up to the
- * first byte not yet handed on, into a scratch buffer: TFTP cannot seek
- * and iPXE's file API offers no ranges, so a resumed transfer starts over
- * and skips.  Each byte is handed on once, in order, so whatever the
- * caller hashes or checks over the bytes stays right, and each byte lands
- * in its destination once.  The policy and the words are lib/retry.c's.
+ * waits, opens it again through the same transport and goes on from the
+ * first byte not yet handed on.  The server sends the file from its start
+ * again (TFTP cannot start mid-file, iPXE's file API offers no ranges):
+ * a transport with a seek (mboot's TFTP client) keeps only the blocks from
+ * there, the others are read up to it into a scratch buffer.  Each byte is
+ * handed on once, in order, so whatever the caller hashes or checks over
+ * the bytes stays right.  A read that failed hands on nothing, though the
+ * transport may have written part of it into the destination already
+ * (mboot's TFTP client: a whole module is one read; iPXE: up to 64 KiB):
+ * those bytes are written there again (tests/unit/test_fetch.c).  The
+ * policy and the words are lib/retry.c's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

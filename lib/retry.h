@@ -2,9 +2,10 @@
  * retry.h - when a file transfer that failed is tried again, and what the
  * console is told.
  *
- * A transfer that stalls or fails is re-opened and resumed at the first
- * byte not yet handed on (the transports cannot seek, so they skip up to
- * it).  Retries are bounded twice: MB_RETRY_IN_ROW in a row without a
+ * A transfer that stalls or fails is re-opened and goes on at the first
+ * byte not yet handed on; the server sends the file from its start again
+ * (TFTP and iPXE's file API cannot start mid-file) and the bytes before
+ * that are dropped (com32/fetch_retry.c).  Retries are bounded twice: MB_RETRY_IN_ROW in a row without a
  * single new byte, MB_RETRY_TOTAL for one file in all.  Each retry is
  * announced with one line; giving up is an error naming the file, the
  * offset, the cause and the number of retries.
