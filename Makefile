@@ -94,6 +94,18 @@ $(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/u
 	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
 # test_tftp compiles com32/tftp.c in (with a simulated server).
 $(B)/host/test_tftp: com32/tftp.c com32/tftp.h
+
+# test_fetch_bounds compiles com32/fetch.c, fetch_retry.c, fetch_ipxe.c and
+# main.c in, against the stub SYSLINUX headers and the simulated iPXE of
+# tests/host-stubs, under ASan and UBSan (its cases are memory errors).
+FETCH_HOST_DEPS := com32/fetch.c com32/fetch_retry.c com32/fetch_ipxe.c \
+	com32/main.c $(COM32_HDRS) $(wildcard tests/host-stubs/*.h tests/host-stubs/*/*.h)
+$(B)/host/test_fetch_bounds: tests/unit/test_fetch_bounds.c $(FETCH_HOST_DEPS) \
+		$(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu99 -g -O1 -Wall -Wextra -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Ilib -Itests/host-stubs $< $(LIB_SRCS) \
+		-lz -o $@
 # test_fetch compiles the fetch layer in (fetch.c, fetch_retry.c, fetch_tftp.c,
 # tftp.c), with a simulated server and iPXE.
 $(B)/host/test_fetch: com32/fetch.c com32/fetch_retry.c com32/fetch_tftp.c \

@@ -89,6 +89,7 @@ static void progress(struct fetch *f, int final)
 	uint32_t t = now_ms();
 
 	if (f->quiet || (!final && (f->size < PROGRESS_MIN_SIZE ||
+				    f->size_hint ||	/* no percentage */
 				    t - f->t_last < PROGRESS_INTERVAL_MS)))
 		return;
 	f->t_last = t;
@@ -176,52 +177,98 @@ void fetch_close(struct fetch *f)
 	f->ops->close(f);
 }
 
+/* The first buffer for a file of unknown size. */
+#define FETCH_FIRST_CAP (256u * 1024u)
+
+/**
+ * The size to grow a full read buffer of @cap bytes to, for a file whose
+ * announced size is @size (0: unknown; only a hint when @hint): first
+ * @size plus one (the byte that shows a longer file); then, for a hint or
+ * an unknown size, double (from FETCH_FIRST_CAP), at most FETCH_HEAP_MAX
+ * plus one.  0 when the buffer must not grow: it holds an announced size
+ * plus one, or FETCH_HEAP_MAX plus one.  The caller has checked @size <=
+ * FETCH_HEAP_MAX, so no value here exceeds FETCH_HEAP_MAX + 1 < 2^32: the
+ * arithmetic is exact in the BIOS module's 32-bit size_t (the doubling is
+ * only done below half the limit).
+ */
+static size_t fetch_next_cap(size_t cap, uint64_t size, int hint)
+{
+	const size_t max = (size_t)FETCH_HEAP_MAX + 1;
+
+	if (size && cap <= size)
+		return (size_t)size + 1;
+	if ((size && !hint) || cap >= max)
+		return 0;
+	if (cap < FETCH_FIRST_CAP)
+		return FETCH_FIRST_CAP;
+	return cap > max / 2 ? max : cap * 2;
+}
+
+int fetch_read_rest(struct fetch *f, uint8_t **buf, size_t *cap,
+		    size_t *have, struct mb_error *err)
+{
+	int full = 0;
+
+	if (f->size > FETCH_HEAP_MAX)	/* before any size_t arithmetic */
+		return mb_fail(err, MB_E_OUT_OF_MEMORY,
+			       "%s: %llu bytes cannot fit below 4 GiB", f->name,
+			       (unsigned long long)f->size);
+	while (!f->at_eof) {
+		if (*have >= *cap) {
+			size_t next = fetch_next_cap(*cap, f->size,
+						     f->size_hint);
+			if (!next) {
+				full = 1;
+				break;
+			}
+			uint8_t *nbuf = realloc(*buf, next);
+			if (!nbuf)
+				return mb_fail(err, MB_E_NO_MEMORY,
+					       "%s: cannot allocate %zu bytes to read it",
+					       f->name, next);
+			*buf = nbuf;
+			*cap = next;
+		}
+		size_t got;
+		/* Never more than the room left: the transports write no
+		 * further than the length they are given. */
+		int rc = fetch_read(f, *buf + *have, *cap - *have, &got, err);
+		if (rc)
+			return rc;
+		*have += got;
+	}
+	if (f->size && !f->size_hint && *have > f->size)
+		return mb_fail(err, MB_E_READ,
+			       "%s: the server sent more than the %llu bytes it announced",
+			       f->name, (unsigned long long)f->size);
+	if (full)
+		return mb_fail(err, MB_E_OUT_OF_MEMORY,
+			       "%s: more than %u bytes cannot fit below 4 GiB",
+			       f->name, FETCH_HEAP_MAX);
+	if (f->size && *have < f->size)
+		return mb_fail(err, MB_E_READ,
+			       "%s: transfer ended after %zu of %llu bytes",
+			       f->name, *have, (unsigned long long)f->size);
+	return MB_OK;
+}
+
 int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	       uint8_t **data, size_t *len, struct mb_error *err)
 {
 	struct fetch f;
+	uint8_t *buf = NULL;
+	size_t cap = 0, have = 0;
 	int rc = fetch_open(&f, name, flags, err);
+
 	if (rc)
 		return rc;
 	fetch_expect_sha256(&f, sha256);
-
-	/* Known size: one buffer, one pass (+1 byte to notice a longer
-	 * file).  Unknown: grow geometrically. */
-	size_t cap = f.size ? (size_t)f.size + 1 : 256 * 1024, have = 0;
-	uint8_t *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			fetch_close(&f);
-			return mb_fail(err, MB_E_NO_MEMORY,
-				       "%s: cannot allocate %zu bytes to read it",
-				       name, cap);
-		}
-		size_t got;
-		rc = fetch_read(&f, buf + have, cap - have, &got, err);
-		if (rc) {
-			free(buf);
-			fetch_close(&f);
-			return rc;
-		}
-		have += got;
-		if (have < cap)
-			break;
-		uint8_t *nbuf = realloc(buf, cap * 2);
-		if (!nbuf)
-			free(buf);
-		buf = nbuf;
-		cap *= 2;
-	}
-	/* A short transfer is reported as such, not as a wrong digest. */
-	if (!f.size || have == f.size)
+	/* Known size: one buffer, one pass.  A short or long transfer is
+	 * reported as such, not as a wrong digest. */
+	rc = fetch_read_rest(&f, &buf, &cap, &have, err);
+	if (!rc)
 		rc = fetch_verify(&f, err);	/* at the end of file */
 	fetch_close(&f);
-	if (f.size && have != f.size) {
-		free(buf);
-		return mb_fail(err, MB_E_READ,
-			       "%s: transfer ended after %zu of %llu bytes", name,
-			       have, (unsigned long long)f.size);
-	}
 	if (rc) {
 		free(buf);
 		return rc;

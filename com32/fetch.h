@@ -38,6 +38,11 @@ struct fetch {
 	const struct fetch_ops *ops;
 	const char *name;	/* as the user gave it */
 	uint64_t size;		/* 0 when unknown */
+	/* Set by the transport when f->size is only a hint: what it knows so
+	 * far (iPXE over TFTP without tsize: the bytes arrived), so reads may
+	 * bring more.  Clear: f->size is the size the server announced, and
+	 * a byte more is an error (fetch_read_rest). */
+	unsigned size_hint;
 	uint64_t done;		/* bytes read so far */
 	int fd;			/* transport state */
 	uint32_t handle;
@@ -102,10 +107,36 @@ void fetch_expect_sha256(struct fetch *f, const uint8_t *want);
  */
 int fetch_verify(struct fetch *f, struct mb_error *err);
 
+/*
+ * The largest file the fetch path reads into the heap, and so the largest
+ * buffer it allocates: nothing larger can be loaded below 4 GiB.  Every
+ * buffer size on the path is at most this plus one (the byte that shows a
+ * file longer than announced), so the size arithmetic is the same with the
+ * BIOS module's 32-bit size_t as with a 64-bit one: nothing wraps.
+ */
+#define FETCH_HEAP_MAX	0xfff00000u
+
+/**
+ * Read the rest of the open @f into the malloc()ed buffer *@buf (room for
+ * *@cap bytes, *@have of them already filled; NULL, 0, 0 to start), every
+ * write inside the buffer.  The buffer is grown to the announced size
+ * plus one byte; beyond that, when f->size is only a hint (or unknown), it
+ * doubles, up to FETCH_HEAP_MAX + 1; when f->size was announced, the byte
+ * past it ends the read with "NAME: the server sent more than the N bytes
+ * it announced".  A file that ends before its size is "NAME: transfer
+ * ended after N of M bytes"; one larger than FETCH_HEAP_MAX "NAME: N bytes
+ * cannot fit below 4 GiB" (before anything is read, when it is announced).
+ * On any return *@buf, *@cap, *@have describe the buffer (the caller
+ * frees it).
+ */
+int fetch_read_rest(struct fetch *f, uint8_t **buf, size_t *cap,
+		    size_t *have, struct mb_error *err);
+
 /**
  * Read the whole file @name into a malloc()ed buffer (*@data, *@len; the
  * caller frees it), checked against the SHA-256 @sha256 when it is not
- * NULL.  Errors: not found, read error, no memory, digest mismatch.
+ * NULL.  Errors: not found, read error, no memory, digest mismatch, and
+ * fetch_read_rest()'s.
  */
 int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	       uint8_t **data, size_t *len, struct mb_error *err);

@@ -198,7 +198,13 @@ int fetch_make_url(const char *name, char *url)
 	return 0;
 }
 
-/** Ask iPXE for the size of the open file; 0 when it does not know. */
+/**
+ * Ask iPXE for the size of the open file; 0 when it does not know.  The
+ * field is 32 bits (as iPXE's own size_t): a file of 4 GiB or more cannot
+ * be reported right, but nothing that large fits below 4 GiB, and a size
+ * that wrapped is smaller than the file, which the reads then show (an
+ * error, or a hint that grows: ipxe_size_is_hint).
+ */
 static uint64_t ipxe_file_size(struct fetch *f)
 {
 	struct ipxe_low *low = f->priv;
@@ -214,10 +220,31 @@ static uint64_t ipxe_file_size(struct fetch *f)
 }
 
 /**
+ * True when iPXE's size @size for the file at @url, asked right after the
+ * open, may be only what has arrived so far (struct fetch's size_hint).
+ * iPXE's size is the largest offset the protocol announced or delivered
+ * (its core/posix_io.c), and its open returns once the first data is
+ * queued.  HTTP announces Content-Length before the body and fails a body
+ * that overruns it (no Content-Length: 0, unknown).  TFTP announces tsize
+ * the same way; without tsize the size is the end of the first DATA block,
+ * at most 65464 bytes (RFC 2348's largest block), so a TFTP size of 64 KiB
+ * or more is a tsize.  Anything else may be a hint.  A server that sends
+ * more than it announced is then an error, never a write past a buffer
+ * (fetch_read_rest).
+ */
+static int ipxe_size_is_hint(const char *url, uint64_t size)
+{
+	if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8))
+		return 0;
+	return strncmp(url, "tftp://", 7) || size < 65536;
+}
+
+/**
  * Open @name through iPXE.  A missing file is MB_E_NOT_FOUND; any other
  * failure is MB_E_FIRMWARE (the caller may then try PXELINUX's layer).
- * f->size is iPXE's size, which for TFTP without tsize or chunked HTTP
- * may only be what arrived so far: ipxe_read() corrects it at the end.
+ * f->size is iPXE's size, which for TFTP without tsize may only be what
+ * arrived so far (f->size_hint then says so, and ipxe_read() corrects it
+ * at the end of the file).
  */
 static int ipxe_open(struct fetch *f, const char *name, struct mb_error *err)
 {
@@ -259,6 +286,7 @@ static int ipxe_open(struct fetch *f, const char *name, struct mb_error *err)
 	}
 	f->handle = low->p.open.FileHandle;
 	f->size = ipxe_file_size(f);
+	f->size_hint = ipxe_size_is_hint(low->url, f->size);
 	return MB_OK;
 }
 
@@ -302,9 +330,10 @@ static int ipxe_read(struct fetch *f, void *dst, size_t len, size_t *got,
 			continue;
 		}
 		if (rd->BufferSize == 0) {	/* end of file */
-			/* iPXE now knows the exact size. */
+			/* iPXE now knows the exact size; an announced one
+			 * stays as announced, so a longer file still shows. */
 			uint64_t size = ipxe_file_size(f);
-			if (size)
+			if (size && f->size_hint)
 				f->size = size;
 			break;
 		}

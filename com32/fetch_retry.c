@@ -90,7 +90,7 @@ static void retry_cause(const struct fetch *f, const struct mb_error *err,
 static int retry_reopen(struct fetch *f, int *final, struct mb_error *err)
 {
 	uint64_t size = f->size, skipped = 0;
-	unsigned quiet = f->quiet;
+	unsigned quiet = f->quiet, hint = f->size_hint;
 	int rc;
 
 	f->quiet = 1;	/* no transport summary for the abandoned transfer */
@@ -100,14 +100,16 @@ static int retry_reopen(struct fetch *f, int *final, struct mb_error *err)
 	*final = rc == MB_E_NOT_FOUND || rc == MB_E_NO_MEMORY;
 	if (rc)
 		return rc;
-	if (size && f->size && f->size != size) {
+	/* Only two announced sizes can disagree: a hint is what had arrived
+	 * when it was taken, a lower bound, so the larger one is kept. */
+	if (!hint && !f->size_hint && size && f->size && f->size != size) {
 		*final = 1;
 		return mb_fail(err, MB_E_READ,
 			       "%s: changed on the server: %llu bytes, was %llu",
 			       f->name, (unsigned long long)f->size,
 			       (unsigned long long)size);
 	}
-	if (!f->size)
+	if (f->size < size)
 		f->size = size;
 	if (f->ops->seek)
 		return f->ops->seek(f, f->done, err);
@@ -143,7 +145,9 @@ static int retry_after(struct fetch *f, struct mb_error *err)
 	retry_via(f, via, sizeof(via));
 	for (;;) {
 		retry_cause(f, err, cause, sizeof(cause));
-		rc = mb_retry_next(&f->retry, f->name, f->done, f->size, cause,
+		/* A hint is no size: "at byte N", not "of" a smaller M. */
+		rc = mb_retry_next(&f->retry, f->name, f->done,
+				   f->size_hint ? 0 : f->size, cause,
 				   via, line, sizeof(line), &pause, err);
 		if (rc)
 			return rc;

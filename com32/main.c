@@ -85,6 +85,11 @@ static const uint8_t *file_sha256(unsigned i)
 
 /* Streaming the kernel: input is read in pieces of this size. */
 #define STREAM_CHUNK (64u * 1024)
+/* Its output buffer: 8 times the announced size plus 1 MiB, at most
+ * STREAM_OUT_MAX; so the announced size is at most STREAM_IN_MAX (checked
+ * first, so the estimate cannot wrap). */
+#define STREAM_OUT_MAX 0x40000000u
+#define STREAM_IN_MAX ((STREAM_OUT_MAX - (1u << 20)) / 8)
 
 /**
  * Fetch the kernel (file 0) and, when it is gzip, decompress it while it
@@ -92,8 +97,11 @@ static const uint8_t *file_sha256(unsigned i)
  * from the transport (to size the output: 8 times the compressed size plus
  * 1 MiB covers kernels, which compress 3-5:1).  Returns MB_OK with the
  * kernel in heap_data[0]; 1 (not an error) when streaming does not apply
- * (size unknown, or the output estimate was too small: the caller then
- * reads the file whole), or an error code.
+ * (size unknown or only a hint, or the output estimate was too small: the
+ * caller then reads the file whole, growing its buffer), or an error code.
+ * No write goes by the announced size alone: a plain kernel's buffer is
+ * the announced size plus one byte, and the reads into it are bounded by
+ * what is left of it (fetch_read_rest).
  */
 static int stream_kernel(struct mb_error *err)
 {
@@ -101,32 +109,30 @@ static int stream_kernel(struct mb_error *err)
 	const char *name = req.files[0].name;
 	struct fetch f;
 	uint8_t *chunk = NULL, *out = NULL;
-	size_t got, out_len = 0;
-	uint64_t cap;
+	size_t got, out_len = 0, out_cap;
+	uint32_t cap;
 	int rc = fetch_open(&f, name, fetch_flags(), err), gzrc = GZ_NEED_INPUT;
 
 	if (rc)
 		return rc;
 	fetch_expect_sha256(&f, file_sha256(0));
-	cap = f.size * 8 + (1u << 20);
-	if (!f.size || cap > 0x40000000u || !(chunk = malloc(STREAM_CHUNK)))
+	if (!f.size || f.size_hint || f.size > STREAM_IN_MAX ||
+	    !(chunk = malloc(STREAM_CHUNK)))
 		goto fallback;
+	cap = (uint32_t)f.size * 8 + (1u << 20);	/* <= STREAM_OUT_MAX */
 	rc = fetch_read(&f, chunk, STREAM_CHUNK, &got, err);
 	if (rc)
 		goto done;
 	if (!gz_is_gzip(chunk, got)) {	/* plain: one buffer, exact size */
-		out = malloc(f.size + 1);
+		out_cap = (size_t)f.size + 1;
+		out = malloc(out_cap);
 		if (!out)
 			goto fallback;
-		memcpy(out, chunk, got);
-		out_len = got;
-		size_t more = 0;
-		rc = fetch_read(&f, out + got, f.size + 1 - got, &more, err);
-		out_len += more;
-		if (!rc && out_len != f.size)
-			rc = mb_fail(err, MB_E_READ,
-				     "%s: transfer ended after %zu of %llu bytes",
-				     name, out_len, (unsigned long long)f.size);
+		/* The first piece can be longer than the whole announced
+		 * file: only what fits is kept, and the check says so. */
+		out_len = got < out_cap ? got : out_cap;
+		memcpy(out, chunk, out_len);
+		rc = fetch_read_rest(&f, &out, &out_cap, &out_len, err);
 		goto done;
 	}
 	out = malloc(cap);
@@ -216,9 +222,15 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 			}
 			rc = mb_gunzip(data, len, name, out, cap, &out_len, &gz,
 				       err);
-			if (!rc || gz != GZ_ERR_OUTPUT_FULL || tries == 7)
+			if (!rc || gz != GZ_ERR_OUTPUT_FULL || tries == 7 ||
+			    cap >= FETCH_HEAP_MAX)
 				break;
-			cap = cap < len * 4 ? len * 4 : cap * 2;
+			/* 4 times the input, then doubling, up to the most
+			 * that fits below 4 GiB: in 64 bits, so nothing
+			 * wraps in the module's 32-bit size_t. */
+			uint64_t next = (uint64_t)len * 4 > cap ?
+					(uint64_t)len * 4 : (uint64_t)cap * 2;
+			cap = next > FETCH_HEAP_MAX ? FETCH_HEAP_MAX : (uint32_t)next;
 			rc = MB_OK;
 		}
 		free(data);
@@ -258,7 +270,9 @@ static int size_module(unsigned i, struct mb_error *err)
 			err);
 	if (rc)
 		return rc;
-	uint64_t size = f.size;
+	/* A size that is only a hint cannot be planned with: the file may
+	 * be longer (fetch.h), so it is read whole like an unknown one. */
+	uint64_t size = f.size_hint ? 0 : f.size;
 	/* Over HTTP, closing now and opening again later costs a second
 	 * request, a transfer cut short and a stalled connection, so the
 	 * last module sized stays open and is read first.  Only one: with
@@ -330,7 +344,7 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 			     got, file_len[i]);
 	if (!rc && (rc = fetch_read(&f, &extra, 1, &got, err)) == MB_OK && got)
 		rc = mb_fail(err, MB_E_READ,
-			     "%s: file is longer than the %u bytes announced",
+			     "%s: the server sent more than the %u bytes it announced",
 			     name, file_len[i]);
 	if (!rc)
 		rc = fetch_verify(&f, err);
