@@ -431,13 +431,14 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
  * can use makes its port the session's and fills *@size and *@bs
  * (MB_OK); an ERROR gives MB_E_NOT_FOUND with its code in *@code and its
  * text in @text, for the caller to judge (no message); DATA (a server
- * that ignores options), an OACK we cannot use, or no answer at all give
- * MB_E_FIRMWARE.
+ * that ignores options) or an OACK we cannot use give MB_E_FIRMWARE.
+ * *@refused says whether a packet gave the answer (1) or none came (0,
+ * MB_E_FIRMWARE too).
  */
 static int session_request(struct tftp_file *t, struct tftp_session *s,
 			   const uint8_t *rrq, size_t n, uint64_t *size,
 			   uint32_t *bs, unsigned *code, char *text,
-			   const char *name, struct mb_error *err)
+			   int *refused, const char *name, struct mb_error *err)
 {
 	uint32_t wait = RRQ_FIRST_US, tries;
 	const uint8_t *srv = (const uint8_t *)&t->server;
@@ -445,6 +446,7 @@ static int session_request(struct tftp_file *t, struct tftp_session *s,
 
 	memset(s, 0, sizeof(*s));
 	s->lport = new_port();
+	*refused = 1;
 	for (tries = 1; tries <= RRQ_TRIES; tries++, wait *= 2) {
 		uint64_t deadline = clock_us() + wait;
 		pxe_udp_send(t->server, s->lport, t->port, rrq, n);
@@ -488,6 +490,7 @@ static int session_request(struct tftp_file *t, struct tftp_session *s,
 			}
 		}
 	}
+	*refused = 0;
 	return mb_fail(err, MB_E_FIRMWARE,
 		       "%s: no answer from TFTP server %u.%u.%u.%u (%u requests in %u.%u s)",
 		       name, srv[0], srv[1], srv[2], srv[3], RRQ_TRIES,
@@ -497,14 +500,15 @@ static int session_request(struct tftp_file *t, struct tftp_session *s,
 
 /**
  * Start session @s: a read request with tsize and blksize (see
- * session_request).  An ERROR answer is believed only when the request,
- * sent anew from another random port, is refused TFTP_OPEN_ERRORS times in
- * a row: the server's ERROR comes from a port we cannot know in advance,
- * so one packet forged to our port must not end the boot; a real refusal
- * costs one more round trip.  Returns MB_OK, MB_E_NOT_FOUND (refused:
- * the last ERROR's code and text), or MB_E_FIRMWARE (no answer, a server
- * without the options or with options we cannot use, ERROR 8 "options
- * refused").
+ * session_request).  A refusal (an ERROR, DATA without an OACK, an OACK
+ * we cannot use) is believed only when the request, sent anew from
+ * another random port, is refused TFTP_OPEN_ERRORS times in a row: the
+ * server answers from a port we cannot know in advance, so one packet
+ * forged to our port must not end the boot (nor turn the client away to
+ * the slower transports); a real refusal costs one more round trip.  The
+ * last refusal decides.  Returns MB_OK, MB_E_NOT_FOUND (an ERROR: its code
+ * and text), or MB_E_FIRMWARE (no answer, a server without the options or
+ * with options we cannot use, ERROR 8 "options refused").
  */
 static int session_start(struct tftp_file *t, struct tftp_session *s,
 			 uint64_t *size, uint32_t *bs, const char *name,
@@ -516,7 +520,7 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	const uint8_t *srv = (const uint8_t *)&t->server;
 	char text[TEXT_MAX];
 	unsigned code = 0;
-	int rc = MB_E_NOT_FOUND;
+	int rc = MB_E_NOT_FOUND, refused = 1;
 
 	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
 		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
@@ -526,10 +530,10 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	memcpy(rrq + 3 + plen, tail, sizeof(tail));
 	n = 3 + plen + sizeof(tail);
 
-	for (unsigned answers = 0; rc == MB_E_NOT_FOUND &&
+	for (unsigned answers = 0; rc && refused &&
 	     answers < TFTP_OPEN_ERRORS; answers++)
-		rc = session_request(t, s, rrq, n, size, bs, &code, text, name,
-				     err);
+		rc = session_request(t, s, rrq, n, size, bs, &code, text,
+				     &refused, name, err);
 	if (rc != MB_E_NOT_FOUND)
 		return rc;
 	s->lport = 0;

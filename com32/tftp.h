@@ -48,9 +48,11 @@
  *    port is answered with ERROR 5 ("unknown transfer ID") and dropped,
  *    ERRORs and OACKs from another port are ignored, a repeated OACK is
  *    ignored.  Packets from other addresses are never looked at.
- *  - An ERROR answering a read request is believed only when the request,
- *    sent again from a fresh random port, is refused again (OPEN_ERRORS
- *    answers in a row): one forged packet cannot make a file "not found".
+ *  - A refusal answering a read request (an ERROR, DATA without the OACK,
+ *    an OACK we cannot use) is believed only when the request, sent again
+ *    from a fresh random port, is refused again (TFTP_OPEN_ERRORS answers
+ *    in a row): one forged packet cannot make a file "not found", nor
+ *    turn the client away to the firmware's slower TFTP.
  *  - OACK options are checked as RFC 2347-2349 say: only the two we asked
  *    for, each once, decimal numbers (digits only), blksize 8..1408.
  *
@@ -69,8 +71,8 @@
 /* A port is not drawn again while one of the last this many holds it
  * (every session a read keeps open has its own). */
 #define TFTP_PORT_RECENT	32u
-/* ERROR answers to read requests (each from a fresh port) before the
- * file counts as missing. */
+/* Refusals of read requests in a row (each request from a fresh port)
+ * before the file counts as missing or the server as unusable. */
 #define TFTP_OPEN_ERRORS	2u
 
 /* Block size asked for (PXELINUX's: safe for every PXE ROM's buffers). */

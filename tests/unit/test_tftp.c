@@ -58,7 +58,8 @@ static const uint8_t *server_err;	/* "missing": ERROR text bytes */
 static size_t server_err_len;
 static uint32_t server_end_after;	/* ERROR 3 (text server_err) after
 					   this block; 0: never */
-static int attack_rrq;		/* forged ERRORs still to send, one per RRQ */
+static int attack_rrq;		/* forged answers still to send, one per RRQ */
+static int attack_kind;		/* 0 ERROR, 1 DATA, 2 a bad OACK */
 static int attack_data;		/* forge packets at the first ACK */
 static unsigned rrqs;		/* read requests the server received */
 static int used_predicted;	/* the client sent from PREDICTED_PORT */
@@ -339,10 +340,17 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 		used_predicted = 1;
 	if (ip == SERVER_IP && dport == 69 && attack_rrq > 0) {
 		/* One who sees (or guessed) our request's port answers
-		 * first: "file not found". */
+		 * first: "file not found", DATA as if options were not known,
+		 * or an OACK we cannot use. */
 		static const uint8_t err[] = "\0\5\0\1File not found (forged)";
+		static const uint8_t oack[] = "\0\6tsize\0" "-1\0blksize\0" "1408";
 		attack_rrq--;
-		forge(SERVER_IP, ATTACKER_PORT, sport, err, sizeof(err));
+		if (attack_kind == 1)
+			forge_data(SERVER_IP, ATTACKER_PORT, sport, 1);
+		else if (attack_kind == 2)
+			forge(SERVER_IP, ATTACKER_PORT, sport, oack, sizeof(oack));
+		else
+			forge(SERVER_IP, ATTACKER_PORT, sport, err, sizeof(err));
 	}
 	if (ip == SERVER_IP && !dropped())
 		server_receive(sport, dport, data, len);
@@ -404,6 +412,7 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	server_err = NULL;
 	server_end_after = 0;
 	attack_rrq = 0;
+	attack_kind = 0;
 	attack_data = 0;
 	rrqs = 0;
 	used_predicted = 0;
@@ -552,6 +561,20 @@ static void arm_error_once(void)
 	attack_rrq = 1;
 }
 
+/** One forged DATA block 1 (as from a server without options) to it. */
+static void arm_data_once(void)
+{
+	attack_rrq = 1;
+	attack_kind = 1;
+}
+
+/** One forged OACK with options we cannot use to it. */
+static void arm_bad_oack_once(void)
+{
+	attack_rrq = 1;
+	attack_kind = 2;
+}
+
 /** A forged ERROR to every read request's port (one who sees them all). */
 static void arm_error_always(void)
 {
@@ -696,6 +719,10 @@ int main(void)
 		    arm_predicted, 100000, MB_OK, "", 1);
 	attack_case("spoof: one forged ERROR to our request's port does not make the file missing",
 		    arm_error_once, 100000, MB_OK, "", 2);
+	attack_case("spoof: one forged DATA at the open does not turn the client away (no options)",
+		    arm_data_once, 100000, MB_OK, "", 2);
+	attack_case("spoof: one forged unusable OACK at the open does not turn the client away",
+		    arm_bad_oack_once, 100000, MB_OK, "", 2);
 	attack_case("spoof: forged ERRORs to every request's port (an attacker who sees them) do",
 		    arm_error_always, 100000, MB_E_NOT_FOUND,
 		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found (forged)\")", 2);
@@ -729,27 +756,27 @@ int main(void)
 		    arm_end_empty, 100000, MB_E_READ,
 		    "file.bin: the TFTP server ended the transfer (error 3, \"\")", 1);
 	attack_case("OACK tsize 2^64 + 1", arm_oack_overflow, 100000, MB_E_FIRMWARE,
-		    SRV "answered with tsize \"18446744073709551617\", not a decimal number of bytes up to 281474976710655", 1);
+		    SRV "answered with tsize \"18446744073709551617\", not a decimal number of bytes up to 281474976710655", 2);
 	attack_case("OACK tsize -5", arm_oack_negative, 100000, MB_E_FIRMWARE,
-		    SRV "answered with tsize \"-5\", not a decimal number of bytes up to 281474976710655", 1);
+		    SRV "answered with tsize \"-5\", not a decimal number of bytes up to 281474976710655", 2);
 	attack_case("OACK tsize empty", arm_oack_empty, 100000, MB_E_FIRMWARE,
-		    SRV "answered with tsize \"\", not a decimal number of bytes up to 281474976710655", 1);
+		    SRV "answered with tsize \"\", not a decimal number of bytes up to 281474976710655", 2);
 	attack_case("OACK blksize 1408junk", arm_oack_junk, 100000, MB_E_FIRMWARE,
-		    SRV "answered with blksize \"1408junk\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+		    SRV "answered with blksize \"1408junk\", not a decimal number from 8 to 1408 (what we asked for)", 2);
 	attack_case("OACK blksize 7", arm_oack_bs7, 100000, MB_E_FIRMWARE,
-		    SRV "answered with blksize \"7\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+		    SRV "answered with blksize \"7\", not a decimal number from 8 to 1408 (what we asked for)", 2);
 	attack_case("OACK blksize 1409", arm_oack_bs1409, 100000, MB_E_FIRMWARE,
-		    SRV "answered with blksize \"1409\", not a decimal number from 8 to 1408 (what we asked for)", 1);
+		    SRV "answered with blksize \"1409\", not a decimal number from 8 to 1408 (what we asked for)", 2);
 	attack_case("OACK with an option not asked for", arm_oack_extra, 100000, MB_E_FIRMWARE,
-		    SRV "answered with option \"windowsize\" (\"4\"), which we did not ask for", 1);
+		    SRV "answered with option \"windowsize\" (\"4\"), which we did not ask for", 2);
 	attack_case("OACK with tsize twice", arm_oack_twice, 100000, MB_E_FIRMWARE,
-		    SRV "answered with option \"tsize\" twice", 1);
+		    SRV "answered with option \"tsize\" twice", 2);
 	attack_case("OACK without tsize", arm_oack_no_tsize, 100000, MB_E_FIRMWARE,
-		    SRV "answered without the tsize option", 1);
+		    SRV "answered without the tsize option", 2);
 	attack_case("OACK not NUL-terminated", arm_oack_unended, 100000, MB_E_FIRMWARE,
-		    SRV "answered with option \"tsize\" not followed by a value and a NUL", 1);
+		    SRV "answered with option \"tsize\" not followed by a value and a NUL", 2);
 	attack_case("OACK tsize too large for 32-bit block numbers", arm_oack_huge, 100000, MB_E_FIRMWARE,
-		    SRV "answered with tsize 281474976710655, too large for blocks of 8", 1);
+		    SRV "answered with tsize 281474976710655, too large for blocks of 8", 2);
 	attack_case("OACK in other letter cases, a leading zero: taken", arm_oack_case, 100000,
 		    MB_OK, "", 1);
 	read_case("no loss, 3 MiB at once", 0, 3 << 20, 0, 3.0, 1);
