@@ -94,6 +94,11 @@ $(B)/host/test_%: tests/unit/test_%.c $(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/u
 	$(HOSTCC) $(HOST_CFLAGS) $< $(LIB_SRCS) -lz -o $@
 # test_tftp compiles com32/tftp.c in (with a simulated server).
 $(B)/host/test_tftp: com32/tftp.c com32/tftp.h
+# test_pxe_udp compiles com32/pxe_udp.c in, over its own SYSLINUX stand-ins.
+$(B)/host/test_pxe_udp: tests/unit/test_pxe_udp.c com32/pxe_udp.c com32/pxe_udp.h \
+		$(wildcard tests/unit/pxe_udp_stubs/*.h tests/unit/pxe_udp_stubs/*/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit/pxe_udp_stubs $< -o $@
 
 # test_fetch_bounds compiles com32/fetch.c, fetch_retry.c, fetch_ipxe.c and
 # main.c in, against the stub SYSLINUX headers and the simulated iPXE of
