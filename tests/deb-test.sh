@@ -9,12 +9,17 @@
 #     with a dynamic section; mboot-check runs; the man pages are
 #     docs/'s pages;
 #   - Build-Depends are exactly what the build used (tests/deb-builddeps.py
-#     over an strace of the build, when strace is installed);
-#   - lintian (when installed): no errors or warnings;
+#     over an strace of the build);
+#   - lintian: no errors or warnings;
 #   - `debian/rules clean` gives back the tree as copied;
 #   - installed for real with dpkg -i into a throw-away overlay of this
-#     system (root, overlayfs, own mount namespace; skipped otherwise):
-#     SYSLINUX's mboot.c32 diverted aside and given back on removal.
+#     system (root, overlayfs, own mount namespace): SYSLINUX's mboot.c32
+#     diverted aside and given back on removal.
+# strace, lintian and syslinux-common come from tests/install-deps.sh; a
+# check that cannot run here (no strace or ptrace refused, no lintian, not
+# root, no overlayfs or mount rights, mboot installed on this system) is
+# reported as a skip, and the last line is
+# "deb: N passed, M failed, K skipped".
 # $1 is the build directory; its syslinux-src is reused (SYSLINUX_SRC) so
 # the syslinux source package is not fetched twice.
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -27,8 +32,10 @@ passed=0 failed=0 skipped=0
 ok()   { echo "ok   $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 skip() { echo "skip $*"; skipped=$((skipped + 1)); }
+# skip_n N WHY: N checks that could not run here, each counted as a skip.
+skip_n() { n=$1; shift; echo "skip $* ($n checks)"; skipped=$((skipped + n)); }
 finish() {
-    echo "deb: $passed passed, $failed failed ($skipped skipped)"
+    echo "deb: $passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
     exit
 }
@@ -191,13 +198,22 @@ fi
 
 # 9. dpkg -i / dpkg -r in an overlay of this system, in its own mount
 # namespace (nothing reaches the real system; everything goes with $t).
+# overlayfs is a module that a fresh system has not loaded yet: it is not
+# in /proc/filesystems until the first overlay mount (which loads it) or a
+# modprobe, so the mount itself below is what decides, not that list.
 stock_md5=$(grep ' usr/lib/syslinux/modules/bios/mboot.c32$' \
     /var/lib/dpkg/info/syslinux-common.md5sums 2>/dev/null | cut -d' ' -f1)
-if [ "$(id -u)" -ne 0 ] || ! grep -qw overlay /proc/filesystems ||
-   ! command -v unshare >/dev/null 2>&1 || [ -z "$stock_md5" ] ||
-   dpkg-divert --list | grep -q 'by mboot$'; then
-    skip "dpkg -i in an overlay (needs root, overlayfs, syslinux-common, and mboot not installed here)"
+OVERLAY_CHECKS=8  # the expect_inside lines below
+why=""
+[ "$(id -u)" -ne 0 ] && why="not root"
+[ -z "$why" ] && ! command -v unshare >/dev/null 2>&1 && why="no unshare"
+[ -z "$why" ] && [ -z "$stock_md5" ] && why="syslinux-common not installed"
+[ -z "$why" ] && dpkg-divert --list | grep -q 'by mboot$' &&
+    why="mboot is installed on this system"
+if [ -n "$why" ]; then
+    skip_n "$OVERLAY_CHECKS" "dpkg -i in an overlay: $why"
 else
+    grep -qw overlay /proc/filesystems || modprobe -q overlay 2>/dev/null
     ours_md5=$(md5sum "$r/usr/lib/syslinux/modules/bios/mboot.c32" | cut -d' ' -f1)
     cp "$deb" "$t/mboot.deb"
     cat > "$t/inside.sh" <<EOF
@@ -230,7 +246,7 @@ EOF
         chroot '$ov/m' sh /mboot-test/inside.sh" 2>&1)
     echo "$res" | sed 's/^/     /'
     if ! printf '%s\n' "$res" | grep -qx overlay-ready; then
-        skip "dpkg -i in an overlay: could not set one up here (a container without mount rights?)"
+        skip_n "$OVERLAY_CHECKS" "dpkg -i in an overlay: could not mount one here (no overlayfs, or a container without mount rights)"
         finish
     fi
     expect_inside() {

@@ -8,7 +8,7 @@ PKGS="gcc make binutils nasm clang libclang-rt-14-dev zlib1g-dev python3 \
       dpkg-dev cpio gzip xz-utils ca-certificates cppcheck \
       syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin \
       debhelper strace lintian man-db groff-base libssl-dev \
-      dnsmasq-base nftables iproute2"
+      dnsmasq-base nftables iproute2 kmod"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

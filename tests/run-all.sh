@@ -1,6 +1,9 @@
 #!/bin/sh
 # Run every test suite of `make check` and print one closing line
-# "N passed, M failed" over all of them.  $1 is the build directory.
+# "N passed, M failed, K skipped" over all of them.  A suite's result line
+# is "X: N passed, M failed" or "X: N passed, M failed, K skipped" (a check
+# that could not run here is a skip, never a pass).  $1 is the build
+# directory.
 set -u
 B=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,7 +11,8 @@ cd "$top"
 log=$B/check.log
 : > "$log"
 suite() {
-    # Run one suite; its last "X: N passed, M failed" line is counted.
+    # Run one suite; its last "X: N passed, M failed[, K skipped]" line
+    # is counted.
     name=$1; shift
     echo "=== $name: $*"
     out=$("$@" 2>&1; echo "rc=$?")
@@ -23,12 +27,15 @@ suite() {
     fi
     p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
     f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    k=$(echo "$line" | sed -nE 's/.* failed, ([0-9]+) skipped.*/\1/p')
     PASSED=$((PASSED + p))
     FAILED=$((FAILED + f))
+    SKIPPED=$((SKIPPED + ${k:-0}))
     [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && FAILED=$((FAILED + 1)) && echo "$name: exit status $rc"
 }
 PASSED=0
 FAILED=0
+SKIPPED=0
 suite unit make -s unit
 suite checker make -s checker-tests BUILD="$B"
 suite inflate32 make -s test-inflate32
@@ -47,5 +54,5 @@ suite xen-tboot make -s xen-tboot-test
 suite uefi make -s uefi-tests
 suite netlab python3 qemu/netbench.py --build "$B" --ci
 echo
-echo "$PASSED passed, $FAILED failed"
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]
