@@ -8,6 +8,13 @@
 #                  followed by a small kernel image: ELF32, ELF64 (with and
 #                  without the a.out kludge), a flat a.out-kludge binary,
 #                  a higher-half ELF32 and one with its header near 8 KiB.
+# corpus/inflate/  one byte (fuzz_inflate.c's seed for its streaming
+#                  split) and a DEFLATE stream or gzip file made by zlib:
+#                  stored, fixed and dynamic Huffman blocks, a block of
+#                  each in one stream, matches 32 KiB back, gzip header
+#                  fields (FEXTRA, FNAME, FCOMMENT, FHCRC), two members,
+#                  empty data, and broken ones (bad CRC, bad ISIZE,
+#                  truncated, block type 3, a distance before the start).
 #
 # The output is deterministic; the seeds are committed, so rerunning this
 # only matters after changing it.  Files named regress-* in the corpus
@@ -17,8 +24,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
+import random
 import struct
 import sys
+import zlib
 
 MB_MAGIC = 0x1BADB002
 PREFIX_SIZE = 256
@@ -174,6 +183,91 @@ CMDLINE_SEEDS = {
 }
 
 
+def deflate(data, level=9, strategy=zlib.Z_DEFAULT_STRATEGY, wbits=-15,
+            flushes=()):
+    """@data compressed by zlib (@wbits -15: raw DEFLATE, 31: gzip);
+    @flushes: (offset, level, strategy) points where the stream is
+    flushed (Z_FULL_FLUSH ends the block) and the parameters change, so
+    one stream holds blocks of several kinds."""
+    c = zlib.compressobj(level, zlib.DEFLATED, wbits, 9, strategy)
+    out, pos = b"", 0
+    for off, lvl, strat in flushes:
+        out += c.compress(data[pos:off]) + c.flush(zlib.Z_FULL_FLUSH)
+        pos = off
+        # zlib can change level and strategy between blocks only through
+        # a new object in Python; a sync-flushed raw stream is continued
+        # by compressing the rest with a fresh object that has no final
+        # block yet (the previous one ended on a byte boundary).
+        c = zlib.compressobj(lvl, zlib.DEFLATED, -15, 9, strat)
+    return out + c.compress(data[pos:]) + c.flush()
+
+
+def gzip_member(data, raw=None, flags=0, extra=b"", name=b"", comment=b"",
+                crc=None, isize=None):
+    """A gzip member around raw DEFLATE @raw (default: @data at level 9)
+    with the optional header fields @flags asks for (FHCRC 2, FEXTRA 4,
+    FNAME 8, FCOMMENT 16); @crc/@isize override the trailer."""
+    raw = deflate(data) if raw is None else raw
+    h = struct.pack("<BBBBIBB", 0x1F, 0x8B, 8, flags, 0, 0, 3)
+    if flags & 4:
+        h += struct.pack("<H", len(extra)) + extra
+    if flags & 8:
+        h += name + b"\0"
+    if flags & 16:
+        h += comment + b"\0"
+    if flags & 2:
+        h += struct.pack("<H", zlib.crc32(h) & 0xFFFF)
+    return h + raw + struct.pack(
+        "<II", zlib.crc32(data) if crc is None else crc,
+        len(data) & 0xFFFFFFFF if isize is None else isize)
+
+
+def inflate_seeds():
+    """fuzz_inflate's seeds: split seed byte + compressed data."""
+    rnd = random.Random("inflate-seeds")
+    words = [bytes(rnd.choice(b"etaoinshrdlu") for _ in range(rnd.randint(1, 7)))
+             for _ in range(64)]
+    text = b" ".join(rnd.choice(words) for _ in range(600))[:3000]
+    noise = rnd.randbytes(700)
+    # A 33 000-byte window: the last 1000 bytes repeat the first ones, so
+    # the matches reach 32 000 bytes back (near DEFLATE's 32 KiB limit).
+    far = rnd.randbytes(1000) + bytes(rnd.randrange(4) for _ in range(31000))
+    far += far[:1000]
+    mixed = text + noise + text[:1500]
+    s = {
+        "raw-stored": b"\x00" + deflate(text, level=0),
+        "raw-fixed": b"\x01" + deflate(text, strategy=zlib.Z_FIXED),
+        "raw-dynamic": b"\x02" + deflate(text),
+        "raw-huffman-only": b"\x03" + deflate(noise + text,
+                                             strategy=zlib.Z_HUFFMAN_ONLY),
+        "raw-rle": b"\x04" + deflate(b"\x00" * 500 + text[:500],
+                                    strategy=zlib.Z_RLE),
+        "raw-mixed-blocks": b"\x05" + deflate(
+            mixed, level=0,
+            flushes=((1000, 6, zlib.Z_FIXED), (2500, 9, zlib.Z_DEFAULT_STRATEGY),
+                     (4000, 0, zlib.Z_DEFAULT_STRATEGY))),
+        "raw-far": b"\x06" + deflate(far),
+        "raw-empty": b"\x07" + deflate(b""),
+        "gzip": b"\x10" + deflate(text, wbits=31),
+        "gzip-stored": b"\x11" + deflate(noise, level=0, wbits=31),
+        "gzip-fields": b"\x12" + gzip_member(
+            text[:800], flags=2 | 4 | 8 | 16, extra=b"AB\x04\x00xyzw",
+            name=b"vmlinuz", comment=b"seed"),
+        "gzip-two-members": b"\x13" + gzip_member(text[:1200]) +
+                            gzip_member(noise[:300]),
+        "gzip-empty": b"\x14" + gzip_member(b""),
+        "gzip-bad-crc": b"\x15" + gzip_member(text[:900], crc=0x12345678),
+        "gzip-bad-isize": b"\x16" + gzip_member(text[:900], isize=901),
+        "gzip-truncated": b"\x17" + gzip_member(text)[:-300],
+        # Block type 3 (reserved): BFINAL=1, BTYPE=11.
+        "raw-bad-type": b"\x18" + bytes([0x07]) + rnd.randbytes(20),
+        # A fixed-Huffman block whose first code is a match: nothing
+        # before it to copy from.
+        "raw-bad-distance": b"\x19" + bytes([0x03, 0x02, 0x00]),
+    }
+    return s
+
+
 def write_dir(path, seeds):
     os.makedirs(path, exist_ok=True)
     for name, data in sorted(seeds.items()):
@@ -186,6 +280,7 @@ def main():
         os.path.dirname(os.path.abspath(__file__)), "corpus")
     write_dir(os.path.join(root, "cmdline"), CMDLINE_SEEDS)
     write_dir(os.path.join(root, "probe"), probe_seeds())
+    write_dir(os.path.join(root, "inflate"), inflate_seeds())
 
 
 if __name__ == "__main__":
