@@ -152,6 +152,14 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(LIB_HDRS)
 # fuzz_tftp compiles com32/tftp.c in (PXE UDP and the clock simulated).
 $(B)/fuzz/fuzz_tftp: com32/tftp.c com32/tftp.h com32/pxe_udp.h com32/clock.h
 
+# fuzz_ipxe compiles com32/fetch*.c and main.c in, as test_fetch_bounds.
+$(B)/fuzz/fuzz_ipxe: tests/fuzz/fuzz_ipxe.c $(FETCH_HOST_DEPS) $(LIB_SRCS) \
+		$(LIB_HDRS) tests/fuzz/fuzz_common.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu99 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -Ilib -Itests/host-stubs $< \
+		$(LIB_SRCS) -lz -o $@
+
 fuzz: $(FUZZ_BINS)
 	@tests/run-fuzz.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)
 

@@ -100,17 +100,22 @@ static int retry_reopen(struct fetch *f, int *final, struct mb_error *err)
 	*final = rc == MB_E_NOT_FOUND || rc == MB_E_NO_MEMORY;
 	if (rc)
 		return rc;
-	/* Only two announced sizes can disagree: a hint is what had arrived
-	 * when it was taken, a lower bound, so the larger one is kept. */
-	if (!hint && !f->size_hint && size && f->size && f->size != size) {
+	/* The first open's size stays the transfer's: an announced size
+	 * must be announced again alike (or not at all); a hint, what had
+	 * arrived when it was taken, is a lower bound, so the larger one is
+	 * kept, and it stays a hint (bytes past it are no error). */
+	if (!hint && size && f->size && !f->size_hint && f->size != size) {
 		*final = 1;
 		return mb_fail(err, MB_E_READ,
 			       "%s: changed on the server: %llu bytes, was %llu",
 			       f->name, (unsigned long long)f->size,
 			       (unsigned long long)size);
 	}
-	if (f->size < size)
+	if (!hint && size)
 		f->size = size;
+	else if (f->size < size)
+		f->size = size;
+	f->size_hint = hint;
 	if (f->ops->seek)
 		return f->ops->seek(f, f->done, err);
 	while (skipped < f->done) {

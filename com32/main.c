@@ -123,15 +123,21 @@ static int stream_kernel(struct mb_error *err)
 	rc = fetch_read(&f, chunk, STREAM_CHUNK, &got, err);
 	if (rc)
 		goto done;
-	if (!gz_is_gzip(chunk, got)) {	/* plain: one buffer, exact size */
-		out_cap = (size_t)f.size + 1;
+	if (!gz_is_gzip(chunk, got)) {
+		/* Plain: one buffer of the announced size plus one byte, or
+		 * of the piece read should that be longer (fetch_read_rest
+		 * then reports it, or grows the buffer if a retry left only
+		 * a hint): no byte read is dropped.  A retry keeps an
+		 * announced size (fetch_retry.c); checked again all the same
+		 * before the size_t arithmetic. */
+		if (f.size > STREAM_IN_MAX)
+			goto fallback;
+		out_cap = got > f.size ? got : (size_t)f.size + 1;
 		out = malloc(out_cap);
 		if (!out)
 			goto fallback;
-		/* The first piece can be longer than the whole announced
-		 * file: only what fits is kept, and the check says so. */
-		out_len = got < out_cap ? got : out_cap;
-		memcpy(out, chunk, out_len);
+		memcpy(out, chunk, got);
+		out_len = got;
 		rc = fetch_read_rest(&f, &out, &out_cap, &out_len, err);
 		goto done;
 	}

@@ -31,6 +31,7 @@
 #define MBOOT_IPXE_SIM_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <com32.h>
@@ -382,6 +383,27 @@ static void sim_read(t_PXENV_FILE_READ *p)
 	p->BufferSize = (uint16_t)n;
 }
 
+/** Trace one call's answer (build with -DSIM_TRACE: seed and crash work). */
+static void sim_trace(int opcode, const void *params)
+{
+#ifdef SIM_TRACE
+	const t_PXENV_FILE_READ *r = params;
+	const t_PXENV_GET_FILE_SIZE *z = params;
+
+	fprintf(stderr, "sim %5llu ms: op %#x status %#x", (unsigned long long)sim_ms,
+		opcode, r->Status);
+	if (opcode == PXENV_FILE_READ)
+		fprintf(stderr, " size %u (session at %llu)", r->BufferSize,
+			(unsigned long long)sim_sess.off);
+	if (opcode == PXENV_GET_FILE_SIZE)
+		fprintf(stderr, " file size %u", z->FileSize);
+	fprintf(stderr, "\n");
+#else
+	(void)opcode;
+	(void)params;
+#endif
+}
+
 int pxe_call(int opcode, void *params)
 {
 	switch (opcode) {
@@ -416,6 +438,7 @@ int pxe_call(int opcode, void *params)
 	default:
 		return 1;
 	}
+	sim_trace(opcode, params);
 	return ((t_PXENV_FILE_CLOSE *)params)->Status ? 1 : 0;
 }
 
