@@ -279,15 +279,15 @@ static uint32_t first_missing(struct range *r)
 
 /**
  * Wait until @deadline (clock_us) for a packet from the server's port of
- * session @s (its transfer ID).  Only that port counts: DATA from another
- * port of the server (a second transfer started by a repeated request, or
- * a forgery) is told "unknown transfer ID" and dropped, an ERROR or OACK
- * from another port is ignored (answering a forged ERROR would only help
- * it), as is a repeated OACK.  Returns OP_DATA with the block in *@k
- * (widened from 16 bits around s->acked; packets that would be block 0 or
- * before are dropped) and its data in *@p / *@n; OP_ERROR with the
- * server's code in *@k and its text, made printable, in @text (TEXT_MAX
- * bytes); 0 on timeout.
+ * session @s (its transfer ID).  Only that port counts: a packet from
+ * another port of the server (a second transfer started by a repeated
+ * request, or a forgery) is told "unknown transfer ID" and dropped, an
+ * ERROR from another port is dropped unanswered (errors are never
+ * answered), and a repeated OACK is ignored.  Returns OP_DATA with the
+ * block in *@k (widened from 16 bits around s->acked; packets that would
+ * be block 0 or before are dropped) and its data in *@p / *@n; OP_ERROR
+ * with the server's code in *@k and its text, made printable, in @text
+ * (TEXT_MAX bytes); 0 on timeout.
  */
 static int session_recv(struct tftp_file *t, struct tftp_session *s,
 			uint64_t deadline, uint32_t *k, const uint8_t **p,
@@ -308,7 +308,7 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 		if (ip != t->server || len < 4)
 			continue;
 		if (sport != s->rport) {
-			if (get16(pkt) == OP_DATA)
+			if (get16(pkt) != OP_ERROR)	/* RFC 1350 */
 				send_error(t, s->lport, sport, 5, "unknown transfer ID");
 			continue;
 		}
@@ -331,6 +331,18 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 			continue;
 		}
 	}
+}
+
+/**
+ * The first NUL in [@p, @end), or NULL.  (Not memchr: SYSLINUX 6.04's
+ * libcom32 memchr never moves past the first byte.)
+ */
+static const uint8_t *find_nul(const uint8_t *p, const uint8_t *end)
+{
+	for (; p < end; p++)
+		if (!*p)
+			return p;
+	return NULL;
 }
 
 /**
@@ -370,8 +382,8 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
 	uint64_t v = 0;
 
 	while (p < end) {
-		const uint8_t *nm = p, *vl, *z = memchr(p, 0, (size_t)(end - p));
-		if (!z || !(vl = z + 1, z = memchr(vl, 0, (size_t)(end - vl)))) {
+		const uint8_t *nm = p, *vl, *z = find_nul(p, end);
+		if (!z || !(vl = z + 1, z = find_nul(vl, end))) {
 			printable(nm, (size_t)(end - nm), name, sizeof(name));
 			snprintf(why, cap, "answered with option \"%s\" not followed by a value and a NUL",
 				 name);

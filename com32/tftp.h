@@ -44,9 +44,9 @@
  *    transfer must guess it (13 bits per session).
  *  - Until the server's first answer we accept an OACK, DATA or ERROR from
  *    any port of the server's address (its transfer ID is not known yet);
- *    from then on only packets from that port count: DATA from another
- *    port is answered with ERROR 5 ("unknown transfer ID") and dropped,
- *    ERRORs and OACKs from another port are ignored, a repeated OACK is
+ *    from then on only packets from that port count: a packet from
+ *    another port is answered with ERROR 5 ("unknown transfer ID") and
+ *    dropped (an ERROR from there only dropped), a repeated OACK is
  *    ignored.  Packets from other addresses are never looked at.
  *  - A refusal answering a read request (an ERROR, DATA without the OACK,
  *    an OACK we cannot use) is believed only when the request, sent again
