@@ -97,6 +97,9 @@ SEEDS = {
     + custom(oack((b"tsize", b"3000"), (b"blksize", b"1408"), (b"tsize", b"3000"))),
     "custom-unended": header(3000, 1408, server=1)
     + custom(oack((b"tsize", b"3000"), (b"blksize", b"1408"))[:-1]),
+    "custom-no-tsize": header(3000, 1408, server=1)
+    + custom(oack((b"blksize", b"1408"),)),
+    "custom-empty": header(3000, 1408, server=1) + custom(b""),
     "custom-huge": header(3000, 8, server=1)
     + custom(oack((b"tsize", b"281474976710655"), (b"blksize", b"8"))),
     "lossy": header(2000, 100, chunk=512)
