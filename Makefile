@@ -221,7 +221,9 @@ check: deps
 
 # Peers side by side, ratios printed: inflate (vs zlib, libdeflate), memcpy
 # (vs glibc, rep movsb), SHA-256 (vs OpenSSL, coreutils), module size and
-# load time (vs the stock module).
+# load time (vs the stock module), transports, Xen boots (vs the stock
+# module; UEFI vs GRUB 2), the network lab.  Each script also writes its
+# section to $(B)/bench/NAME.md; collect.sh assembles docs/BENCH.md.
 bench: deps all testkernels
 	tests/bench/bench-inflate.sh $(B)
 	tests/bench/bench-memcpy.sh $(B)
@@ -231,6 +233,7 @@ bench: deps all testkernels
 	python3 qemu/xenbench.py --build $(B)
 	python3 qemu/uefibench.py --build $(B)
 	python3 qemu/netbench.py --build $(B)
+	tests/bench/collect.sh $(B)
 
 EFI64_MODULEDIR ?= $(PREFIX)/lib/syslinux/modules/efi64
 

@@ -4,14 +4,22 @@
 Boots the small test kernel (tk-elf32.elf) with one 200 MiB module (its CRC
 checked by the kernel) in QEMU (TCG, -m 1024), one run at a time:
 
-  ours-ipxe-tftp    our mboot.c32, iPXE's file API, tftp://
-  ours-ipxe-http    our mboot.c32, iPXE's file API, http:// from nginx
-  ours-pxelinux     our mboot.c32 -pxelinux (PXELINUX's file layer, TFTP)
-  stock-tftp        SYSLINUX's mboot.c32 (PXELINUX's file layer, TFTP)
+  ours-tftp-name   our mboot.c32, a plain (TFTP) name
+  ours-http-name   our mboot.c32, an http:// name served by nginx
+  ours-pxelinux    our mboot.c32 -pxelinux, a plain name
+  stock-tftp-name  SYSLINUX's mboot.c32, a plain name
 
-and prints, per run, the module's transfer rate (from our summary line;
-the stock module prints none), the time from PXELINUX's banner to the
-kernel's verdict and from QEMU's start to it.  Not part of the tests.
+and prints a Markdown table: per run, the transport our module says it
+used (the "via X" of its summary line, e.g. "PXE UDP (tftp://...)" for its
+own TFTP client: nothing here assumes a path; the stock module prints no
+summary line, so its row says so), the module's transfer rate (from that
+summary line), the time from PXELINUX's banner to the kernel's verdict
+and from QEMU's start to it, and the ratios of the banner -> verdict
+times against the stock module.  The table also goes to
+BUILD/bench/fetchbench.md (docs/BENCH.md's section).  Not part of the
+tests.
+
+    python3 qemu/fetchbench.py [--build B] [--only REGEX] [-v]
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -22,7 +30,10 @@ import re
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "bench"))
+import benchmd  # noqa: E402
 import nginx  # noqa: E402
 import pxeboot  # noqa: E402
 
@@ -48,9 +59,15 @@ def make_module(path):
     return crc & 0xffffffff
 
 
+# Our module's summary line: NAME: BYTES bytes in S.MMM s (R MB/s) via
+# TRANSPORT[ (URL)] (com32/fetch.c).
+RE_SUMMARY = r"mboot: %s: (\d+) bytes in (\d+)\.(\d+) s \([^)]*\) via (.*)$"
+
+
 def run(name, build, loader, module_name, crc, opts="", verbose=False):
     """One boot; returns (name, MB/s or None, banner->verdict s, total s,
-    ok, note)."""
+    ok, path): path is the summary line's "via" text, or why there is
+    none."""
     bench = os.path.join(build, "fetchbench")
     root = os.path.join(bench, "root-" + name)
     line = "mboot.c32 %s%s tk.name=%s tk.mods=1 --- %s len=%d crc=%08x" % (
@@ -64,18 +81,21 @@ def run(name, build, loader, module_name, crc, opts="", verbose=False):
                        echo=verbose, log_path=log)
     rate, via = None, ""
     for _, l in boot.lines:
-        m = re.search(r"^mboot: %s: (\d+) bytes in (\d+)\.(\d+) s "
-                      r"\(.*\) via (.*)$" % re.escape(module_name), l)
+        m = re.search(RE_SUMMARY % re.escape(module_name), l)
         if m:
             ms = int(m.group(2)) * 1000 + int(m.group(3))
             rate = int(m.group(1)) / 1e6 / (ms / 1000.0) if ms else None
-            via = m.group(4)
+            via = m.group(4).strip()
     crc_ok = any(re.match(r"^PASS mod0\.crc", l) for _, l in boot.lines)
     banner = boot.first(r"PXELINUX 6\.04")
     verdict = boot.first(r"TK VERDICT")
     since_banner = verdict - banner if verdict and banner else None
-    return (name, rate, since_banner, verdict, crc_ok,
-            via or ("(no summary line)" if crc_ok else boot.reason))
+    if not via:
+        via = ("(no summary line: %s)" % ("the stock module prints none"
+                                          if loader == pxeboot.STOCK_MBOOT
+                                          else "none printed")
+               if crc_ok else "(failed: %s)" % boot.reason)
+    return (name, rate, since_banner, verdict, crc_ok, via)
 
 
 def fmt(v, spec):
@@ -83,34 +103,60 @@ def fmt(v, spec):
 
 
 def main():
+    """Run the boots, print the table and write the section."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--only", help="regex of run names")
     ap.add_argument("-v", action="store_true", help="stream consoles")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    sec = benchmd.Section(build, "fetchbench",
+                          "Transports: a 200 MiB module, -m 1024 "
+                          "(qemu/fetchbench.py)")
     www = os.path.join(build, "fetchbench", "www")
     os.makedirs(www, exist_ok=True)
     crc = make_module(os.path.join(www, "big.bin"))
     ours = os.path.join(build, "mboot.c32")
+    rows = []
     with nginx.Nginx(www, os.path.join(build, "fetchbench", "nginx")) as web:
         runs = [
-            ("ours-ipxe-tftp", ours, "big.bin", ""),
-            ("ours-ipxe-http", ours,
+            ("ours-tftp-name", ours, "big.bin", ""),
+            ("ours-http-name", ours,
              "http://10.0.2.2:%d/big.bin" % web.port, ""),
             ("ours-pxelinux", ours, "big.bin", "-pxelinux"),
-            ("stock-tftp", pxeboot.STOCK_MBOOT, "big.bin", ""),
+            ("stock-tftp-name", pxeboot.STOCK_MBOOT, "big.bin", ""),
         ]
-        print("%-16s %10s %14s %12s  %s" % ("run", "MB/s", "banner->TK s",
-                                           "total s", "crc / transport"))
         for name, loader, mod, opts in runs:
             if args.only and not re.search(args.only, name):
                 continue
             r = run(name, build, loader, mod, crc, opts, args.v)
-            print("%-16s %10s %14s %12s  %s %s" % (
-                r[0], fmt(r[1], "%.1f"), fmt(r[2], "%.1f"), fmt(r[3], "%.1f"),
-                "crc ok" if r[4] else "CRC NOT CHECKED", r[5]), flush=True)
-    return 0
+            print("fetchbench: %s: %s MB/s, banner->TK %s s, total %s s, "
+                  "%s, %s" % (r[0], fmt(r[1], "%.1f"), fmt(r[2], "%.1f"),
+                              fmt(r[3], "%.1f"), "crc ok" if r[4] else
+                              "CRC NOT CHECKED", r[5]),
+                  file=sys.stderr, flush=True)
+            rows.append(r)
+    stock = [r[2] for r in rows if r[0] == "stock-tftp-name" and r[4]]
+    out = ["Transfer path: our module's summary line (\"via ...\"); MB/s: "
+           "from that line (10^6 bytes); banner -> verdict: PXELINUX's "
+           "banner to the test kernel's verdict (console arrival, s); "
+           "total: QEMU start to the verdict; stock/it: the stock module's "
+           "banner -> verdict over this run's; crc: the kernel's CRC-32 "
+           "check of the module.", "",
+           "| run | transfer path (module's own line) | MB/s | "
+           "banner -> verdict s | total s | stock/it | crc |",
+           "|---|---|---:|---:|---:|---:|---|"]
+    for name, rate, since, total, ok, via in rows:
+        ratio = ("%.2f" % (stock[0] / since)
+                 if stock and since and ok else "-")
+        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            name, via.replace("|", "\\|"), fmt(rate, "%.1f"),
+            fmt(since, "%.1f"), fmt(total, "%.1f"), ratio,
+            "ok" if ok else "NOT CHECKED"))
+    print("\n".join(out))
+    sec.add(out)
+    sec.write()
+    return 0 if rows and all(r[4] for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ CRC-32:
    the transfer time our module reports, and the rest (our own work).
 
 Modules are sparse files (zeros): the transfer is as real as with data.
+The tables are printed and written to BUILD/bench/membench.md
+(docs/BENCH.md's section).
+
+    python3 qemu/membench.py [--build B] [--mem MiB] [--skip-largest]
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -24,7 +28,10 @@ import re
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "bench"))
+import benchmd  # noqa: E402
 import pxeboot  # noqa: E402
 
 MIB = 1 << 20
@@ -94,46 +101,81 @@ def largest_ours(build, mem):
 
 
 def split(b):
-    """(total, transfer, rest) seconds: banner to kernel start."""
+    """(total, transfer, rest, paths) seconds: banner to kernel start; the
+    transfer is the sum of our summary lines' times, paths their "via"."""
     t0 = b.first(r"^PXELINUX \d")
     t1 = b.first(r"^TK START")
     xfer = sum(float(x) for x in re.findall(r"bytes in (\d+\.\d+) s", b.text))
+    vias = sorted(set(re.findall(r"bytes in \d+\.\d+ s \([^)]*\) via (.*)",
+                                 b.text)))
     if t0 is None or t1 is None:
         return None
-    return t1 - t0, xfer, (t1 - t0) - xfer
+    return t1 - t0, xfer, (t1 - t0) - xfer, vias
 
 
 def main():
+    """Run the searches and boots, print the tables, write the section."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--mem", type=int, default=1024)
     ap.add_argument("--skip-largest", action="store_true")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
+    sec = benchmd.Section(build, "membench", "Largest module and load-time "
+                          "split, -m %d (qemu/membench.py)" % args.mem)
+    out = []
+
+    def emit(line):
+        """Print @line at once and keep it for the section."""
+        print(line, flush=True)
+        out.append(line)
 
     if not args.skip_largest:
         n = largest_ours(build, args.mem)
-        print("largest module our plan accepts with -m %d: %d MiB" % (args.mem, n))
+        emit("Largest single module beside tk-elf32.elf with -m %d that our "
+             "plan accepts (binary search on the out-of-memory refusal): "
+             "%d MiB.  Each size then booted for real (the test kernel "
+             "checks the module's length and CRC-32):" % (args.mem, n))
+        emit("")
+        emit("| loader | module MiB | result | s |")
+        emit("|---|---:|---|---:|")
         for loader, size in (("ours", n), ("ours", n + 1), ("stock", n),
                              ("stock", 1016), ("stock", 1020)):
             if loader == "stock" and size == n and n in (1016, 1020):
                 continue
             b = boot(build, loader, size * MIB, args.mem)
-            print("  %-5s %4d MiB module, -m %d: %-60s (%.0f s)" % (
-                loader, size, args.mem, verdict(b), b.seconds), flush=True)
+            emit("| %s | %d | %s | %.0f |" % (
+                loader, size, verdict(b).replace("|", "\\|"), b.seconds))
+        emit("")
 
-    print("200 MB module, -m 1024: time from PXELINUX banner to kernel start")
+    emit("200 MB module (200,000,000 bytes), -m 1024: PXELINUX banner to the "
+         "test kernel's start; transfer = the sum of our summary lines' "
+         "times (the stock module prints none):")
+    emit("")
+    emit("| loader | banner -> kernel s | transfer s | own work s | "
+         "own work % | path (module's own line) | verdict |")
+    emit("|---|---:|---:|---:|---:|---|---|")
+    totals = {}
     for loader in ("ours", "stock"):
         b = boot(build, loader, 200 * 1000 * 1000, 1024)
         s = split(b)
         if not s:
-            print("  %-5s %s" % (loader, verdict(b)))
+            emit("| %s | - | - | - | - | - | %s |" % (loader, verdict(b)))
         elif loader == "ours":
-            print("  %-5s total %.1f s = transfer %.1f s + our own work %.2f s "
-                  "(%.1f %%)  [%s]" % (loader, s[0], s[1], s[2],
-                                       100 * s[2] / s[0], verdict(b)))
+            totals[loader] = s[0]
+            emit("| ours | %.1f | %.1f | %.2f | %.1f | %s | %s |" % (
+                s[0], s[1], s[2], 100 * s[2] / s[0],
+                "; ".join(s[3]) or "(no summary line)", verdict(b)))
         else:
-            print("  %-5s total %.1f s  [%s]" % (loader, s[0], verdict(b)))
+            totals[loader] = s[0]
+            emit("| stock | %.1f | - | - | - | (stock: prints no path) | %s |"
+                 % (s[0], verdict(b)))
+    if "ours" in totals and "stock" in totals:
+        emit("")
+        emit("stock/ours, banner -> kernel: %.2f" % (totals["stock"] /
+                                                     totals["ours"]))
+    sec.add(out)
+    sec.write()
     return 0
 
 

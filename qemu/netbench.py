@@ -19,6 +19,9 @@ the part the loader controls (DHCP and PXELINUX's own TFTP come before).
     netbench.py --build B --ci     # the small form for make check
     netbench.py --kernel K --from A.json B.json   # table of earlier runs
 
+The full comparison's table also goes to BUILD/bench/netbench.md
+(docs/BENCH.md's section, with the command, commit and load average).
+
 --ci runs ours only, with the test kernel (every client's module CRCs
 checked): 2 clients at 5 % loss over HTTP and over TFTP, a dnsmasq
 restart during a TFTP transfer (the loader must recover and say so), and
@@ -42,6 +45,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import netlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "bench"))
+import benchmd  # noqa: E402
 
 # The loader's own word that it tried a transfer again (ours: "retry 1 of 5").
 RE_RECOVERY = re.compile(r"\bretry(ing)?\b|\bresum(e|ed|ing)\b", re.I)
@@ -152,6 +157,10 @@ def save(results, path):
 
 def bench(args, say):
     """The full comparison; returns 0."""
+    sec = benchmd.Section(os.path.abspath(args.build), "netbench",
+                          "Network lab: stock vs ours, %s (qemu/netbench.py)"
+                          % ("Xen + dom0" if args.kernel == "xen"
+                             else "the test kernel"))
     results = {}
     out = args.json or os.path.join(os.path.abspath(args.build), "netlab",
                                     "netbench-%s.json" % args.kernel)
@@ -178,6 +187,10 @@ def bench(args, say):
         say(line)
     with open(out[:-5] + ".md", "w") as f:
         f.write("\n".join(table) + "\n")
+    sec.add(["Times in seconds from QEMU start, median / max over the "
+             "clients that booted; \"in loader\": the loader's first line to "
+             "the kernel (median).", ""] + table)
+    sec.write()
     say("netbench: results in %s and %s" % (out, out[:-5] + ".md"))
     return 0
 

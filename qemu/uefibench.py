@@ -42,7 +42,8 @@ the initrd reaching dom0 byte-exact); a failed boot is marked.
                               [--loaders ours,grub]
 
 Logs: BUILD/uefi/bench-ours-<i>.log (ours, through uefitest.xen_boot),
-BUILD/uefibench/grub-<i>.log.  Not part of the tests.
+BUILD/uefibench/grub-<i>.log.  The tables also go to
+BUILD/bench/uefibench.md (docs/BENCH.md's section).  Not part of the tests.
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -62,6 +63,8 @@ sys.path.insert(0, HERE)
 import uefi  # noqa: E402
 import uefitest  # noqa: E402  (its Xen files, arguments and stop patterns)
 import demo  # noqa: E402  (qemu/xen/demo.py, on the path uefitest set)
+sys.path.insert(0, os.path.join(REPO, "tests", "bench"))
+import benchmd  # noqa: E402
 
 GRUB_DIR = "/usr/lib/grub/x86_64-efi"
 GRUB_MODULES = ["efinet", "net", "tftp", "normal", "configfile", "echo",
@@ -224,6 +227,9 @@ def main():
     ap.add_argument("--echo", action="store_true")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
+    sec = benchmd.Section(args.build, "uefibench", "UEFI (OVMF): Xen + dom0 "
+                          "through syslinux.efi + ours vs GRUB 2 "
+                          "(qemu/uefibench.py)")
     src = os.path.abspath(args.loader or os.path.join(
         args.build, "efi64", "mboot.c32"))
     if not os.path.exists(src):
@@ -264,16 +270,22 @@ def main():
                 "; FAILED: " + "; ".join(reasons)))
             rows.append(t)
 
+    out = []
+
+    def emit(line=""):
+        """Print @line and keep it for the section."""
+        print(line)
+        out.append(line)
     label = {"ours": "ours (syslinux.efi + mboot.c32)",
              "grub": "GRUB 2 EFI netboot (%s)" % grub_version()}
-    print("Seconds since QEMU started; startup, files: from the network "
-          "trace (see the header of qemu/uefibench.py).")
-    print()
-    print("| run | loader | NBP start | Xen first line | load = Xen - NBP "
-          "| startup (net) | files (net) | MB/s | dom0 marker | verdict |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    emit("Seconds since QEMU started; startup, files: from the network "
+         "trace (see the header of qemu/uefibench.py).")
+    emit()
+    emit("| run | loader | NBP start | Xen first line | load = Xen - NBP "
+         "| startup (net) | files (net) | MB/s | dom0 marker | verdict |")
+    emit("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        emit("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["run"], label[r["loader"]], fmt(r["nbp"]), fmt(r["xen"]),
             fmt(r["load"]), fmt(r["startup"], 2), fmt(r["files"], 2),
             fmt(r["rate"], 2), fmt(r["marker"]),
@@ -283,9 +295,9 @@ def main():
         v = [r[key] for r in rows if r["loader"] == who and r["ok"] and
              r[key] is not None]
         return statistics.median(v) if v else None
-    print()
-    print("| measure | ours (s) | GRUB (s) | ours/GRUB |")
-    print("|---|---|---|---|")
+    emit()
+    emit("| measure | ours (s) | GRUB (s) | ours/GRUB |")
+    emit("|---|---|---|---|")
     worse = False
     for key, what in (("xen", "Xen first line"), ("load", "load (Xen - NBP)"),
                       ("startup", "startup (net)"), ("files", "files (net)"),
@@ -294,16 +306,18 @@ def main():
         ratio = o / g if o is not None and g else None
         if ratio is not None and ratio > 1.0 and key in ("xen", "marker"):
             worse = True
-        print("| %s%s | %s | %s | %s |" % (
+        emit("| %s%s | %s | %s | %s |" % (
             what, " (median)" if args.repeat > 1 else "", fmt(o, 2),
             fmt(g, 2),
             "-" if ratio is None else "%.2f" % ratio))
-    print()
+    emit()
     failed = [r["run"] for r in rows if not r["ok"]]
     if failed:
-        print("uefibench: failed boots: %s" % " ".join(failed))
-    print("uefibench: ours %s GRUB" % ("slower than" if worse else
-                                       "no slower than"))
+        emit("uefibench: failed boots: %s" % " ".join(failed))
+    emit("uefibench: ours %s GRUB" % ("slower than" if worse else
+                                      "no slower than"))
+    sec.add(out)
+    sec.write()
     return 1 if failed else 0
 
 

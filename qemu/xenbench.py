@@ -4,22 +4,30 @@
 Runs qemu/xen/demo.py (Debian's Xen 4.17 + dom0 + busybox initrd through
 Debian's pxelinux.0, QEMU TCG, -m 2048, dom0_mem=512M) once per
 configuration, with the small initrd and with one padded by 200 MiB of
-random data (--initrd-extra-mb 200):
+random data (--initrd-extra-mb 200).  Runs are named by the loader and the
+names its KERNEL line gives, not by an assumed path:
 
-  stock-tftp     SYSLINUX's mboot.c32, plain names (PXELINUX's own TFTP)
-  stock-http     SYSLINUX's mboot.c32, http:// names (PXELINUX hands them
-                 to iPXE's PXE file API, as it runs on iPXE)
-  ours-tftp      our mboot.c32, plain names -> iPXE's file API, tftp://
-  ours-http      our mboot.c32, http:// names -> iPXE's file API
-  ours-pxelinux  our mboot.c32 -pxelinux (PXELINUX's own TFTP)
+  stock-tftp     SYSLINUX's mboot.c32, plain names
+  stock-http     SYSLINUX's mboot.c32, http:// names
+  ours-tftp      our mboot.c32, plain names
+  ours-http      our mboot.c32, http:// names
+  ours-pxelinux  our mboot.c32 -pxelinux, plain names
 
-and prints two markdown tables (times and rates; throughput per transfer
-path against PXE calls per MB) and the ratios issue #8 asks for.  Our module
-is snapshotted to BUILD/xenbench/mboot.c32 first, so a rebuild during the
-runs changes nothing.  Logs: BUILD/xenbench/<run>-<size>.log (demo.py's
-console logs), results.json and report.md.  Not part of the tests.
+The path each file really took is read from our module's own summary line
+in the console log ("mboot: NAME: N bytes in S s (R MB/s) via TRANSPORT
+(URL)", com32/fetch.c): today "PXE UDP (tftp://...)" for plain names (its
+own TFTP client), "iPXE (http://...)" for http:// names, "PXELINUX" with
+-pxelinux.  The stock module prints no such line; its rows say so.
+
+It prints two Markdown tables (times, rates and paths; the ratios issue #8
+asks for) and writes them to BUILD/bench/xenbench.md (docs/BENCH.md's
+section).  Our module is snapshotted to BUILD/xenbench/mboot.c32 first, so
+a rebuild during the runs changes nothing.  Logs: BUILD/xenbench/<run>-
+<size>.log (demo.py's console logs), results.json and report.md.  Not part
+of the tests.
 
     python3 qemu/xenbench.py [--build build] [--only REGEX] [--repeat N]
+                             [--sizes 0,200]
 
 Times are seconds (console line timestamps, see demo.py); MB = 10^6 bytes
 as in our module's summary lines.
@@ -45,32 +53,27 @@ DEMO = os.path.join(HERE, "xen", "demo.py")
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "xen"))
 import demo  # noqa: E402  (qemu/xen/demo.py: its regexes and initrd builder)
+sys.path.insert(0, os.path.join(REPO, "tests", "bench"))
+import benchmd  # noqa: E402
 
-# (key, loader, transport, loader options, transfer path of the big initrd)
+# (key, loader, transport, loader options); the path each file took comes
+# from the console log (RE_SUMMARY), never from this table.
 # (pairs that are compared run next to each other: the machine's load drifts)
 RUNS = [
-    ("stock-tftp", "stock", "tftp", "", "PXELINUX TFTP"),
-    ("ours-tftp", "ours", "tftp", "", "iPXE TFTP"),
-    ("ours-pxelinux", "ours", "tftp", "-pxelinux", "PXELINUX TFTP"),
-    ("stock-http", "stock", "http", "", "PXELINUX -> iPXE HTTP"),
-    ("ours-http", "ours", "http", "", "iPXE HTTP"),
+    ("stock-tftp", "stock", "tftp", ""),
+    ("ours-tftp", "ours", "tftp", ""),
+    ("ours-pxelinux", "ours", "tftp", "-pxelinux"),
+    ("stock-http", "stock", "http", ""),
+    ("ours-http", "ours", "http", ""),
 ]
 SIZES = [("small", 0), ("200M", 200)]
 
-# Payload bytes per packet, i.e. per PXE call (iPXE: one FILE_READ per
-# packet; PXELINUX's own TFTP: one PXE UDP read per packet).
-PAYLOAD = {
-    "iPXE TFTP": 1428,              # slirp's TFTP caps blksize at 1428
-    "iPXE HTTP": 1440,              # ~ TCP segment payload
-    "PXELINUX TFTP": 1408,          # PXELINUX asks for blksize 1408
-    "PXELINUX -> iPXE HTTP": 1440,
-}
-US_PER_CALL = 70.0                  # cost of one PXE call under TCG (issue)
-
 RE_STAMP = re.compile(r"^\[\s*(\d+\.\d+)\] ?(.*)$")
 RE_BEGAN = re.compile(r"^# began \[\s*(\d+\.\d+)\]")
+# Our module's summary line (com32/fetch.c); "via" runs to the line's end:
+# the transport's name ("PXE UDP", "iPXE", "PXELINUX") and the URL.
 RE_SUMMARY = re.compile(r"mboot: (\S+): (\d+) bytes in (\d+\.\d+) s "
-                        r"\(([\d.]+) MB/s\) via (\S+(?: \([^)]*\))?)")
+                        r"\(([\d.]+) MB/s\) via (.*?)\s*$")
 RE_STOCK_LOAD = re.compile(r"^Loading (\S+)\.\.\. ok")
 RE_BANNER = re.compile(r"^PXELINUX \d")
 
@@ -186,7 +189,7 @@ def analyse(lines, initrd_bytes):
         if re.search(r"initrd[^/]*$", name) and t > b:
             r["initrd_s"] = t - b
             r["initrd_rate"] = initrd_bytes / (t - b) / 1e6
-            r["via"] = "stock: 'Loading' .. 'ok' (incl. gunzip)"
+            r["via"] = None     # the stock module names no path
     return r
 
 
@@ -221,6 +224,25 @@ def run_one(args, key, loader, transport, opts, extra_mb, initrd_bytes):
     return r, log
 
 
+def path_label(rs, loader):
+    """The initrd's transfer path in runs @rs, as our module's summary
+    line names it ("via PXE UDP (tftp://host/initrd.gz)" -> "PXE UDP,
+    tftp://"); several if the runs differ; the stock module prints none."""
+    if loader == "stock":
+        return "(stock: prints no path)"
+    seen = []
+    for r in rs:
+        via = r.get("via")
+        if via is None:
+            lab = "(no summary line)"
+        else:
+            m = re.match(r"^(.*?) \((\w+://)[^)]*\)$", via)
+            lab = "%s, %s" % (m.group(1), m.group(2)) if m else via
+        if lab not in seen:
+            seen.append(lab)
+    return " / ".join(seen)
+
+
 def med(vals):
     vals = [v for v in vals if v is not None]
     return statistics.median(vals) if vals else None
@@ -248,6 +270,9 @@ def main():
                     help="keep BUILD/xen/tftp-xb-* (1 GB with 200M)")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
+    sec = benchmd.Section(args.build, "xenbench",
+                          "Xen 4.17 + dom0 through pxelinux.0, per loader "
+                          "and name kind (qemu/xenbench.py)")
     bench = os.path.join(args.build, "xenbench")
     os.makedirs(bench, exist_ok=True)
 
@@ -275,7 +300,7 @@ def main():
     for rep in range(args.repeat):
         # Odd repetitions run in reverse order, against drift.
         order = [(lab, n, run) for lab, n in sizes for run in RUNS]
-        for label, n, (key, loader, transport, opts, path) in (
+        for label, n, (key, loader, transport, opts) in (
                 order[::-1] if rep % 2 else order):
             if args.only and not re.search(args.only, key):
                 continue
@@ -319,13 +344,14 @@ def main():
           " (best by load s)" if args.best else " (medians)",
           total, uptime0, uptime1))
     P("")
-    P("| initrd | run | result | Xen s | marker s | load s | "
-      "initrd MB/s | our own work | handover s | load1 during run |")
-    P("|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+    P("| initrd | run | initrd path (module's own line) | result | Xen s | "
+      "marker s | load s | initrd MB/s | our own work | handover s | "
+      "load1 during run |")
+    P("|---|---|---|---|---:|---:|---:|---:|---:|---:|---|")
     cell = {}
     for label, n in sizes:
         isize = initrds[label][1]
-        for key, loader, transport, opts, path in RUNS:
+        for key, loader, transport, opts in RUNS:
             rs = results.get((key, label))
             if not rs:
                 continue
@@ -346,9 +372,10 @@ def main():
                 max(x["qemus_max"] for x in lw), f(c["cpu_pct"], "%.0f"))
                    if lw else "-")
             verdicts = {r["verdict"].split(":", 1)[1].split()[0] for r in rs}
-            P("| %s (%.1f MB) | %s | %s | %s | %s | %s | %s%s | %s | %s | %s |"
-              % (
-                label, isize / 1e6, key, "/".join(sorted(verdicts)),
+            P("| %s (%.1f MB) | %s | %s | %s | %s | %s | %s | %s%s | %s | %s "
+              "| %s |" % (
+                label, isize / 1e6, key, path_label(rs, loader),
+                "/".join(sorted(verdicts)),
                 f(c["xen"]), f(c["marker"]), f(c["load"], "%.2f"),
                 f(c["initrd_rate"]), "*" if loader == "stock" and
                 c["initrd_rate"] is not None else "", own,
@@ -356,7 +383,9 @@ def main():
     P("")
     P("Xen s / marker s: seconds after QEMU started to Xen's first line / "
       "the dom0 userspace marker.  load s: PXELINUX banner -> Xen's first "
-      "line.  initrd MB/s: from our summary line; * stock: initrd.gz bytes "
+      "line.  initrd path: the 'via' of our module's summary line for "
+      "the initrd (transport, URL scheme).  initrd MB/s: from that line; "
+      "* stock: initrd.gz bytes "
       "over 'Loading initrd.gz...' .. 'ok' (console arrival times; includes "
       "stock's gunzip).  our own work: banner -> 'mboot: booting' minus our "
       "reported transfer times (includes PXELINUX loading ldlinux.c32, "
@@ -391,38 +420,20 @@ def main():
         v = ratio("ours-pxelinux", "stock-tftp", label)
         vals.append("-" if v is None else "%.2f %s" % (
             v, "ok" if v <= 1.0 else
-            ("ok within 5%% noise" if v <= 1.05 else "SLOWER")))
+            ("ok within 5 % noise" if v <= 1.05 else "SLOWER")))
     P("| ours-pxelinux / stock-tftp (no slower: <= 1) | <= 1.0 | %s |"
       % " | ".join(vals))
     P("")
 
-    big = sizes[-1][0]
-    P("| path (%s initrd) | run | MB/s | bytes/call | PXE calls/MB | "
-      "µs per call (measured) | ceiling at %.0f µs/call |" % (
-          big, US_PER_CALL))
-    P("|---|---|---:|---:|---:|---:|---:|")
-    for key, loader, transport, opts, path in RUNS:
-        c = cell.get((key, big))
-        if not c:
-            continue
-        per = PAYLOAD[path]
-        calls = 1e6 / per
-        rate = c["initrd_rate"]
-        us = 1e6 / (rate * calls) if rate else None
-        P("| %s | %s | %s%s | %d | %.0f | %s | %.1f MB/s |" % (
-            path, key, f(rate), "*" if loader == "stock" and rate else "",
-            per, calls, f(us, "%.0f"), 1e6 / (calls * US_PER_CALL)))
-    P("")
-    P("One PXE call per packet (iPXE FILE_READ per TFTP block / TCP "
-      "segment; PXELINUX's own TFTP one PXE UDP read per block); µs per "
-      "call (measured) = 1 / (MB/s x calls/MB), i.e. everything per packet.")
     text = "\n".join(out)
     print(text)
+    sec.add(out[2:])
     with open(os.path.join(bench, "report.md"), "w") as fh:
         fh.write(text + "\n")
     with open(os.path.join(bench, "results.json"), "w") as fh:
         json.dump({"%s/%s" % k: v for k, v in results.items()}, fh, indent=1,
                   default=str)
+    sec.write()
     if not args.keep:
         for key, *_ in RUNS:
             d = os.path.join(args.build, "xen", "tftp-xb-" + key)

@@ -15,6 +15,8 @@
 #
 # Environment: BENCH_RUNS (default 5), BENCH_FILES (subset of the corpus),
 # BENCH_M64=0 / BENCH_M32=0 to skip a part, CC (default gcc).
+# The tables also go to BUILD_DIR/bench/inflate.md (tests/bench/benchmd.sh),
+# docs/BENCH.md's section.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -eu
@@ -27,6 +29,9 @@ OUT="$B/bench"
 RUNS=${BENCH_RUNS:-5}
 CC=${CC:-gcc}
 mkdir -p "$SRC" "$OUT"
+. "$HERE/benchmd.sh"
+md_begin "$B" inflate "Inflate: ours vs libdeflate 1.14 vs zlib 1.2.13" \
+	"$(md_command "tests/bench/bench-inflate.sh" "$@")"
 
 # ---- 1. sources ---------------------------------------------------------
 cd "$SRC"
@@ -106,13 +111,19 @@ awk '{
 } END {
 	printf "%-20s %9s %10s %10s %10s %9.3f %9.3f\n", "geomean", "", "", "", "", exp(gl / k), exp(gz / k)
 }' "$OUT/m64.txt" | tee "$OUT/m64-table.txt"
+md_text "-m64 wall clock, output MB/s, median of $RUNS interleaved runs, every output's SHA-256 checked first ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')):" ""
+{ printf '%-20s %9s %10s %10s %10s %9s %9s\n' file out_MB ours libdeflate zlib ours/ld ours/zlib
+  cat "$OUT/m64-table.txt"; } > "$OUT/m64-md.txt"
+md_block "$OUT/m64-md.txt"
 fi
 
 # ---- 4. -m32 instruction counts under qemu-i386 ---------------------------
-[ "${BENCH_M32:-1}" != 0 ] || exit 0
+[ "${BENCH_M32:-1}" != 0 ] || { md_end; exit 0; }
 BUILTINS=$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.builtins-i386.a 2>/dev/null | head -n1 || true)
 if ! command -v qemu-i386 >/dev/null || [ -z "$BUILTINS" ]; then
 	echo "skipping -m32 instruction counts (need qemu-i386 and clang's i386 builtins)"
+	md_text "-m32 instruction counts: skipped (need qemu-i386 and clang's i386 builtins)"
+	md_end
 	exit 0
 fi
 CF32="-m32 -march=i386 -mpreferred-stack-boundary=2 -O2 -fomit-frame-pointer -fno-stack-protector -fwrapv -freg-struct-return -fno-exceptions -fno-asynchronous-unwind-tables -fPIC -mregparm=3 -ffreestanding"
@@ -161,3 +172,8 @@ awk '{
 } END {
 	printf "%-20s %10s %10s %10s %9.3f %9.3f\n", "geomean", "", "", "", exp(gl / k), exp(gz / k)
 }' "$OUT/m32.txt" | tee "$OUT/m32-table.txt"
+md_text "-m32 (module flags, qemu-i386 -cpu pentium: libdeflate without its CPU features) instructions per output byte, decode only, counted by tests/bench/insn_plugin.c:" ""
+{ printf '%-20s %10s %10s %10s %9s %9s\n' file ours libdeflate zlib ours/ld ours/zlib
+  cat "$OUT/m32-table.txt"; } > "$OUT/m32-md.txt"
+md_block "$OUT/m32-md.txt"
+md_end

@@ -24,6 +24,8 @@
 # Environment: BENCH_RUNS (default 7), BENCH_SIZES (bytes, default
 # 4 KiB 256 KiB 8 MiB 256 MiB), BENCH_M64=0 / BENCH_M32=0 to skip a part,
 # BENCH_VALGRIND=0 to skip the valgrind cross-check, CC (default gcc).
+# The tables also go to BUILD_DIR/bench/memcpy.md (tests/bench/benchmd.sh),
+# docs/BENCH.md's section.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -40,6 +42,9 @@ SIZES=${BENCH_SIZES:-"4096 262144 8388608 268435456"}
 CC=${CC:-gcc}
 NASM=${NASM:-nasm}
 mkdir -p "$OUT"
+. "$HERE/benchmd.sh"
+md_begin "$B" memcpy "memcpy: asm/copy.inc vs glibc vs rep movsb vs a byte loop" \
+	"$(md_command "tests/bench/bench-memcpy.sh" "$@")"
 
 # human SIZE -> "4 KiB" etc.
 human() {
@@ -102,10 +107,12 @@ tail -n 1 "$OUT/m64-0-0.txt" | awk '{
 LAST=$(echo $SIZES | awk '{ print $NF }')
 echo "src page+1, dst page+3 (ours: 1 head byte, then rep movsd from a misaligned source):"
 m64_table 1 3 "$LAST" | tee -a "$OUT/m64-table.txt"
+md_text "-m64 wall clock, GB/s (1e9 B/s), median of $RUNS interleaved runs, each >= 50 ms ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), glibc $(ldd --version | head -n1 | sed 's/.* //')); first src and dst page-aligned, then (last table) src page+1, dst page+3:" ""
+md_block "$OUT/m64-table.txt"
 fi
 
 # ---- 2. -m32 instruction counts --------------------------------------------
-[ "${BENCH_M32:-1}" != 0 ] || exit 0
+[ "${BENCH_M32:-1}" != 0 ] || { md_end; exit 0; }
 QINC=$(dirname "$(ls "$B"/bench-src/qemu-*/include/qemu/qemu-plugin.h 2>/dev/null | head -n1)" 2>/dev/null || true)
 if [ ! -f "$QINC/qemu-plugin.h" ]; then
 	# Same source as bench-inflate.sh: QEMU's public plugin header.
@@ -117,6 +124,8 @@ if [ ! -f "$QINC/qemu-plugin.h" ]; then
 fi
 if ! command -v qemu-i386 >/dev/null || [ ! -f "$QINC/qemu-plugin.h" ]; then
 	echo "skipping -m32 instruction counts (need qemu-i386 and qemu-plugin.h)"
+	md_text "-m32 instruction counts: skipped (need qemu-i386 and qemu-plugin.h)"
+	md_end
 	exit 0
 fi
 CF32="-m32 -march=i386 -mpreferred-stack-boundary=2 -fomit-frame-pointer -fno-stack-protector -fwrapv -freg-struct-return -fno-exceptions -fno-asynchronous-unwind-tables -fno-pic -mregparm=3 -ffreestanding"
@@ -173,3 +182,8 @@ echo "  rep_iters: iterations of mb_memcpy's three rep instructions (head bytes 
 echo "  other = ours - rep_iters: the call, mb_memcpy's 20 other instructions on this path and a few"
 echo "  rep exit checks (a rep with ECX=0 still counts once); the same for every size >= 16."
 echo "  On hardware a rep movsd of any length is one instruction whose time is set by bandwidth, not by this count."
+{ printf '%-9s %12s %12s %10s %10s %10s %9s %12s %12s\n' size byteloop ours rep_iters other ours/B ours/byte vg:byteloop vg:ours
+  cat "$OUT/m32-table.txt"; } > "$OUT/m32-md.txt"
+md_text "-m32: asm/memcpy.asm (mb_memcpy) vs a byte loop, module flags, instructions for one copy counted by qemu-i386 -cpu pentium + tests/bench/insn_plugin.c (every rep iteration counts as one instruction, so these counts say nothing about speed; vg: = valgrind cachegrind, '-' where not run):" ""
+md_block "$OUT/m32-md.txt"
+md_end

@@ -24,6 +24,8 @@
 #
 # Every implementation's digest of the data is compared before timing.
 # Environment: BENCH_RUNS, BENCH_MB, CC (default gcc).
+# The tables also go to BUILD_DIR/bench/sha256.md (tests/bench/benchmd.sh),
+# docs/BENCH.md's section.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -eu
@@ -38,6 +40,9 @@ MB=${BENCH_MB:-64}
 SIZE=$((MB * 1048576))
 CC=${CC:-gcc}
 mkdir -p "$SRC" "$OUT"
+. "$HERE/benchmd.sh"
+md_begin "$B" sha256 "SHA-256: ours vs OpenSSL vs coreutils" \
+	"$(md_command "tests/bench/bench-sha256.sh" "$@")"
 
 # ---- 1. sources -------------------------------------------------------------
 cd "$SRC"
@@ -113,11 +118,15 @@ awk -v size="$SIZE" '
 	}' "$OUT/m64.txt" | tee "$OUT/m64-table.txt"
 echo "(ours = SHA-NI where present; ours-portable = the i386 module's C; openssl = EVP with SHA-NI;"
 echo " openssl-no-shani = its AVX2/SSSE3 asm; openssl-integer = its integer x86-64 asm; coreutils = gnulib C at -O2)"
+md_text "-m64 MB/s (CPU time) over $MB MiB, median of $RUNS interleaved runs (sha256sum: best of $RUNS, reading a tmpfs file), every digest compared first ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); ours uses: $(grep -qw sha_ni /proc/cpuinfo && echo SHA-NI || echo portable C)).  ours = SHA-NI where present; ours-portable = the i386 module's C; openssl = EVP with SHA-NI; openssl-no-shani = its AVX2/SSSE3 asm; openssl-integer = its integer x86-64 asm; coreutils = gnulib C at -O2:" ""
+md_block "$OUT/m64-table.txt"
 
 # ---- 3. -m32 ---------------------------------------------------------------------
 BUILTINS=$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.builtins-i386.a 2>/dev/null | head -n1 || true)
 if ! command -v qemu-i386 >/dev/null || [ -z "$BUILTINS" ]; then
 	echo "skipping -m32 (need qemu-i386 and clang's i386 builtins)"
+	md_text "-m32: skipped (need qemu-i386 and clang's i386 builtins)"
+	md_end
 	exit 0
 fi
 # The module's flags for lib/sha256.c (Makefile COM32_CFLAGS; -Os: it is
@@ -198,3 +207,6 @@ awk -v oi="$ours_i" -v pi="$peer_i" -v n="$N32" -v ou="$ours_us" -v pu="$peer_us
 			printf "  at %2d MB/s: BIOS (i386) module +%.1f %% (%.1f MB/s hashing); efi64 module +%.1f %% (%.1f MB/s)\n",
 			       r, 100 * r / mo, mo, 100 * r / efi, efi
 	}' | tee "$OUT/m32-table.txt"
+md_text "-m32 (the module's code, -Os): instructions per byte under qemu-i386 -cpu pentium ($N32 bytes) and native MB/s of the same binary (best of $RUNS); the efi64 module's rate is ours at -m64 above:" ""
+md_block "$OUT/m32-table.txt"
+md_end

@@ -1,0 +1,74 @@
+"""benchmd.py - one bench script's section of docs/BENCH.md.
+
+Each bench script (qemu/*bench.py) opens a Section when it starts and
+writes it when it ends: BUILD/bench/NAME.md holds the exact command that
+ran, the commit (git describe --always --dirty), the start and end time
+(UTC) and the load average at both ends, then the tables the script
+printed.  tests/bench/collect.sh assembles the sections into
+docs/BENCH.md, so the published figures are always what a script printed.
+
+SPDX-License-Identifier: GPL-2.0-or-later
+"""
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+
+def _loadavg():
+    """/proc/loadavg's three averages, as printed there."""
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def _describe():
+    """git describe --always --dirty of the repository, or '?'."""
+    try:
+        return subprocess.run(
+            ["git", "-C", REPO, "describe", "--always", "--dirty"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def _now():
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
+
+class Section:
+    """The section NAME of docs/BENCH.md, written to BUILD/bench/NAME.md."""
+
+    def __init__(self, build, name, title):
+        """Record the command line, commit, time and load average now."""
+        self.path = os.path.join(build, "bench", name + ".md")
+        self.title = title
+        self.command = "python3 " + " ".join(
+            shlex.quote(a) for a in [os.path.relpath(sys.argv[0], REPO)] +
+            sys.argv[1:])
+        self.commit = _describe()
+        self.start = _now()
+        self.load0 = _loadavg()
+        self.body = []
+
+    def add(self, lines):
+        """Append @lines (a list of str: Markdown) to the section."""
+        self.body.extend(lines)
+
+    def write(self):
+        """Write BUILD/bench/NAME.md (the end time and load: now)."""
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        head = ["## " + self.title, "",
+                "Command: `%s`  " % self.command,
+                "Commit: %s; ran %s to %s; load average (1/5/15 min) at "
+                "start %s, at end %s" % (self.commit, self.start, _now(),
+                                         self.load0, _loadavg()),
+                ""]
+        with open(self.path + ".tmp", "w") as f:
+            f.write("\n".join(head + self.body).rstrip("\n") + "\n")
+        os.replace(self.path + ".tmp", self.path)
+        print("bench: section written to %s" % self.path, file=sys.stderr)

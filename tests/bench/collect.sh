@@ -1,0 +1,57 @@
+#!/bin/sh
+# collect.sh BUILD_DIR [OUT] - assemble docs/BENCH.md (or OUT) from the
+# sections the bench scripts wrote (BUILD_DIR/bench/NAME.md, see
+# benchmd.sh and benchmd.py), under a header naming the machine.
+#
+# Every section carries its own command, commit, start/end time and load
+# average, so a section left over from an earlier run shows its own date
+# and commit; a bench that wrote no section is listed as not run.  The
+# file is committed: `git diff docs/BENCH.md` compares two versions.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -eu
+
+B=$(cd "${1:-build}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=${2:-"$ROOT/docs/BENCH.md"}
+# In the order of the Makefile's bench target.
+SECTIONS="inflate memcpy sha256 membench fetchbench xenbench uefibench netbench"
+
+# How QEMU is started: the harness passes no accelerator (TCG) unless a
+# script names one; say which, from the scripts themselves.
+if grep -qE -- '"-accel"|-enable-kvm|accel=kvm' "$ROOT"/qemu/*.py "$ROOT"/qemu/*/*.py 2>/dev/null; then
+	accel="a qemu/ script asks for an accelerator (see qemu/*.py)"
+else
+	accel="TCG (no qemu/ script passes -accel or -enable-kvm, so KVM is not used)"
+fi
+
+{
+	echo "# mboot benchmarks"
+	echo
+	echo "Written by \`tests/bench/collect.sh\` (the last step of \`make bench\`) from"
+	echo "the sections each bench script wrote; every figure below was printed by"
+	echo "the command named in its section, on the commit named there."
+	echo
+	echo "- assembled: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), tree $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
+	echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+	echo "- QEMU: $(qemu-system-x86_64 --version 2>/dev/null | head -n1 || echo 'not installed'); $accel"
+	echo "- load average (1/5/15 min) now: $(cut -d' ' -f1-3 /proc/loadavg); the machine is shared, so absolute times are noisy: compare the ratios of one run"
+	echo
+	missing=""
+	for s in $SECTIONS; do
+		if [ -f "$B/bench/$s.md" ]; then
+			cat "$B/bench/$s.md"
+			echo
+		else
+			missing="$missing $s"
+		fi
+	done
+	if [ -n "$missing" ]; then
+		echo "## Not run"
+		echo
+		echo "No section from:$missing (no $B/bench/NAME.md)."
+	fi
+} > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "bench: wrote $OUT${missing:+ (not run:$missing)}"
