@@ -439,7 +439,7 @@ def spoofer_lines(r):
     w = sp.get("witness", {})
     out = ["  spoofer: %d packets at %d/s from %s (go at %s s): oack %d, "
            "data %d, error %d; from the server's address %d, from its own "
-           "%d; source port 69 %d, random %d; to 60000-60015 %d, sweep "
+           "%d; source port 69 %d, random %d; to 60000-60007 %d, sweep "
            "%s %d"
            % (s.get("packets", 0), sp.get("rate", 0), sp.get("own_ip"),
               sp.get("t_go"), s.get("oack", 0), s.get("data", 0),
@@ -501,7 +501,7 @@ def parser():
     ap.add_argument("--spoof-dense", type=float, metavar="SHARE",
                     default=spoofer.DENSE_SHARE,
                     help="share of the packets for mboot's old ports "
-                    "60000-60015 (default %(default)s)")
+                    "60000-60007 (default %(default)s)")
     ap.add_argument("--spoof-sweep", metavar="LO-HI",
                     default="%d-%d" % spoofer.SWEEP,
                     help="ports swept with the rest (default %(default)s; "

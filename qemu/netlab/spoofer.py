@@ -29,7 +29,7 @@ built by hand on an AF_PACKET socket, from its own MAC to each client's:
 
 each with the TFTP server's address as IPv4 source (spoofed; 6 in 7) or
 the attacker's own (1 in 7), from UDP source port 69 (half) or a random
-port in FORGED_SPORTS (half).  Destination ports: DENSE_PORTS ports from
+port in FORGED_SPORTS (half).  Destination ports: DENSE_PORTS (8) ports from
 DENSE_BASE (mboot's TFTP client took 60000, 60001, ... in turn until its
 ports were made unpredictable) get DENSE_SHARE of the packets (@dense_share);
 the other packets sweep, in a random order per client, every port of SWEEP
@@ -72,7 +72,8 @@ import time
 MAX_RATE = 5000                 # packets per second, hard limit
 ATTACKER_HOST = 66              # the attacker's address: <lab net>.66
 DENSE_BASE = 60000              # mboot's TFTP ports before h1's change ...
-DENSE_PORTS = 16                # ... 60000-60015 covered densely
+DENSE_PORTS = 8                 # ... 60000-60007 covered densely (a tk
+                                # boot with 2 modules used 60000-60004)
 DENSE_SHARE = 0.6               # of the packets
 PXELINUX_PORTS = (49152, 57343)  # SYSLINUX's own TFTP client: left alone
 SWEEP = (1024, 65535)           # the ports swept
