@@ -97,11 +97,12 @@ static const uint8_t *file_sha256(unsigned i)
  * from the transport (to size the output: 8 times the compressed size plus
  * 1 MiB covers kernels, which compress 3-5:1).  Returns MB_OK with the
  * kernel in heap_data[0]; 1 (not an error) when streaming does not apply
- * (size unknown or only a hint, or the output estimate was too small: the
- * caller then reads the file whole, growing its buffer), or an error code.
- * No write goes by the announced size alone: a plain kernel's buffer is
- * the announced size plus one byte, and the reads into it are bounded by
- * what is left of it (fetch_read_rest).
+ * (size unknown, a gzip kernel whose size is only a hint, or the output
+ * estimate was too small: the caller then reads the file whole, growing
+ * its buffer), or an error code.  No write goes by the size alone: a
+ * plain kernel's buffer is the announced size plus one byte (grown as it
+ * arrives when the size is only a hint), and the reads into it are
+ * bounded by what is left of it (fetch_read_rest).
  */
 static int stream_kernel(struct mb_error *err)
 {
@@ -111,13 +112,13 @@ static int stream_kernel(struct mb_error *err)
 	uint8_t *chunk = NULL, *out = NULL;
 	size_t got, out_len = 0, out_cap;
 	uint32_t cap;
+	int plain = 0;
 	int rc = fetch_open(&f, name, fetch_flags(), err), gzrc = GZ_NEED_INPUT;
 
 	if (rc)
 		return rc;
 	fetch_expect_sha256(&f, file_sha256(0));
-	if (!f.size || f.size_hint || f.size > STREAM_IN_MAX ||
-	    !(chunk = malloc(STREAM_CHUNK)))
+	if (!f.size || f.size > STREAM_IN_MAX || !(chunk = malloc(STREAM_CHUNK)))
 		goto fallback;
 	cap = (uint32_t)f.size * 8 + (1u << 20);	/* <= STREAM_OUT_MAX */
 	rc = fetch_read(&f, chunk, STREAM_CHUNK, &got, err);
@@ -126,10 +127,11 @@ static int stream_kernel(struct mb_error *err)
 	if (!gz_is_gzip(chunk, got)) {
 		/* Plain: one buffer of the announced size plus one byte, or
 		 * of the piece read should that be longer (fetch_read_rest
-		 * then reports it, or grows the buffer if a retry left only
-		 * a hint): no byte read is dropped.  A retry keeps an
-		 * announced size (fetch_retry.c); checked again all the same
+		 * then reports it, or grows the buffer if the size is only a
+		 * hint): no byte read is dropped.  A retry keeps the first
+		 * open's size (fetch_retry.c); checked again all the same
 		 * before the size_t arithmetic. */
+		plain = 1;
 		if (f.size > STREAM_IN_MAX)
 			goto fallback;
 		out_cap = got > f.size ? got : (size_t)f.size + 1;
@@ -141,6 +143,8 @@ static int stream_kernel(struct mb_error *err)
 		rc = fetch_read_rest(&f, &out, &out_cap, &out_len, err);
 		goto done;
 	}
+	if (f.size_hint)	/* no estimate of the output from a hint */
+		goto fallback;
 	out = malloc(cap);
 	if (!out)
 		goto fallback;
@@ -181,7 +185,7 @@ done:
 		free(out);
 		return rc;
 	}
-	if (out_len != f.size)
+	if (!plain)
 		say("mboot: %s: decompressed to %zu bytes while it arrived\n",
 		    name, out_len);
 	uint8_t *fit = realloc(out, out_len ? out_len : 1);	/* shrink */

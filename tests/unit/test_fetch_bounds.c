@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "check.h"
 #include "ipxe_sim.h"
 
@@ -300,6 +301,7 @@ static uint8_t *low_buffer(size_t n, void **map, size_t *map_len)
  * Finding 1: iPXE over TFTP without tsize announces at the open only the
  * first block (1432 bytes); a plain kernel of 200000 bytes.  Before the
  * fix: a 1433-byte buffer and a 64 KiB copy into it (ASan: heap overflow).
+ * Now the buffer grows as the kernel arrives, in the one transfer.
  */
 static void case_stream_ipxe_no_tsize(void)
 {
@@ -315,6 +317,40 @@ static void case_stream_ipxe_no_tsize(void)
 	CHECK_EQ_U(file_len[0], 200000);
 	CHECK(heap_data[0] && is_pattern(heap_data[0], file_len[0]));
 	CHECK_EQ_U(shim_wrapped, 0);
+	CHECK_EQ_U(sim_opens, 1);
+}
+
+/*
+ * The same for a gzip kernel: no output estimate can come from a hint, so
+ * it is read whole (a second open) and then decompressed.
+ */
+static void case_stream_ipxe_no_tsize_gzip(void)
+{
+	static uint8_t plain[300000], gz[310000];
+	struct mb_error err;
+	z_stream z;
+
+	for (size_t i = 0; i < sizeof(plain); i++)
+		plain[i] = i % 3 ? sim_pattern(i) : 'k';
+	memset(&z, 0, sizeof(z));
+	deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = plain;
+	z.avail_in = sizeof(plain);
+	z.next_out = gz;
+	z.avail_out = sizeof(gz);
+	CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+	deflateEnd(&z);
+	reset("tftp://10.0.2.2/xen.gz");
+	sim.data = gz;
+	sim.len = z.total_out;
+	sim.size_open[0] = 1432;
+	sim.nsize_open = 1;
+	sim.size_eof = (uint32_t)z.total_out;
+	int rc = read_kernel(&err);
+	CHECK_MSG(rc == MB_OK, "rc %d: %s", rc, rc ? err.msg : "");
+	CHECK_EQ_U(file_len[0], sizeof(plain));
+	CHECK(rc == MB_OK && !memcmp(heap_data[0], plain, sizeof(plain)));
+	CHECK_EQ_U(sim_opens, 2);
 }
 
 /*
@@ -658,6 +694,7 @@ static const struct {
 	void (*run)(void);
 } cases[] = {
 	{ "stream-ipxe-no-tsize", case_stream_ipxe_no_tsize },
+	{ "stream-ipxe-no-tsize-gzip", case_stream_ipxe_no_tsize_gzip },
 	{ "stream-longer-first-piece", c_longer_first },
 	{ "stream-longer-later", c_longer_later },
 	{ "stream-exact", case_stream_exact },
