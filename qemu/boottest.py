@@ -21,6 +21,7 @@ import hashlib
 import os
 import random
 import re
+import subprocess
 import sys
 import zlib
 
@@ -38,7 +39,7 @@ class Case:
     def __init__(self, name, kernel, kargs="", modules=(), mem=512,
                  expect="pass", message=None, expect_fails=(), loader="ours",
                  opts="", line=None, forbid=None, extra_cfg="",
-                 table=False, dry_first=False):
+                 table=False, dry_first=False, option_rom=None):
         self.name, self.kernel, self.kargs = name, kernel, kargs
         self.modules = list(modules)  # (file, size or bytes, extra args, -opts)
         self.mem, self.expect, self.message = mem, expect, message
@@ -51,12 +52,33 @@ class Case:
         # Boot with -n first (a dry run), then type the real line at the
         # boot: prompt that must come back.
         self.dry_first = dry_first
+        # An option ROM (a file in BUILD/boottest/data) QEMU gives SeaBIOS.
+        self.option_rom = option_rom
 
 
 def random_bytes(seed, size):
+    """@size bytes from a PRNG seeded with @seed: fixed from run to run,
+    with no period, so a piece of a transfer put at a wrong offset (by any
+    distance, e.g. a resume that skips a multiple of 256 bytes too many)
+    changes the CRC-32 the kernel checks."""
     rnd = random.Random(seed)
     return rnd.randbytes(size) if hasattr(rnd, "randbytes") else \
         bytes(rnd.getrandbits(8) for _ in range(size))
+
+
+def text_bytes(seed, size):
+    """@size bytes of words that a PRNG seeded with @seed draws from a
+    512-word vocabulary of its own: compressible (gzip refers back to
+    earlier words, about 3:1) but, unlike a repeated block, without a
+    period, so a misplaced piece changes the CRC-32."""
+    rnd = random.Random(seed)
+    letters = b"abcdefghijklmnopqrstuvwxyz"
+    words = [bytes(rnd.choice(letters) for _ in range(rnd.randint(2, 9)))
+             for _ in range(512)]
+    out = bytearray()
+    while len(out) < size:
+        out += rnd.choice(words) + b" "
+    return bytes(out[:size])
 
 
 # -sha256=@ in a case's opts or module opts stands for the digest of that
@@ -88,6 +110,15 @@ def expected_message(case):
                   lambda g: str(case.digests[g.group(1)][1]), m)
 
 
+def same_file(path, content):
+    """True if @path exists and holds exactly @content (so a fixture is
+    rewritten whenever its generator changes, not only its size)."""
+    if not os.path.exists(path) or os.path.getsize(path) != len(content):
+        return False
+    with open(path, "rb") as f:
+        return f.read() == content
+
+
 def build_case(case, build, default_line=None):
     """Create the TFTP root for @case; returns (root, default line,
     expected kernel cmdline, expected module strings).  @default_line
@@ -116,7 +147,7 @@ def build_case(case, build, default_line=None):
         if content is not None:
             if isinstance(content, int):
                 content = random_bytes(mname, content)
-            if not os.path.exists(path) or os.path.getsize(path) != len(content):
+            if not same_file(path, content):
                 with open(path, "wb") as f:
                     f.write(content)
             files[mname] = path
@@ -321,6 +352,22 @@ def check_dry_run(case, build, boot, tables):
     return problems
 
 
+def verdict_problems(case, verdict, checks, reason):
+    """Problems with the kernel's verdict for a case that boots: it must
+    be PASS when no check may fail, FAIL when some must (expect_fails,
+    or expect="kernel-fail").  The set of failed checks is compared
+    separately; this catches a verdict that disagrees with the lines (a
+    FAIL line the parser did not see) or no verdict at all."""
+    if verdict is None:
+        return ["no verdict from the test kernel (%s)" % reason]
+    want = "PASS" if not case.expect_fails else "FAIL"
+    if case.expect == "kernel-fail":
+        want = "FAIL"
+    if verdict != want:
+        return ["kernel verdict %s, expected %s" % (verdict, want)]
+    return []
+
+
 def run_case(case, build, verbose=False):
     """Boot @case; returns (passed, summary line, kernel checks)."""
     root, line, want_cmdline, want_mods = build_case(case, build)
@@ -337,15 +384,19 @@ def run_case(case, build, verbose=False):
     log = os.path.join(build, "boottest", "%s-%s.log" % (case.loader, case.name))
     # The kernel ends QEMU itself after its verdict (isa-debug-exit).
     stops = [r"Boot failed", r"No bootable"]
-    boot = pxeboot.run(pxeboot.qemu_command(root, mem=case.mem), timeout=240,
+    extra = ()
+    if case.option_rom:
+        extra = ("-option-rom",
+                 os.path.join(build, "boottest", "data", case.option_rom))
+    boot = pxeboot.run(pxeboot.qemu_command(root, mem=case.mem, extra=extra),
+                       timeout=240,
                        stop_patterns=stops, echo=verbose, log_path=log,
                        replies=replies)
     # After the verdict, give QEMU a moment to exit through isa-debug-exit.
     checks, verdict, info = parse_kernel(boot)
     problems = []
     if case.expect == "pass" or case.expect == "kernel-fail":
-        if verdict is None:
-            problems.append("no verdict from the test kernel (%s)" % boot.reason)
+        problems += verdict_problems(case, verdict, checks, boot.reason)
         failed = {c for c, (ok, _) in checks.items() if not ok}
         if failed != case.expect_fails:
             problems.append("failed checks %s, expected %s" % (
@@ -391,7 +442,7 @@ def run_case(case, build, verbose=False):
 
 def cases():
     """Every case, ours first, then the stock module for comparison."""
-    gz_module = gzip.compress(random_bytes("gzmod", 50000)[:20000] * 3, 9, mtime=0)
+    gz_module = gzip.compress(text_bytes("gzmod", 60000), 9, mtime=0)
     ours = [
         Case("elf32", "tk-elf32.elf", "tk.loader=PXELINUX  x=--  y", [
             ("mod-a.bin", 100000, "first module", ""),
@@ -404,8 +455,13 @@ def cases():
         Case("elf64", "tk-elf64.elf", "", [("mod-e.bin", 5000, "", "")]),
         # A kernel gzip of two members: ISIZE alone undercounts.
         Case("gzip-members", "tk-members.gz", "", [("mod-f.bin", 777, "", "")]),
-        Case("highmem", "tk-elf32.elf", "", [], mem="5G",
+        # 5 GiB: QEMU puts 2 GiB of it above 4 GiB; tk.highmem=1 makes
+        # mmap.high fail unless fw_cfg shows that RAM and the map has all
+        # of it as usable.
+        Case("highmem", "tk-elf32.elf", "tk.highmem=1", [], mem="5G",
              message=r"mboot: warning: tk-elf32\.elf asks for page-aligned modules but none were given"),
+        Case("mb2-highmem", "tk-mb2.elf", "tk.highmem=1", [], mem="5G",
+             message=r"INFO protocol=mb2"),
         Case("many", "tk-elf32.elf", "",
              [("m%02d.bin" % i, 1000 + 37 * i, "", "") for i in range(40)]),
         Case("gunzip", "tk-elf32.elf", "", [("mod-gz.gz", gz_module, "", "-gunzip")]),
@@ -517,6 +573,14 @@ def cases():
              forbid=r"running fallback label|TK START",
              line="mboot.c32 -n -fallback=rescue missing.elf",
              extra_cfg="LABEL rescue\n  KERNEL mboot.c32\n  APPEND tk-elf32.elf tk.name=tk-elf32.elf tk.mods=0\n"),
+        # An ACPI 2.0 RSDP (revision 2) in the EBDA (QEMU 7.2's SeaBIOS
+        # tables are revision 0 on pc and q35 alike; RSDP2_ROM puts one
+        # there): tag 14 and tag 15 must both carry it.
+        Case("mb2-acpi2", "tk-mb2.elf", "", [("mod-m2c.bin", 30000, "", "")],
+             option_rom="rsdp2.rom",
+             message=r"^INFO tag 15 size=44 (.|\n)*"
+                     r"^PASS acpi\.rsdp sig=ok sum=0x0 rev=2 (.|\n)*"
+                     r"^PASS acpi\.rsdp2 sig=ok length=36 sum=0x0 ext_sum=0x0 rev=2 "),
         # A required EFI boot services tag cannot be honoured on BIOS.
         Case("mb2-efi", "tk-mb2-efi.elf", expect="error",
              message=r"mboot: error: tk-mb2-efi\.elf: Multiboot2 header tag 7 \(EFI boot services\) is not marked optional: the kernel requires EFI boot services",
@@ -604,6 +668,76 @@ STOCK_EXPECTED_FAILS = {
 }
 
 
+# An option ROM for SeaBIOS whose init routine copies a revision 2 ACPI
+# RSDP (RSDT and XSDT addresses 0: the test kernel checks the structure,
+# not the tables) to offset 0x200 of the EBDA, the first place the ACPI
+# specification has a BIOS keep one, so it is found before SeaBIOS's own
+# (revision 0, in the F segment).  SeaBIOS's EBDA data ends at 0x121 of
+# its first KiB, and it copies the whole EBDA when it moves it.
+# write_fixtures fills in the checksums.
+RSDP2_ROM = """
+        bits 16
+        org 0
+        db 0x55, 0xAA, 1                ; signature, size in 512-byte units
+        jmp init                        ; offset 3: called at POST
+init:   pushf
+        push ds
+        push es
+        push si
+        push di
+        push cx
+        push ax
+        cld
+        xor ax, ax
+        mov ds, ax
+        mov ax, [0x40E]                 ; the EBDA's segment (BIOS data area)
+        mov es, ax
+        mov di, 0x200
+        push cs
+        pop ds
+        mov si, rsdp
+        mov cx, 36
+        rep movsb
+        pop ax
+        pop cx
+        pop di
+        pop si
+        pop es
+        pop ds
+        popf
+        retf
+        align 16
+rsdp:   db "RSD PTR "
+        db 0                            ; checksum of bytes 0-19
+        db "MBOOTT"                     ; OEM ID
+        db 2                            ; revision
+        dd 0                            ; RSDT address
+        dd 36                           ; length
+        dq 0                            ; XSDT address
+        db 0                            ; checksum of all 36 bytes
+        db 0, 0, 0
+        times 512 - ($ - $$) db 0
+"""
+
+
+def write_rsdp2_rom(path):
+    """Assemble RSDP2_ROM into @path with its RSDP checksums and the
+    ROM's own (all 512 bytes summing to 0) filled in."""
+    src = path + ".asm"
+    with open(src, "w") as f:
+        f.write(RSDP2_ROM)
+    subprocess.run(["nasm", "-f", "bin", src, "-o", path + ".tmp"], check=True)
+    with open(path + ".tmp", "rb") as f:
+        rom = bytearray(f.read())
+    os.unlink(path + ".tmp")
+    o = rom.find(b"RSD PTR ")
+    rom[o + 8] = -sum(rom[o:o + 20]) & 0xff
+    rom[o + 32] = -sum(rom[o:o + 36]) & 0xff
+    rom[511] = -sum(rom[:511]) & 0xff
+    with open(path, "wb") as f:
+        f.write(rom)
+
+
 def write_fixtures(build):
     """Write the generated files the cases name (bad kernels, a two-member
     gzip kernel, huge/small modules, a kernel with no header) into
@@ -620,6 +754,7 @@ def write_fixtures(build):
         f.truncate(200 << 20)
     with open(os.path.join(data, "small.bin"), "wb") as f:
         f.write(b"small module\n")
+    write_rsdp2_rom(os.path.join(data, "rsdp2.rom"))
     with open(os.path.join(data, "noheader.bin"), "wb") as f:
         f.write(random_bytes("noheader", 20000).replace(b"\x02\xb0\xad\x1b", b"xxxx"))
 

@@ -78,7 +78,12 @@ def main():
             ("elf32 positive", elf32, "tk.name=%s tk.mods=1 tk.loader=qemu" % elf32,
              [m1], "512", set()),
             ("high positive, 5G, 3 mods", build + "/tk-high.elf",
-             "tk.name=%s/tk-high.elf tk.mods=3" % build, [m1, m2, m3], "5G", set()),
+             "tk.name=%s/tk-high.elf tk.mods=3 tk.highmem=1" % build,
+             [m1, m2, m3], "5G", set()),
+            # tk.highmem=1 on a machine without RAM above 4 GiB: mmap.high
+            # must fail rather than pass on nothing.
+            ("highmem asked, 512M", elf32, "tk.mods=0 tk.highmem=1", [], "512",
+             {"mmap.high"}),
             ("aout positive, 2 mods", build + "/tk-aout.bin",
              "tk.name=%s/tk-aout.bin tk.mods=2" % build, [m2, m1], "512", set()),
             ("selftest_fail", elf32, "tk.mods=1 tk.selftest_fail=1", [m1], "512",

@@ -492,8 +492,6 @@ static int overlaps(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 
 /* ---------------------------------------------------------- arg parsing */
 
-/* Find "key" (e.g. "len=") at the start of a space-separated word of s,
- * skipping the first 'skip' words.  Returns pointer to the value or 0. */
 /** 0 if the NUL-terminated strings @a and @b are equal (like strcmp). */
 static int __attribute__((unused)) strcmp_k(const char *a, const char *b)
 {
@@ -502,6 +500,8 @@ static int __attribute__((unused)) strcmp_k(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+/* Find "key" (e.g. "len=") at the start of a space-separated word of s,
+ * skipping the first 'skip' words.  Returns pointer to the value or 0. */
 static const char *find_arg(const char *s, const char *key, int skip)
 {
 	uint32_t klen = tk_strnlen(key, 64);
@@ -720,8 +720,11 @@ static void collect_usable(void)
 	n_us = merge_ranges(usable, n_us);
 }
 
-/* mmap.vs_e820 and mmap.high: the loader's map against QEMU's fw_cfg. */
-static void check_vs_fw(int have_mmap)
+/* mmap.vs_e820 and mmap.high: the loader's map against QEMU's fw_cfg.
+ * @want_high (tk.highmem=1): the machine was given RAM above 4 GiB, so
+ * mmap.high fails unless fw_cfg shows some; without it, a machine with
+ * none passes mmap.high only if the map claims none either. */
+static void check_vs_fw(int have_mmap, int want_high)
 {
 	int n_fw, n_fwram = 0, i;
 
@@ -775,8 +778,14 @@ static void check_vs_fw(int have_mmap)
 					break;
 				}
 			}
-			if (!fw_hi)
-				check(1, "mmap.high", "no fw_cfg RAM above 4 GiB");
+			if (!fw_hi && want_high)
+				check(0, "mmap.high", "tk.highmem=1 but fw_cfg "
+				      "has no RAM above 4 GiB (QEMU -m 5G gives some)");
+			else if (!fw_hi)
+				check(!mb_hi, "mmap.high", "fw_ram_above_4G=0 "
+				      "usable_above_4G=%u MiB%s",
+				      (uint32_t)(mb_hi >> 20),
+				      mb_hi ? " is more than there is" : "");
 			else
 				check(missing < 0, "mmap.high",
 				      "fw_ram_above_4G=%u MiB usable_above_4G=%u MiB%s",
@@ -815,6 +824,13 @@ static void check_mem(const char *absent, int mm_ok, uint32_t lower,
 	      "mem_lower=%u mmap=%u KiB", lower, (uint32_t)lo);
 	check(upper == up, "mem.upper",
 	      "mem_upper=%u mmap=%u KiB", upper, (uint32_t)up);
+}
+
+/* 1 if the command line asks for RAM above 4 GiB (tk.highmem=1). */
+static int want_highmem(const char *cmdline)
+{
+	const char *v = cmdline ? find_arg(cmdline, "tk.highmem=", 0) : 0;
+	return v && v[0] == '1';
 }
 
 /* cmdline.name (only with tk.name=). */
@@ -1042,7 +1058,7 @@ static void mb1_checks(void)
 		      why ? why : "");
 	}
 
-	check_vs_fw(flags & MBI_MMAP);
+	check_vs_fw(flags & MBI_MMAP, want_highmem(cmdline));
 	check_mem((flags & MBI_MEM) ? 0 : "flag 0 not set", mm_ok,
 		  mbi->mem_lower, mbi->mem_upper);
 
@@ -1355,7 +1371,7 @@ static void mb2_checks(void)
 		      (uint32_t)(uintptr_t)mmap, mmap_size, esz, (uint32_t)n_mm,
 		      why ? " " : "", why ? why : "");
 	}
-	check_vs_fw(mmap != 0);
+	check_vs_fw(mmap != 0, want_highmem(cmdline));
 	check_mem(meminfo ? 0 : "no tag 4", mm_ok,
 		  meminfo ? le32(meminfo + 8) : 0, meminfo ? le32(meminfo + 12) : 0);
 
@@ -1397,13 +1413,24 @@ static void mb2_checks(void)
 		check(sig && !s, "acpi.rsdp", "sig=%s sum=0x%x rev=%u rsdt=0x%x",
 		      sig ? "ok" : "bad", (uint32_t)s, (uint32_t)r[15], le32(r + 16));
 	}
-	if (acpi_new) {
+	/* On BIOS, one RSDP feeds both tags (tag 14 holds its first 20
+	 * bytes), so tag 15 must be there exactly when its revision is 2 or
+	 * later.  QEMU 7.2's SeaBIOS RSDP is revision 0 (pc and q35), so
+	 * most boots check that no tag 15 is made up; boottest's mb2-acpi2
+	 * adds a revision 2 RSDP in the EBDA (an option ROM), where tag 15
+	 * is required. */
+	if (!acpi_new) {
+		uint32_t rev = acpi_old ? acpi_old[8 + 15] : 0;
+		check(acpi_old && rev < 2, "acpi.rsdp2",
+		      "no tag 15; tag 14 %s revision %u%s", acpi_old ? "has" : "absent,",
+		      rev, acpi_old && rev >= 2 ? ": tag 15 missing" : "");
+	} else {
 		const uint8_t *r = acpi_new + 8;
 		uint32_t len = le32(r + 20);
 		int sig = !memcmp(r, "RSD PTR ", 8);
 		int fits = len >= 36 && len <= acpi_new_size - 8;
 		uint8_t s1 = sum8(r, 20), s2 = fits ? sum8(r, len) : 0xFF;
-		check(sig && fits && !s1 && !s2, "acpi.rsdp2",
+		check(sig && fits && !s1 && !s2 && r[15] >= 2, "acpi.rsdp2",
 		      "sig=%s length=%u sum=0x%x ext_sum=0x%x rev=%u xsdt=0x%q",
 		      sig ? "ok" : "bad", len, (uint32_t)s1, (uint32_t)s2,
 		      (uint32_t)r[15], le64(r + 24));
