@@ -467,6 +467,10 @@ static void check_error(int rc, const struct mb_error *err)
 		}
 }
 
+/**
+ * One run: the header sets up the server and the reads, the rest drives
+ * the packets (see the top of this file); open, read to the end, check.
+ */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t sizes[8] = { 8, 13, 64, 100, 512, 1024, 1400, 1408 };
