@@ -129,6 +129,7 @@ static uint32_t sim_script_u32(void)
 
 /* --- the clock, low memory, far pointers --------------------------------- */
 
+/** The clock (sys/times.h stub): 1 ms per reading. */
 clock_t sim_times(struct tms *buf)
 {
 	(void)buf;
@@ -139,6 +140,7 @@ clock_t sim_times(struct tms *buf)
 static void *sim_far[SIM_FAR_MAX];
 static unsigned sim_far_next;
 
+/** A number standing for @p (a slot of sim_far; old ones are reused). */
 far_ptr_t FAR_PTR(void *p)
 {
 	far_ptr_t fp;
@@ -154,17 +156,20 @@ far_ptr_t FAR_PTR(void *p)
 	return fp;
 }
 
+/** The address a far pointer of FAR_PTR stands for. */
 void *GET_PTR(far_ptr_t fp)
 {
 	return fp.ptr >= 1 && fp.ptr <= SIM_FAR_MAX ? sim_far[fp.ptr - 1] :
 						      NULL;
 }
 
+/** Low memory: zeroed heap, so ASan watches it. */
 void *lzalloc(size_t n)
 {
 	return calloc(1, n);
 }
 
+/** Free low memory; its far pointers stand for nothing any more. */
 void lfree(void *p)
 {
 	for (unsigned i = 0; i < SIM_FAR_MAX; i++)
@@ -173,11 +178,13 @@ void lfree(void *p)
 	free(p);
 }
 
+/** No command line from the core. */
 const char *com32_cmdline(void)
 {
 	return NULL;
 }
 
+/** A label cannot run on the host. */
 int syslinux_run_command(const char *command)
 {
 	(void)command;
@@ -196,16 +203,19 @@ static const union syslinux_derivative_info sim_di = {
 	.pxe = { .ipinfo = &sim_ip },
 };
 
+/** PXELINUX 6.04 with the PXE stack (not lwIP). */
 const struct syslinux_version *syslinux_version(void)
 {
 	return &sim_version;
 }
 
+/** Always PXELINUX. */
 enum syslinux_filesystem syslinux_filesystem(void)
 {
 	return SYSLINUX_FS_PXELINUX;
 }
 
+/** The TFTP server: 10.0.2.2. */
 const union syslinux_derivative_info *syslinux_derivative_info(void)
 {
 	return &sim_di;
@@ -404,6 +414,7 @@ static void sim_trace(int opcode, const void *params)
 #endif
 }
 
+/** The PXE entry point: the file API calls above; others fail. */
 int pxe_call(int opcode, void *params)
 {
 	switch (opcode) {

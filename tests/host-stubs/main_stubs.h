@@ -13,12 +13,14 @@
 #include "../../com32/fetch.h"
 #include "../../com32/firmware.h"
 
+/** Nothing to set up on the host. */
 int fw_init(struct mb_error *err)
 {
 	(void)err;
 	return MB_OK;
 }
 
+/** No memory map: the cases stop before it is read. */
 unsigned fw_memory_map(struct mb_e820 *map, unsigned max)
 {
 	(void)map;
@@ -26,6 +28,7 @@ unsigned fw_memory_map(struct mb_e820 *map, unsigned max)
 	return 0;
 }
 
+/** No free ranges (as fw_memory_map). */
 unsigned fw_segment_ranges(struct mb_range *r, unsigned max)
 {
 	(void)r;
@@ -33,6 +36,7 @@ unsigned fw_segment_ranges(struct mb_range *r, unsigned max)
 	return 0;
 }
 
+/** No space for a plan (the cases make none). */
 unsigned fw_alloc_ranges(struct mb_range *r, unsigned max,
 			 struct mb_error *err)
 {
@@ -42,6 +46,7 @@ unsigned fw_alloc_ranges(struct mb_range *r, unsigned max,
 	return 0;
 }
 
+/** Every claim succeeds (none is made). */
 int fw_claim(uint32_t addr, uint32_t len, const char *what,
 	     struct mb_error *err)
 {
@@ -52,21 +57,25 @@ int fw_claim(uint32_t addr, uint32_t len, const char *what,
 	return MB_OK;
 }
 
+/** Nothing was taken. */
 void fw_release(void)
 {
 }
 
+/** No firmware tables. */
 void fw_get_info(struct fw_info *info)
 {
 	memset(info, 0, sizeof(*info));
 }
 
+/** No boot area. */
 uint32_t fw_boot_area_size(unsigned nsegs)
 {
 	(void)nsegs;
 	return 0;
 }
 
+/** The information stays where it is built. */
 uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
 			    uint32_t size)
 {
@@ -76,6 +85,7 @@ uint32_t fw_info_final_addr(const struct mb_e820 *map, unsigned nmap,
 	return 0;
 }
 
+/** Nothing is moved: there is no boot. */
 void fw_move_at_boot(const void *staged, uint32_t len, uint32_t final_addr)
 {
 	(void)staged;
@@ -83,6 +93,7 @@ void fw_move_at_boot(const void *staged, uint32_t len, uint32_t final_addr)
 	(void)final_addr;
 }
 
+/** Never boots: an error. */
 int fw_boot(const struct mb_image *img, const uint8_t *image, void *area,
 	    uint32_t magic, uint32_t info_addr, int efi_entry,
 	    struct mb_error *err)

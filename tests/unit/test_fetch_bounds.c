@@ -220,6 +220,7 @@ static int fx_read(struct fetch *f, void *dst, size_t len, size_t *got,
 	return MB_OK;
 }
 
+/** Close: nothing to release. */
 static void fx_close(struct fetch *f)
 {
 	(void)f;
