@@ -222,10 +222,11 @@ RE_CLEAR_STOP = re.compile(r"^mboot: error: \S+: ")
 
 def attacked(r):
     """Reasons the spoofer of result @r did not really attack (so the case
-    would prove nothing): it must have learned every client, started
-    before every loader's first line, sent each kind (OACK, DATA, ERROR)
-    from the server's address and from its own, to the old fixed ports
-    and to the sweep, and the bridge must have passed its frames on."""
+    would prove nothing) or broke its bound: it must have learned every
+    client, started before every loader's first line, sent each kind
+    (OACK, DATA, ERROR) from the server's address and from its own, to the
+    old fixed ports and to the sweep, the bridge must have passed its
+    frames on, and it must have kept to its rate."""
     sp = r.get("spoofer") or {}
     s = sp.get("sent", {})
     why = []
@@ -244,6 +245,11 @@ def attacked(r):
             why.append("spoofer sent no %s packets" % key)
     if not sp.get("witness", {}).get("bridged"):
         why.append("the bridge passed none of the spoofer's frames")
+    # Its bound: never more than rate x seconds sending (+ one burst).
+    if sp.get("t_go") is not None and s.get("packets", 0) > \
+            sp["rate"] * (sp["t_end"] - sp["t_go"]) + 3:
+        why.append("spoofer sent %d packets in %.2f s at %d/s" % (
+            s["packets"], sp["t_end"] - sp["t_go"], sp["rate"]))
     return why
 
 

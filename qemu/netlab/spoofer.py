@@ -135,11 +135,13 @@ class Spoofer:
         self.final = None
         self.went = False
 
-    def start(self, ns, armed=False):
+    def start(self, ns, armed=False, targets=()):
         """Create the attacker next to lab namespace @ns (needs .name and
         .ipv4, the server's address on br0), the witness table, and start
         the worker, which sniffs at once and sends once armed (@armed, or
-        go()).  Returns self; raises SpooferError."""
+        go()).  @targets: (MAC "52:54:...", IPv4) pairs to attack from the
+        start besides those sniffed (a stronger attacker, e.g. one that
+        read the lease file).  Returns self; raises SpooferError."""
         self.ns = ns
         self.name = ns.name + "-spoof"
         net = ns.ipv4.rsplit(".", 1)[0]
@@ -165,6 +167,8 @@ class Spoofer:
                "--not-in", str(os.stat("/proc/self/ns/net").st_ino),
                "--dense-share", str(self.dense_share),
                "--sweep", "%d-%d" % self.sweep]
+        for mac_ip in targets:
+            cmd += ["--target", "%s/%s" % mac_ip]
         if armed:
             cmd.append("--armed")
             self.went = True
@@ -438,6 +442,8 @@ def worker_main(argv):
     ap.add_argument("--stats", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--armed", action="store_true")
+    ap.add_argument("--target", action="append", default=[],
+                    metavar="MAC/IP", help="a client known beforehand")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--dense-share", type=float, default=DENSE_SHARE)
     ap.add_argument("--sweep", default="%d-%d" % SWEEP)
@@ -470,6 +476,15 @@ def worker_main(argv):
     sweep = tuple(int(x) for x in a.sweep.split("-"))
     plan = Plan(server, own, seed, a.dense_share, sweep)
     known = {}
+    for t in a.target:
+        m, ip = t.split("/")
+        got = (bytes.fromhex(m.replace(":", "")), socket.inet_aton(ip))
+        if got[1][:3] != net or len(got[0]) != 6:
+            say("refusing target %s: not a MAC and an address of %s/24"
+                % (t, socket.inet_ntoa(net + b"\0")))
+            return 2
+        known[got] = ("given", 0.0)
+        plan.add(*got)
     sent = {}
     per_target = {}
     stop = []
@@ -501,6 +516,8 @@ def worker_main(argv):
         with open(a.stats + ".tmp", "w") as f:
             json.dump(d, f, indent=1)
         os.replace(a.stats + ".tmp", a.stats)
+    for m, ip in plan.targets:
+        per_target[socket.inet_ntoa(ip)] = {}
     dump()
     last_dump = time.monotonic()
     budget_t = time.monotonic()
