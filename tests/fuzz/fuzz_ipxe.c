@@ -19,8 +19,11 @@
  *       iPXE's throughout: mboot's TFTP client does not apply here, and
  *       PXELINUX's layer, the fallback, finds nothing.)
  *   [1..3] the file's length (little-endian; 0xffffff: it never ends).
- *   [4] a seed for the read lengths.  [5..7] the length the digest is of
- *       (its low 18 bits).
+ *   [4] bits 0-5: a seed for the read lengths (and in mode 1, with bit
+ *       6, the reads before the caller stops: fetch_verify reads the
+ *       rest); bit 7: a PXELINUX-style name ("::path" with characters
+ *       to escape, "host::path") instead of the URL.
+ *   [5..7] the length the digest is of (its low 18 bits).
  *
  * Invariants, beyond ASan/UBSan: a transport read returns at most what it
  * was asked, into a buffer of exactly that size; every byte any call
@@ -241,6 +244,8 @@ static void run_fetch_read(unsigned mode, uint8_t seed, const char *name,
 			fail("fetch_read: done is not what was handed on", NULL);
 		if (got < len)
 			break;
+		if ((seed & 0x40) && k == (seed & 7u))
+			break;	/* the caller has what it wanted */
 	}
 	if (!rc && (rc = fetch_verify(&f, &err)))
 		check_error(rc, &err);
@@ -351,14 +356,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 		mb_sha256_final(&s, digest);
 		want = digest;
 	}
-	const char *name = url[(mode >> 3) & 3];
+	static const char *const tftp_name[] = {
+		"::boot/vm linuz#1?%", "10.0.2.2::vmlinuz",
+		"::vmlinuz", "192.168.1.1::/x/y.gz",
+	};
+	const char *name = (in[4] & 0x80) ? tftp_name[(mode >> 3) & 3] :
+					    url[(mode >> 3) & 3];
 
 	switch (mode & 3) {
 	case 0:
-		run_ops(mode, in[4], name);
+		run_ops(mode, in[4] & 0x3f, name);
 		break;
 	case 1:
-		run_fetch_read(mode, in[4], name, want);
+		run_fetch_read(mode, in[4] & 0x7f, name, want);
 		break;
 	case 2:
 		run_fetch_file(name, want, digest_len);

@@ -61,10 +61,9 @@ SEEDS = {
     # HTTP with Content-Length, whole file
     "file-http": setup(FILE | HTTP, 20000) + session(20000, size(20000)),
     # issue 15: the kernel over TFTP without tsize (1432 bytes at the open)
-    # (streaming does not apply to a size that is only a hint: the
-    # first open is closed at once, the second reads the file whole)
+    # (a plain kernel: streamed, its buffer grown as it arrives)
     "kernel-tftp-no-tsize": setup(KERNEL | TFTP, 70000) +
-    OPEN_OK + size(1432) + session(70000, size(1432)),
+    session(70000, size(1432)),
     # a plain kernel with an announced size, streamed
     "kernel-http": setup(KERNEL | HTTP, 100000) +
     session(100000, size(100000)),
@@ -100,6 +99,14 @@ SEEDS = {
     OPEN_OK + SIZE_SO_FAR +
     b"".join(bytes([k << 3, k]) for k in range(1, 20)) + EOF + size(3000),
     # the file is not there, then an open failure
+    # a PXELINUX-style name ("::path" with characters to escape)
+    "file-tftp-name": setup(FILE | TFTP, 3000, seed=0x80) +
+    session(3000, size(3000)),
+    # the caller stops after two reads (4095 and 1 bytes): fetch_verify
+    # reads the rest for the digest
+    "read-stop-early-sha256": setup(READ | ODD | SHA | HTTP, 20000,
+                                    seed=0x40 | 17, digest_len=20000) +
+    OPEN_OK + size(20000) + ALL * 8 + EOF + size(20000),
     "open-not-found": setup(FILE | TFTP, 100) + b"\x05",
     "open-failure": setup(OPS | HTTP, 100) + b"\x06",
 }
