@@ -23,6 +23,7 @@ test-inflate32:
 INFLATE_FUZZ_SECONDS ?= 60
 fuzz-inflate32:
 	@mkdir -p $(INFLATE_BUILD)/fuzz/corpus-inflate32
+	cp -n tests/fuzz/corpus/inflate/* $(INFLATE_BUILD)/fuzz/corpus-inflate32/
 	clang -g -O1 -DINFLATE_FORCE_32BIT -fsanitize=fuzzer,address,undefined \
 		-Ilib tests/fuzz/fuzz_inflate.c $(INFLATE_LIB_SRCS) -lz \
 		-o $(INFLATE_BUILD)/fuzz/fuzz_inflate32
