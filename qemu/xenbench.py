@@ -371,7 +371,10 @@ def main():
                 min(x["load_min"] for x in lw), max(x["load_max"] for x in lw),
                 max(x["qemus_max"] for x in lw), f(c["cpu_pct"], "%.0f"))
                    if lw else "-")
-            verdicts = {r["verdict"].split(":", 1)[1].split()[0] for r in rs}
+            # "DEMO NAME: PASS xen=..." / "DEMO NAME: FAIL(reasons) xen=...":
+            # the whole verdict, reasons included.
+            verdicts = {re.sub(r" xen=.*", "", r["verdict"].split(": ", 1)[-1])
+                        for r in rs}
             P("| %s (%.1f MB) | %s | %s | %s | %s | %s | %s | %s%s | %s | %s "
               "| %s |" % (
                 label, isize / 1e6, key, path_label(rs, loader),
