@@ -229,7 +229,7 @@ def attacked(r):
     frames on, and it must have kept to its rate."""
     sp = r.get("spoofer") or {}
     s = sp.get("sent", {})
-    why = []
+    why = ["spoofer: " + sp["error"]] if sp.get("error") else []
     if len(sp.get("targets", [])) != r["total"]:
         why.append("spoofer learned %d of %d clients" % (
             len(sp.get("targets", [])), r["total"]))
@@ -253,13 +253,26 @@ def attacked(r):
     return why
 
 
+def forged_kernel_ran(c):
+    """True when client result @c's console shows the spoofer's own
+    kernel's line (spoofer.MARKER): the attacker's code ran."""
+    try:
+        with open(c["log"], errors="replace") as f:
+            return any(netlab.spoofer.MARKER in line for line in f)
+    except OSError:
+        return False
+
+
 def forged_successes(r):
     """[(client index, what)] for each client whose boot shows a forgery
-    working: other bytes booted (a module's CRC or length wrong), a
-    "file not found" (every file exists), or a boot that stopped or did not
-    end with the kernel's PASS verdict."""
+    working: the attacker's kernel ran, other bytes booted (a module's CRC
+    or length wrong), a "file not found" (every file exists), or a boot
+    that stopped or did not end with the kernel's PASS verdict."""
     out = []
     for c in r["clients"]:
+        if forged_kernel_ran(c):
+            out.append((c["index"], "the attacker's kernel ran"))
+            continue
         if c["ok"]:
             continue
         msgs = [m for _, m in c["loader_messages"]]
@@ -296,6 +309,10 @@ def pinned_safe(r):
     started with other bytes, never a silent stop."""
     why = attacked(r)
     for c in r["clients"]:
+        if forged_kernel_ran(c):
+            why.append("client %d: the attacker's kernel ran (%r on its "
+                       "console)" % (c["index"], netlab.spoofer.MARKER))
+            continue
         if c["ok"]:
             continue
         started = c["t_first"] is not None
@@ -311,8 +328,11 @@ def pinned_safe(r):
 
 
 def unpinned_safe(r):
-    """attacked, and every client booted the right bytes."""
-    return attacked(r) + all_booted(r)
+    """attacked, and every client booted the right bytes (and none the
+    attacker's kernel)."""
+    return attacked(r) + all_booted(r) + [
+        "client %d: the attacker's kernel ran" % c["index"]
+        for c in r["clients"] if forged_kernel_ran(c)]
 
 
 def ci(args, say):

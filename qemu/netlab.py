@@ -35,7 +35,9 @@ from its own namespace into br0) that learns the clients' addresses from
 their broadcast DHCP/ARP and, from the moment a console shows PXELINUX's
 banner (--spoof-from pxelinux: iPXE's own download of pxelinux.0 is left
 alone) or from the moment it knows a client (--spoof-from dhcp), sends
-forged TFTP OACK+DATA, DATA and ERROR packets at the clients' UDP ports,
+forged TFTP OACK+DATA (the file: a small Multiboot kernel of the
+attacker's that prints "FORGED KERNEL RAN"), DATA and ERROR packets at the
+clients' UDP ports,
 most with the server's address as source, at --spoof-rate packets/s
 (at most 5000), until the boot ends or --spoof-seconds (default: the
 timeout) pass.  The result gets its counts and what the clients sent back
@@ -461,6 +463,8 @@ def spoofer_lines(r):
                w.get("error_forged", 0),
                "; send errors %d" % s["send_errors"]
                if s.get("send_errors") else "")]
+    if sp.get("error"):
+        out.append("  spoofer: FAILED: %s" % sp["error"])
     return out
 
 

