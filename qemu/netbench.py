@@ -351,7 +351,7 @@ def ci(args, say):
     # reaches the drawn port first is the file.  All aimed at 57344-65535
     # at 5000/s (1 client), a forged file was taken in 5 of 60 boots of
     # the client of 3d2c087 (1 kernel, 4 modules, which its size check
-    # stopped).  This mix passed 32 of 32 runs on that client (10 of 10 at
+    # stopped).  This mix passed 20 of 20 runs on that client (10 of 10 at
     # 5000/s); a failure here is such a forgery winning, not noise:
     # -sha256 is what stops it.
     spoof = ["--spoof", "--spoof-rate", "1000"]
