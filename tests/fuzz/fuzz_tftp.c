@@ -395,8 +395,8 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	return 0;
 }
 
-int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
-		 uint16_t *sport)
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to)
 {
 	static uint8_t buf[PXE_UDP_MAX];
 	int len;
@@ -442,12 +442,13 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	struct pkt *p = &queue[q_head];
 	q_head = (q_head + 1) % QUEUE_MAX;
 	q_len--;
-	if (p->dport != dport)
+	if (dport && p->dport != dport)
 		return -1;	/* iPXE drops it */
 	memcpy(buf, p->data, p->len);
 	*data = buf;
 	*src_ip = SERVER_IP;
 	*sport = p->sport;
+	*to = p->dport;
 	return p->len;
 }
 
