@@ -468,7 +468,7 @@ struct answer {
 	uint32_t bs;
 	unsigned code;		/* ANS_ERROR */
 	char text[TEXT_MAX];
-	char why[160];		/* ANS_BAD */
+	char why[200];		/* ANS_BAD */
 };
 
 /**
