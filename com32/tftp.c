@@ -293,8 +293,8 @@ static uint32_t first_missing(struct range *r)
  * with the server's code in *@k and its text, made printable, in @text
  * (TEXT_MAX bytes); OP_OACK with the other port in *@k when, the
  * session's request having gone out once, an OACK or DATA block 1 comes
- * from a second port of the server (a conflict: see session_start); 0 on
- * timeout.
+ * from a second port of the server within TFTP_CONFLICT_US of the request
+ * (a conflict: see session_start); 0 on timeout.
  */
 static int session_recv(struct tftp_file *t, struct tftp_session *s,
 			uint64_t deadline, uint32_t *k, const uint8_t **p,
@@ -319,8 +319,11 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 				send_error(t, s->lport, sport, 5, "unknown transfer ID");
 			/* One request, one genuine transfer: an OACK or block 1
 			 * from a second port means one of the two was forged,
-			 * and the one we run may be it (it answered first). */
-			if (s->once && (get16(pkt) == OP_OACK ||
+			 * and the one we run may be it (it answered first).
+			 * Only while the server's own answer may still come:
+			 * later it is flood noise, a stray like any other. */
+			if (s->once && clock_us() < s->conflict_until &&
+			    (get16(pkt) == OP_OACK ||
 					(get16(pkt) == OP_DATA && get16(pkt + 2) == 1))) {
 				*k = sport;
 				return OP_OACK;
@@ -461,6 +464,7 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
 struct answer {
 	uint16_t lport;		/* our port, drawn for this request */
 	unsigned sent;		/* requests sent from it */
+	uint64_t sent_at;	/* clock_us when the first went out */
 	uint8_t kind;		/* ANS_* */
 	uint8_t conflict;	/* a second server port answered it */
 	uint16_t sport, other;	/* the answering port; the second one */
@@ -552,7 +556,8 @@ static void request_pair(struct tftp_file *t, const uint8_t *rrq, size_t n,
 		for (unsigned i = 0; i < 2; i++)
 			if (a[i].kind == ANS_NONE) {
 				pxe_udp_send(t->server, a[i].lport, t->port, rrq, n);
-				a[i].sent++;
+				if (!a[i].sent++)
+					a[i].sent_at = sent;
 			}
 		for (;;) {
 			const uint8_t *pkt;
@@ -694,6 +699,7 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 				s->lport = w->lport;
 				s->rport = w->sport;
 				s->once = w->sent == 1;
+				s->conflict_until = w->sent_at + TFTP_CONFLICT_US;
 				s->resume = 0;	/* the OACK: ACK 0 starts the data */
 				s->has_resume = 1;
 				*size = w->size;

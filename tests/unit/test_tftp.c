@@ -60,7 +60,10 @@ static uint32_t server_end_after;	/* ERROR 3 (text server_err) after
 					   this block; 0: never */
 static int attack_rrq;		/* forged answers still to send, one per RRQ */
 static int attack_kind;		/* 0 ERROR, 1 DATA, 2 a bad OACK */
-static int attack_data;		/* forge packets at the first ACK */
+static int attack_data;		/* forge packets at the ACK of block
+				   attack_data_blk (0: of the OACK) */
+static uint32_t attack_data_blk;
+static uint64_t attack_data_pause;	/* simulated time passing first */
 static unsigned burst_at;	/* bit i: a forged OACK + DATA burst reaches
 				   the port of read request i (0: the first)
 				   ahead of the server's answer */
@@ -290,7 +293,8 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		if (get16(p) == OP_ERROR) {
 			x->live = 0;
 		} else if (get16(p) == OP_ACK && get16(p + 2) == (uint16_t)x->s) {
-			if (attack_data && x->s == 0) {
+			if (attack_data && x->s == attack_data_blk) {
+				now_us += attack_data_pause;
 				/* Someone who learnt our port (not the
 				 * server's) tries to join the transfer. */
 				static const uint8_t err[] = "\0\5\0\1File not found";
@@ -481,6 +485,8 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	attack_kind = 0;
 	attack_data = 0;
 	burst_at = 0;
+	attack_data_blk = 0;
+	attack_data_pause = 0;
 	next_port_sim = 1000;
 	burst_whole = 0;
 	q_front = 0;
@@ -665,6 +671,15 @@ static void arm_data_phase(void)
 	attack_data = 1;
 }
 
+/** The same forgeries at the ACK of block 5, after a 150 ms pause: past
+ * TFTP_CONFLICT_US, flood noise to be ignored, not a conflict. */
+static void arm_data_phase_late(void)
+{
+	attack_data = 1;
+	attack_data_blk = 5;
+	attack_data_pause = 150000;
+}
+
 /** No attack: the plain missing file, answered within one round trip
  * (two requests in parallel: 0.21 ms simulated; asking again after the
  * first refusal, as before, took 0.38 ms). */
@@ -839,6 +854,8 @@ int main(void)
 	attack_case("spoof: data phase, an OACK and block 1 from another server port to our (once-requested) session: the read fails, no forged byte taken",
 		    arm_data_phase, 100000, MB_E_READ,
 		    "file.bin: forged TFTP packets: TFTP server 192.168.0.1 answered one read request from ports 1000 and 4444", 2);
+	attack_case("spoof: data phase, the same forgeries 150 ms after the request (past TFTP_CONFLICT_US): ignored, the server's file",
+		    arm_data_phase_late, 100000, MB_OK, "", 2);
 	attack_case("spoof: blind burst (OACK + DATA 1-3) at request A before the server's OACK: contested, the server's file read from two fresh ports",
 		    arm_burst_a, 100000, MB_OK, "", 4);
 	attack_case("spoof: the same burst at request B only: contested (other sizes), the server's file",
