@@ -72,6 +72,11 @@
  *    whose request went out once, within TFTP_CONFLICT_US of it, ends the
  *    read with an error (the fetch layer opens the file again), so the
  *    forgery must also deliver the whole read before that answer is read.
+ *    That is the hole left (test_tftp states it): OACKs alike on both
+ *    ports plus every block of a read, all queued ahead of the server's
+ *    answer to A - 2 + size / 1408 packets aimed at two ports drawn from
+ *    8192 within a round trip; possible for a file of a few blocks, not
+ *    for a kernel.
  *    (Measured in the network lab: without that time limit, the aimed
  *    flood, 5000 forged packets/s over our 8192 ports, failed 7 module
  *    reads in one 2-client boot, one module 3 times in a row.)
