@@ -109,8 +109,8 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	return 0;
 }
 
-int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
-		 uint16_t *sport)
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to)
 {
 	t_PXENV_UDP_READ *r = &low->read;
 
@@ -118,7 +118,7 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		return -1;
 	memset(r, 0, sizeof(*r));
 	r->dest_ip = my_ip;
-	r->d_port = htons(dport);
+	r->d_port = htons(dport);	/* 0: any port, filled in */
 	r->buffer_size = sizeof(low->rx);
 	r->buffer = FAR_PTR(low->rx);
 	if (pxe_call(PXENV_UDP_READ, r) || r->status != PXENV_STATUS_SUCCESS)
@@ -130,5 +130,14 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	*data = low->rx;
 	*src_ip = r->src_ip;
 	*sport = ntohs(r->s_port);
+	*to = ntohs(r->d_port);
 	return r->buffer_size;
+}
+
+int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		 uint16_t *sport)
+{
+	uint16_t to;
+
+	return pxe_udp_recv_to(dport, data, src_ip, sport, &to);
 }

@@ -47,13 +47,20 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 		 const void *data, size_t len);
 
 /**
- * Take one datagram addressed to local port @dport, if one is waiting
- * (never waits).  Returns its length with *@data pointing at it (valid
- * until the next call) and the sender in *@src_ip (network order) and
- * *@sport (host order); -1 when none was waiting, or when the PXE stack
- * reported a length larger than our buffer (the datagram is dropped:
- * its bytes are not all there).
+ * Take one datagram addressed to local port @dport, or to any port when
+ * @dport is 0 (iPXE's PXENV_UDP_READ takes d_port 0 as "any" and reports
+ * the datagram's own; with a port, it drops a queued datagram for another
+ * one), if one is waiting (never waits).  Returns its length with *@data
+ * pointing at it (valid until the next call), the sender in *@src_ip
+ * (network order) and *@sport (host order), and the port it was sent to
+ * in *@to (host order); -1 when none was waiting, or when the PXE stack
+ * reported a length larger than our buffer (the datagram is dropped: its
+ * bytes are not all there).
  */
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to);
+
+/** pxe_udp_recv_to() without the destination port. */
 int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		 uint16_t *sport);
 

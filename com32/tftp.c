@@ -19,6 +19,10 @@
 /* Read requests: first wait, doubled per try. */
 #define RRQ_TRIES	6u
 #define RRQ_FIRST_US	250000u
+/* Quick repeats of the request still unanswered when the other was
+ * answered, and the margin over twice the first answer's delay. */
+#define RRQ_QUICK	4u
+#define RRQ_QUICK_US	2000u
 /* Retransmission timeout bounds and the first estimate. */
 #define RTO_MIN_US	2000u
 #define RTO_MAX_US	500000u
@@ -287,7 +291,10 @@ static uint32_t first_missing(struct range *r)
  * block in *@k (widened from 16 bits around s->acked; packets that would
  * be block 0 or before are dropped) and its data in *@p / *@n; OP_ERROR
  * with the server's code in *@k and its text, made printable, in @text
- * (TEXT_MAX bytes); 0 on timeout.
+ * (TEXT_MAX bytes); OP_OACK with the other port in *@k when, the
+ * session's request having gone out once, an OACK or DATA block 1 comes
+ * from a second port of the server within TFTP_CONFLICT_US of the request
+ * (a conflict: see session_start); 0 on timeout.
  */
 static int session_recv(struct tftp_file *t, struct tftp_session *s,
 			uint64_t deadline, uint32_t *k, const uint8_t **p,
@@ -295,11 +302,11 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 {
 	const uint8_t *pkt;
 	uint32_t ip;
-	uint16_t sport;
+	uint16_t sport, dport;
 	int len;
 
 	for (;;) {
-		len = pxe_udp_recv(s->lport, &pkt, &ip, &sport);
+		len = pxe_udp_recv_to(s->lport, &pkt, &ip, &sport, &dport);
 		if (len < 0) {
 			if (clock_us() >= deadline)
 				return 0;
@@ -310,6 +317,17 @@ static int session_recv(struct tftp_file *t, struct tftp_session *s,
 		if (sport != s->rport) {
 			if (get16(pkt) != OP_ERROR)	/* RFC 1350 */
 				send_error(t, s->lport, sport, 5, "unknown transfer ID");
+			/* One request, one genuine transfer: an OACK or block 1
+			 * from a second port means one of the two was forged,
+			 * and the one we run may be it (it answered first).
+			 * Only while the server's own answer may still come:
+			 * later it is flood noise, a stray like any other. */
+			if (s->once && clock_us() < s->conflict_until &&
+			    (get16(pkt) == OP_OACK ||
+					(get16(pkt) == OP_DATA && get16(pkt + 2) == 1))) {
+				*k = sport;
+				return OP_OACK;
+			}
 			continue;
 		}
 		switch (get16(pkt)) {
@@ -435,38 +453,117 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
 	return 0;
 }
 
-/**
- * One read request @rrq (@n bytes) for session @s, from a fresh port,
- * repeated with a doubling wait until the server answers.  The first
- * answer from the server's address decides, whichever of its ports it
- * comes from (the transfer ID is not known yet): an OACK with options we
- * can use makes its port the session's and fills *@size and *@bs
- * (MB_OK); an ERROR gives MB_E_NOT_FOUND with its code in *@code and its
- * text in @text, for the caller to judge (no message); DATA (a server
- * that ignores options) or an OACK we cannot use give MB_E_FIRMWARE.
- * *@refused says whether a packet gave the answer (1) or none came (0,
- * MB_E_FIRMWARE too).
- */
-static int session_request(struct tftp_file *t, struct tftp_session *s,
-			   const uint8_t *rrq, size_t n, uint64_t *size,
-			   uint32_t *bs, unsigned *code, char *text,
-			   int *refused, const char *name, struct mb_error *err)
-{
-	uint32_t wait = RRQ_FIRST_US, tries;
-	const uint8_t *srv = (const uint8_t *)&t->server;
-	char why[200];
+/* What the first answer to one read request was (struct answer's kind). */
+#define ANS_NONE	0	/* nothing yet */
+#define ANS_OACK	1	/* an OACK we can use: size, bs */
+#define ANS_ERROR	2	/* an ERROR: code, text */
+#define ANS_DATA	3	/* DATA: the server ignores options */
+#define ANS_BAD		4	/* an OACK we cannot use: why */
 
-	memset(s, 0, sizeof(*s));
-	s->lport = new_port();
-	*refused = 1;
-	for (tries = 1; tries <= RRQ_TRIES; tries++, wait *= 2) {
-		uint64_t deadline = clock_us() + wait;
-		pxe_udp_send(t->server, s->lport, t->port, rrq, n);
+/** One of the two read requests a session start sends, and its answer. */
+struct answer {
+	uint16_t lport;		/* our port, drawn for this request */
+	unsigned sent;		/* requests sent from it */
+	uint64_t sent_at;	/* clock_us when the first went out */
+	uint8_t kind;		/* ANS_* */
+	uint8_t conflict;	/* a second server port answered it */
+	uint16_t sport, other;	/* the answering port; the second one */
+	uint64_t size;		/* ANS_OACK */
+	uint32_t bs;
+	unsigned code;		/* ANS_ERROR */
+	char text[TEXT_MAX];
+	char why[200];		/* ANS_BAD */
+};
+
+/**
+ * Note the packet @pkt (@len bytes, at least 4) from the server's port
+ * @sport answering request @a.  The first answer is kept.  A later one
+ * from the same port is a repeat (ignored); from another port it is a
+ * conflict when @a's request went out once (one request, one genuine
+ * transfer: the other answer is forged), and a stray second transfer when
+ * it was repeated (the server may have heard both: told "unknown transfer
+ * ID", like any stray, unless it is an ERROR).  Non-ERROR first answers
+ * that will not be used are answered as RFC 2347 says (ERROR 8).
+ */
+static void answer_note(struct tftp_file *t, struct answer *a,
+			const uint8_t *pkt, int len, uint16_t sport)
+{
+	unsigned op = get16(pkt);
+
+	if (op != OP_OACK && op != OP_ERROR && op != OP_DATA)
+		return;
+	if (a->kind != ANS_NONE) {
+		if (sport == a->sport)
+			return;
+		if (op != OP_ERROR)
+			send_error(t, a->lport, sport, 5, "unknown transfer ID");
+		if (a->sent == 1 && !a->conflict) {
+			a->conflict = 1;
+			a->other = sport;
+		}
+		return;
+	}
+	a->sport = sport;
+	switch (op) {
+	case OP_OACK:
+		if (oack_check(pkt + 2, pkt + len, &a->size, &a->bs, a->why,
+			       sizeof(a->why))) {
+			send_error(t, a->lport, sport, 8, "options refused");
+			a->kind = ANS_BAD;
+		} else {
+			a->kind = ANS_OACK;
+		}
+		break;
+	case OP_ERROR:
+		a->code = get16(pkt + 2);
+		printable(pkt + 4, (size_t)len - 4, a->text, TEXT_MAX);
+		a->kind = ANS_ERROR;
+		break;
+	default:	/* DATA: no option support, not for us */
+		send_error(t, a->lport, sport, 8, "options needed");
+		a->kind = ANS_DATA;
+		break;
+	}
+}
+
+/**
+ * Send the read request @rrq (@n bytes) from two fresh ports at once,
+ * @a[0] first, and collect the answers, reading with any destination
+ * port (so neither request's answers are dropped while we wait for the
+ * other's) and keeping only packets from the server's address to one of
+ * the two ports.  A request still unanswered is sent again with a
+ * doubling wait, RRQ_TRIES times in all; and, once the other is answered,
+ * sooner: both went out together, so the second answer is late when it
+ * has not come within twice the first one's delay and RRQ_QUICK_US more
+ * (a lost packet; waiting the whole RRQ_FIRST_US for it made every
+ * session start on a lossy link slower).  Such quick repeats, up to
+ * RRQ_QUICK of them, count no try.  Returns once both are answered, one
+ * of them is in conflict (no need to wait for the other), or the tries
+ * are over.
+ */
+static void request_pair(struct tftp_file *t, const uint8_t *rrq, size_t n,
+			 struct answer a[2])
+{
+	uint32_t wait = RRQ_FIRST_US;
+	unsigned tries = 1, quick = 0;
+
+	memset(a, 0, 2 * sizeof(*a));
+	a[0].lport = new_port();
+	a[1].lport = new_port();
+	while (tries <= RRQ_TRIES) {
+		uint64_t sent = clock_us(), deadline = sent + wait;
+		int shortened = 0;
+		for (unsigned i = 0; i < 2; i++)
+			if (a[i].kind == ANS_NONE) {
+				pxe_udp_send(t->server, a[i].lport, t->port, rrq, n);
+				if (!a[i].sent++)
+					a[i].sent_at = sent;
+			}
 		for (;;) {
 			const uint8_t *pkt;
 			uint32_t ip;
-			uint16_t sport;
-			int len = pxe_udp_recv(s->lport, &pkt, &ip, &sport);
+			uint16_t sport, dport;
+			int len = pxe_udp_recv_to(0, &pkt, &ip, &sport, &dport);
 			if (len < 0) {
 				if (clock_us() >= deadline)
 					break;
@@ -474,53 +571,91 @@ static int session_request(struct tftp_file *t, struct tftp_session *s,
 			}
 			if (ip != t->server || len < 4)
 				continue;
-			switch (get16(pkt)) {
-			case OP_OACK:
-				if (oack_check(pkt + 2, pkt + len, size, bs, why,
-					       sizeof(why))) {
-					send_error(t, s->lport, sport, 8, "options refused");
-					return mb_fail(err, MB_E_FIRMWARE,
-						       "%s: TFTP server %u.%u.%u.%u %s",
-						       name, srv[0], srv[1], srv[2],
-						       srv[3], why);
+			for (unsigned i = 0; i < 2; i++)
+				if (dport == a[i].lport)
+					answer_note(t, &a[i], pkt, len, sport);
+			if (a[0].conflict || a[1].conflict ||
+			    (a[0].kind && a[1].kind))
+				return;
+			if ((a[0].kind || a[1].kind) && !shortened &&
+			    quick < RRQ_QUICK) {
+				uint64_t now = clock_us();
+				uint64_t d = now + 2 * (now - sent) + RRQ_QUICK_US;
+				shortened = 1;
+				if (d < deadline) {
+					deadline = d;
+					shortened = 2;
 				}
-				s->rport = sport;
-				s->resume = 0;	/* the OACK: ACK 0 starts the data */
-				s->has_resume = 1;
-				return MB_OK;
-			case OP_ERROR:
-				*code = get16(pkt + 2);
-				printable(pkt + 4, (size_t)len - 4, text, TEXT_MAX);
-				return MB_E_NOT_FOUND;
-			case OP_DATA:	/* no option support: not for us */
-				send_error(t, s->lport, sport, 8, "options needed");
-				return mb_fail(err, MB_E_FIRMWARE,
-					       "%s: TFTP server %u.%u.%u.%u does not offer the tsize and blksize options",
-					       name, srv[0], srv[1], srv[2], srv[3]);
-			default:
-				continue;
 			}
 		}
+		if (shortened == 2) {
+			quick++;
+			continue;
+		}
+		tries++;
+		wait *= 2;
 	}
-	*refused = 0;
-	return mb_fail(err, MB_E_FIRMWARE,
-		       "%s: no answer from TFTP server %u.%u.%u.%u (%u requests in %u.%u s)",
-		       name, srv[0], srv[1], srv[2], srv[3], RRQ_TRIES,
-		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 1000000,
-		       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 100000 % 10);
+}
+
+/** True when answers @x and @y say the same (kind and what it carries). */
+static int answers_agree(const struct answer *x, const struct answer *y)
+{
+	if (x->kind != y->kind)
+		return 0;
+	switch (x->kind) {
+	case ANS_OACK:
+		return x->size == y->size && x->bs == y->bs;
+	case ANS_ERROR:
+		return x->code == y->code && !strcmp(x->text, y->text);
+	case ANS_BAD:
+		return !strcmp(x->why, y->why);
+	default:
+		return 1;
+	}
+}
+
+/** Tell the server to stop the transfers answering @a (a request we drop). */
+static void answer_drop(struct tftp_file *t, const struct answer *a)
+{
+	if (a->kind == ANS_OACK)
+		send_error(t, a->lport, a->sport, 0, "done");
+}
+
+/** Describe in @buf (capacity @cap) how the answers @a disagreed. */
+static void contest_why(const struct answer a[2], char *buf, size_t cap)
+{
+	static const char *const kinds[] = { "no answer", "an OACK", "an ERROR",
+					     "DATA", "an unusable OACK" };
+
+	for (unsigned i = 0; i < 2; i++)
+		if (a[i].conflict) {
+			snprintf(buf, cap, "one request answered from ports %u and %u",
+				 a[i].sport, a[i].other);
+			return;
+		}
+	if (a[0].kind == ANS_OACK && a[1].kind == ANS_OACK)
+		snprintf(buf, cap, "OACKs for %llu bytes in blocks of %u and %llu in %u",
+			 (unsigned long long)a[0].size, a[0].bs,
+			 (unsigned long long)a[1].size, a[1].bs);
+	else
+		snprintf(buf, cap, "%s and %s", kinds[a[0].kind], kinds[a[1].kind]);
 }
 
 /**
- * Start session @s: a read request with tsize and blksize (see
- * session_request).  A refusal (an ERROR, DATA without an OACK, an OACK
- * we cannot use) is believed only when the request, sent anew from
- * another random port, is refused TFTP_OPEN_ERRORS times in a row: the
- * server answers from a port we cannot know in advance, so one packet
- * forged to our port must not end the boot (nor turn the client away to
- * the slower transports); a real refusal costs one more round trip.  The
- * last refusal decides.  Returns MB_OK, MB_E_NOT_FOUND (an ERROR: its code
- * and text), or MB_E_FIRMWARE (no answer, a server without the options or
- * with options we cannot use, ERROR 8 "options refused").
+ * Start session @s: a read request with tsize and blksize, sent from two
+ * fresh random ports at once (see tftp.h, "Spoofed packets"), and judge
+ * the two answers.  Both OACKs with the same options and no conflict:
+ * the session is the first request's transfer, the second is ended.  Both
+ * refused alike (the same ERROR, DATA without options, the same unusable
+ * OACK): the refusal is believed.  One request answered with an OACK and
+ * the other silent through all its tries: that OACK (loss, not a forgery:
+ * a forged one is exposed by the server's own answer to that port, which
+ * comes within the tries).  Anything else is contested: both are dropped
+ * and two fresh ports ask again, TFTP_CONTESTS times at most.  Fills
+ * *@size and *@bs.  Returns MB_OK, MB_E_NOT_FOUND (an ERROR: its code and
+ * text), MB_E_FIRMWARE (no answer, a server without the options or with
+ * options we cannot use, ERROR 8 "options refused"), or MB_E_READ
+ * (contested every time).
  */
 static int session_start(struct tftp_file *t, struct tftp_session *s,
 			 uint64_t *size, uint32_t *bs, const char *name,
@@ -530,10 +665,10 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	uint8_t rrq[PXE_UDP_MAX];
 	size_t plen = strlen(t->path), n;
 	const uint8_t *srv = (const uint8_t *)&t->server;
-	char text[TEXT_MAX];
-	unsigned code = 0;
-	int rc = MB_E_NOT_FOUND, refused = 1;
+	struct answer a[2];
+	char why[120];
 
+	memset(s, 0, sizeof(*s));
 	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
 		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
 	rrq[0] = 0;
@@ -542,20 +677,62 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	memcpy(rrq + 3 + plen, tail, sizeof(tail));
 	n = 3 + plen + sizeof(tail);
 
-	for (unsigned answers = 0; rc && refused &&
-	     answers < TFTP_OPEN_ERRORS; answers++)
-		rc = session_request(t, s, rrq, n, size, bs, &code, text,
-				     &refused, name, err);
-	if (rc != MB_E_NOT_FOUND)
-		return rc;
-	s->lport = 0;
-	if (code == 8)	/* RFC 2347: the server refuses the options */
-		return mb_fail(err, MB_E_FIRMWARE,
-			       "%s: TFTP server %u.%u.%u.%u refused the tsize and blksize options (error 8, \"%s\")",
-			       name, srv[0], srv[1], srv[2], srv[3], text);
-	return mb_fail(err, MB_E_NOT_FOUND,
-		       "%s: file not found (TFTP server %u.%u.%u.%u: error %u, \"%s\")",
-		       name, srv[0], srv[1], srv[2], srv[3], code, text);
+	for (unsigned round = 0; round < TFTP_CONTESTS; round++) {
+		request_pair(t, rrq, n, a);
+		int lone = !a[0].conflict && !a[1].conflict &&
+			   (a[0].kind == ANS_NONE) != (a[1].kind == ANS_NONE);
+		const struct answer *w = a[0].kind ? &a[0] : &a[1];
+
+		if (a[0].kind == ANS_NONE && a[1].kind == ANS_NONE &&
+		    !a[0].conflict && !a[1].conflict)
+			return mb_fail(err, MB_E_FIRMWARE,
+				       "%s: no answer from TFTP server %u.%u.%u.%u (%u requests in %u.%u s)",
+				       name, srv[0], srv[1], srv[2], srv[3], RRQ_TRIES,
+				       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 1000000,
+				       (RRQ_FIRST_US * ((1u << RRQ_TRIES) - 1)) / 100000 % 10);
+		if ((lone && w->kind == ANS_OACK) ||
+		    (!a[0].conflict && !a[1].conflict && answers_agree(&a[0], &a[1]))) {
+			switch (w->kind) {
+			case ANS_OACK:
+				if (w == &a[0])
+					answer_drop(t, &a[1]);
+				s->lport = w->lport;
+				s->rport = w->sport;
+				s->once = w->sent == 1;
+				s->conflict_until = w->sent_at + TFTP_CONFLICT_US;
+				s->resume = 0;	/* the OACK: ACK 0 starts the data */
+				s->has_resume = 1;
+				*size = w->size;
+				*bs = w->bs;
+				return MB_OK;
+			case ANS_ERROR:
+				if (w->code == 8)	/* RFC 2347: options refused */
+					return mb_fail(err, MB_E_FIRMWARE,
+						       "%s: TFTP server %u.%u.%u.%u refused the tsize and blksize options (error 8, \"%s\")",
+						       name, srv[0], srv[1], srv[2], srv[3], w->text);
+				return mb_fail(err, MB_E_NOT_FOUND,
+					       "%s: file not found (TFTP server %u.%u.%u.%u: error %u, \"%s\")",
+					       name, srv[0], srv[1], srv[2], srv[3],
+					       w->code, w->text);
+			case ANS_DATA:
+				return mb_fail(err, MB_E_FIRMWARE,
+					       "%s: TFTP server %u.%u.%u.%u does not offer the tsize and blksize options",
+					       name, srv[0], srv[1], srv[2], srv[3]);
+			default:
+				return mb_fail(err, MB_E_FIRMWARE,
+					       "%s: TFTP server %u.%u.%u.%u %s",
+					       name, srv[0], srv[1], srv[2], srv[3],
+					       w->why);
+			}
+		}
+		/* Contested: neither answer can be trusted. */
+		answer_drop(t, &a[0]);
+		answer_drop(t, &a[1]);
+		contest_why(a, why, sizeof(why));
+	}
+	return mb_fail(err, MB_E_READ,
+		       "%s: forged or inconsistent answers from TFTP server %u.%u.%u.%u: %u times two read requests disagreed (last: %s)",
+		       name, srv[0], srv[1], srv[2], srv[3], TFTP_CONTESTS, why);
 }
 
 /** End session @s: an ERROR packet unless the server already finished. */
@@ -624,6 +801,12 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			return mb_fail(err, MB_E_READ,
 				       "%s: the TFTP server ended the transfer (error %u, \"%s\")",
 				       name, k, text);
+		if (op == OP_OACK) {
+			const uint8_t *v = (const uint8_t *)&t->server;
+			return mb_fail(err, MB_E_READ,
+				       "%s: forged TFTP packets: TFTP server %u.%u.%u.%u answered one read request from ports %u and %u",
+				       name, v[0], v[1], v[2], v[3], s->rport, k);
+		}
 		if (op == OP_DATA) {
 			/* From the transfer's port: the server's own block.
 			 * Its length is checked exactly: every block but the

@@ -42,17 +42,50 @@
  *    keyed by what differs from boot to boot (time-stamp counter, timer,
  *    the DHCP ACK with the MAC and transaction id): a packet aimed at the
  *    transfer must guess it (13 bits per session).
- *  - Until the server's first answer we accept an OACK, DATA or ERROR from
- *    any port of the server's address (its transfer ID is not known yet);
- *    from then on only packets from that port count: a packet from
- *    another port is answered with ERROR 5 ("unknown transfer ID") and
- *    dropped (an ERROR from there only dropped), a repeated OACK is
- *    ignored.  Packets from other addresses are never looked at.
- *  - A refusal answering a read request (an ERROR, DATA without the OACK,
- *    an OACK we cannot use) is believed only when the request, sent again
- *    from a fresh random port, is refused again (TFTP_OPEN_ERRORS answers
- *    in a row): one forged packet cannot make a file "not found", nor
- *    turn the client away to the firmware's slower TFTP.
+ *  - Every session start (the first session of a file and every later
+ *    one) sends its read request twice at once, from two fresh random
+ *    ports A and B (A first), and reads with any destination port until
+ *    both are answered, keeping only packets from the server's address to
+ *    A or B.  For each port the first answer is noted (an OACK and its
+ *    options, an ERROR, DATA without an OACK) with the server port it
+ *    came from, which becomes the transfer ID; a second server port
+ *    answering the same request is a conflict when that request went out
+ *    once (one request starts one genuine transfer, so one of the two is
+ *    forged); when it was repeated, a second genuine transfer may answer,
+ *    so it is only told "unknown transfer ID" (RFC 1350) as a stray.
+ *    Both OACKs alike and no conflict: the transfer of A goes on, B's is
+ *    ended with an ERROR.  Both refused alike: the refusal is believed (a
+ *    missing file costs no more round trips than one request).  Anything
+ *    else (a conflict, an OACK against an ERROR, other sizes) is
+ *    contested: both are dropped and two fresh ports ask again, at most
+ *    TFTP_CONTESTS times, then the open fails naming forged or
+ *    inconsistent answers.  (A request answered with an OACK while the
+ *    other got nothing through all its tries is taken: loss, since a
+ *    forged OACK is exposed by the server's own answer to that port.)
+ *  - Why: a blind attacker (one who cannot see our packets) who floods
+ *    forged OACKs at our port range must now land mutually consistent
+ *    ones on both drawn ports before the genuine answers, about p^2
+ *    instead of p per session for a chance p per port; a forgery on A
+ *    alone is exposed by the server's own OACK to A, which it sends before
+ *    B's.  Even then, the server's answer to A still comes: in the data
+ *    phase an OACK or DATA block 1 from a second server port to a session
+ *    whose request went out once, within TFTP_CONFLICT_US of it, ends the
+ *    read with an error (the fetch layer opens the file again), so the
+ *    forgery must also deliver the whole read before that answer is read.
+ *    That is the hole left (test_tftp states it): OACKs alike on both
+ *    ports plus every block of a read, all queued ahead of the server's
+ *    answer to A - 2 + size / 1408 packets aimed at two ports drawn from
+ *    8192 within a round trip; possible for a file of a few blocks, not
+ *    for a kernel.
+ *    (Measured in the network lab: without that time limit, the aimed
+ *    flood, 5000 forged packets/s over our 8192 ports, failed 7 module
+ *    reads in one 2-client boot, one module 3 times in a row.)
+ *  - From the first answer on, only packets from the transfer's port
+ *    count: a packet from another port is answered with ERROR 5
+ *    ("unknown transfer ID") and dropped (an ERROR from there only
+ *    dropped; an OACK or block 1 from there is the conflict above), a
+ *    repeated OACK is ignored.  Packets from other addresses are never
+ *    looked at.
  *  - OACK options are checked as RFC 2347-2349 say: only the two we asked
  *    for, each once, decimal numbers (digits only), blksize 8..1408.
  *
@@ -71,9 +104,14 @@
 /* A port is not drawn again while one of the last this many holds it
  * (every session a read keeps open has its own). */
 #define TFTP_PORT_RECENT	32u
-/* Refusals of read requests in a row (each request from a fresh port)
- * before the file counts as missing or the server as unusable. */
-#define TFTP_OPEN_ERRORS	2u
+/* How long after its read request a session takes an OACK or block 1
+ * from a second server port as a conflict (the server's own answer comes
+ * within a round trip; later ones are only strays: a blind flood hits a
+ * long transfer's port now and then, which must not fail the read). */
+#define TFTP_CONFLICT_US	100000u
+/* Rounds of two read requests whose answers disagreed, before the open
+ * fails (each round from two fresh ports). */
+#define TFTP_CONTESTS	4u
 
 /* Block size asked for (PXELINUX's: safe for every PXE ROM's buffers). */
 #define TFTP_BLKSIZE	1408u
@@ -100,6 +138,8 @@ struct tftp_session {
 	uint32_t resume;	/* block to acknowledge when going on */
 	uint8_t has_resume;	/* resume is valid */
 	uint8_t done;		/* the server sent the last block */
+	uint8_t once;		/* its read request went out once */
+	uint64_t conflict_until;	/* clock_us: see TFTP_CONFLICT_US */
 	uint32_t resent_to;	/* ACKs up to here may have been sent twice */
 	/* when each acknowledgement in the window was sent (round trips) */
 	uint32_t sent_blk[TFTP_WINDOW];
@@ -133,12 +173,13 @@ struct tftp_file {
 };
 
 /**
- * Open @path on @server (network order) port @port: one read request
- * with blksize and tsize; the answer gives the size.  @name is for
- * messages.  Returns MB_OK; MB_E_NOT_FOUND when the server says the file
- * is not there (TFTP_OPEN_ERRORS times); MB_E_FIRMWARE when the server
- * cannot be used this way (no answer, no options, options we cannot use,
- * or ERROR 8 "options refused": the caller may use another transport).
+ * Open @path on @server (network order) port @port: two read requests
+ * with blksize and tsize (see above); the answer gives the size.  @name
+ * is for messages.  Returns MB_OK; MB_E_NOT_FOUND when the server says
+ * the file is not there (both requests refused alike); MB_E_FIRMWARE
+ * when the server cannot be used this way (no answer, no options, options
+ * we cannot use, or ERROR 8 "options refused": the caller may use another
+ * transport); MB_E_READ when the answers disagreed TFTP_CONTESTS times.
  */
 int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
 	      const char *path, const char *name, struct mb_error *err);

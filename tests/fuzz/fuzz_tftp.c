@@ -15,7 +15,8 @@
  * sends OACK options taken from the input, the sizes of the reads; see
  * tests/fuzz/make-tftp-seeds.py), then one event per receive call the client
  * makes: deliver the real server's next packet, lose it, let time pass,
- * or hand over a forged packet (structured - DATA, OACK, ERROR, other
+ * or hand over a forged packet (to the port read, or, when the client
+ * reads any port while its two read requests wait, to one of those two) (structured - DATA, OACK, ERROR, other
  * opcodes - or raw bytes) from the server's port 69, the transfer's own
  * port, another port of the server's address, or a third host.  When the
  * input runs out, the real server's packets are delivered without loss
@@ -94,6 +95,7 @@ static int srv_custom;		/* its OACK options come from the input */
 static uint16_t next_srv_port;
 static uint64_t tsc;
 static uint8_t acked_port[65536 / 8];	/* the client sent an ACK from it */
+static uint16_t rrq_port[2];	/* the ports of the last two read requests */
 
 struct pkt {
 	uint16_t sport, dport, len;
@@ -251,11 +253,12 @@ static uint16_t transfer_port(uint16_t cport)
 /* --- forged packets ----------------------------------------------------------- */
 
 /**
- * A forged packet for the client's @dport from the input: *@ip / *@sport
- * are its source, @b its bytes.  Returns its length, or -1 when it is not
+ * A forged packet for the client's port *@to from the input (when *@to is
+ * 0, the client reads any port: one of the last two read requests' ports
+ * is chosen and put there); *@ip / *@sport are its source, @b its bytes.  Returns its length, or -1 when it is not
  * one the attacker can send (see the top of this file).
  */
-static int forge(uint16_t dport, int raw, uint32_t *ip, uint16_t *sport,
+static int forge(uint16_t *to, int raw, uint32_t *ip, uint16_t *sport,
 		 uint8_t *b)
 {
 	static const char *const sizes[] = {
@@ -266,6 +269,10 @@ static int forge(uint16_t dport, int raw, uint32_t *ip, uint16_t *sport,
 		"tsize", "blksize", "TSIZE", "windowsize", "timeout", ""
 	};
 	uint8_t src = next(), kind = next();
+	/* A read for any port (while the two read requests wait): aimed at
+	 * one of the two requests' ports (the second when bit 2 of src is
+	 * set). */
+	uint16_t dport = *to ? *to : rrq_port[src >> 2 & 1];
 	uint16_t tid = transfer_port(dport);
 	int len = 0;
 
@@ -350,6 +357,7 @@ static int forge(uint16_t dport, int raw, uint32_t *ip, uint16_t *sport,
 	if (len >= 2 && get16(b) == OP_OACK &&
 	    !(acked_port[dport / 8] & (1u << (dport % 8))))
 		return -1;
+	*to = dport;
 	return len;
 }
 
@@ -388,15 +396,18 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	now_us += RECV_COST_US;
 	if (len >= 2 && get16(p) == OP_ACK)
 		acked_port[sport / 8] |= (uint8_t)(1u << (sport % 8));
-	if (len >= 2 && get16(p) == OP_RRQ)	/* a new session on it */
+	if (len >= 2 && get16(p) == OP_RRQ) {	/* a new session on it */
 		acked_port[sport / 8] &= (uint8_t)~(1u << (sport % 8));
+		rrq_port[0] = rrq_port[1];
+		rrq_port[1] = sport;
+	}
 	if (ip == SERVER_IP)
 		server_receive(sport, dport, p, len);
 	return 0;
 }
 
-int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
-		 uint16_t *sport)
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to)
 {
 	static uint8_t buf[PXE_UDP_MAX];
 	int len;
@@ -424,12 +435,15 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 			}
 			return -1;
 		case 5:
-		case 6:
-			len = forge(dport, op % 8 == 6, src_ip, sport, buf);
+		case 6: {
+			uint16_t to_port = dport;
+			len = forge(&to_port, op % 8 == 6, src_ip, sport, buf);
 			if (len < 0)
 				return -1;
 			*data = buf;
+			*to = to_port;
 			return len;
+		}
 		case 7:
 			now_us += 1000ull * next();
 			return -1;
@@ -442,12 +456,13 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	struct pkt *p = &queue[q_head];
 	q_head = (q_head + 1) % QUEUE_MAX;
 	q_len--;
-	if (p->dport != dport)
+	if (dport && p->dport != dport)
 		return -1;	/* iPXE drops it */
 	memcpy(buf, p->data, p->len);
 	*data = buf;
 	*src_ip = SERVER_IP;
 	*sport = p->sport;
+	*to = p->dport;
 	return p->len;
 }
 
@@ -509,6 +524,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	next_srv_port = 1000;
 	memset(xfers, 0, sizeof(xfers));
 	memset(acked_port, 0, sizeof(acked_port));
+	rrq_port[0] = rrq_port[1] = 0;
 	port_keyed = 0;		/* the same ports for the same input */
 	port_count = 0;
 	memset(port_recent, 0, sizeof(port_recent));

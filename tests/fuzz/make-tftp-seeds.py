@@ -119,6 +119,17 @@ SEEDS = {
     + forge_data(SRC_TID, 1, 0)
     + bytes([RAW, SRC_TID, 4, 0, 3, 0, 1])
     + bytes([RAW, SRC_OTHER, 6, 0, 6, ord("t"), 0, ord("1"), 0]),
+    # The conflicts of paired read requests (com32/tftp.h): a forged ERROR
+    # at the second request's port (SRC bit 2), then the answers; and in
+    # the data phase, strays that are no conflict (DATA 2 and an ERROR
+    # from another server port) before the transfer goes on.
+    "forged-error-at-b": header(2000, 512)
+    + forge_error(SRC_OTHER | 4, 1, b"File not found"),
+    "data-phase-strays": header(3000, 512)
+    + bytes([DELIVER, DELIVER, DELIVER])
+    + forge_data(SRC_OTHER, 2, 199)
+    + forge_error(SRC_OTHER, 1, b"File not found")
+    + bytes([DELIVER] * 8),
     "error-from-tid": header(3000, 512, chunk=512)
     + bytes([DELIVER, DELIVER, DELIVER])
     + forge_error(SRC_TID, 3, b"\x1b[2Jgone"),

@@ -132,6 +132,8 @@ static int answers = 1;		/* 0: no answer at all (no TFTP server) */
 static unsigned rrqs;		/* read requests it accepted */
 static unsigned long data_sent;	/* DATA packets sent */
 static unsigned long block1_sent;	/* ... of them block 1 */
+static uint32_t forge_at;	/* when the server sends this block (once),
+				   an attacker's OACK and DATA 1 follow it */
 
 static struct spkt {
 	uint64_t ready;
@@ -188,6 +190,20 @@ static void srv_current(struct sxfer *x)
 	b[2] = (uint8_t)(x->s >> 8);
 	b[3] = (uint8_t)x->s;
 	memcpy(b + 4, file + off, n);
+	if (forge_at && x->s == forge_at) {
+		/* A forgery from another port of the server's address, to
+		 * the transfer's port: an OACK (the true size) and block 1 of
+		 * other bytes. */
+		uint8_t o[64], d[4 + 100] = { 0, OP_DATA, 0, 1 };
+		int on = sprintf((char *)o + 2, "tsize%c%zu%cblksize%c%u", 0,
+				 file_size, 0, 0, TFTP_BLKSIZE) + 1;
+		o[0] = 0;
+		o[1] = OP_OACK;
+		memset(d + 4, 'X', 100);
+		forge_at = 0;
+		srv_send(4444, x->cport, o, 2 + (size_t)on);
+		srv_send(4444, x->cport, d, sizeof(d));
+	}
 	data_sent++;
 	block1_sent += x->s == 1;
 	if (x->s == x->nblocks)
@@ -244,6 +260,7 @@ static void srv_reset(const uint8_t *f, size_t n)
 	server_sent_last = 0;
 	qh = qn = 0;
 	memset(xf, 0, sizeof(xf));
+	forge_at = 0;
 }
 
 uint64_t clock_us(void)
@@ -296,8 +313,8 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	return 0;
 }
 
-int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
-		 uint16_t *sport)
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to)
 {
 	static uint8_t buf[1500];
 
@@ -307,12 +324,13 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	struct spkt *k = &q[qh];
 	qh = (qh + 1) % QMAX;
 	qn--;
-	if (k->dport != dport)
+	if (dport && k->dport != dport)
 		return -1;
 	memcpy(buf, k->data, k->len);
 	*data = buf;
 	*src_ip = SERVER_IP;
 	*sport = k->sport;
+	*to = k->dport;
 	return k->len;
 }
 
@@ -516,7 +534,8 @@ static void tftp_whole_retry(void)
 	check(strstr(out, "mboot: whole.bin: no data for 3 s at byte 0 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
 	      "TFTP, one read: the retry line says byte 0 (a module is handed on whole)",
 	      "printed: %s", out);
-	check(rrqs == 2 && block1_sent == 2 && data_sent >= (unsigned long)kill + n / TFTP_BLKSIZE + 1,
+	/* Two read requests per open (tftp.h: at once, from two ports). */
+	check(rrqs == 4 && block1_sent == 2 && data_sent >= (unsigned long)kill + n / TFTP_BLKSIZE + 1,
 	      "TFTP retry: a second read request, the file sent again from block 1",
 	      "%u read requests, block 1 sent %lu times, %lu DATA packets",
 	      rrqs, block1_sent, data_sent);
@@ -533,6 +552,37 @@ static void tftp_whole_retry(void)
 	      "TFTP, one read: hashed once, after the server sent the last block",
 	      "%u calls, %zu bytes, %s", hash_calls, hash_bytes,
 	      hash_before_end ? "one before the end" : "");
+	free(data);
+	free(dst);
+}
+
+/**
+ * A module read in one fetch_read over mboot's TFTP client while an
+ * attacker's OACK and DATA 1 reach the transfer's port from another port
+ * of the server (tftp.h: a conflict): the read fails without taking those
+ * bytes, the fetch layer opens the file again (two more read requests)
+ * and the bytes read are the server's, SHA-256 right.
+ */
+static void tftp_forged_retry(void)
+{
+	const size_t n = 1u << 20;
+	uint8_t *data = pattern(n, 3), *dst = calloc(1, n);
+	struct mb_error err = { 0 };
+
+	udp_on = 1;
+	ipxe_on = 0;
+	srv_reset(data, n);
+	forge_at = 100;
+	out_len = 0;
+	out[0] = '\0';
+	int rc = read_file("forged.bin", data, n, 0, 0, dst, &err);
+	check(!rc && !memcmp(dst, data, n),
+	      "TFTP, forged OACK + DATA 1 from another server port mid-file: retried, the server's bytes, SHA-256 right",
+	      "rc %d: %s", rc, err.msg);
+	check(strstr(out, "mboot: forged.bin: forged TFTP packets: TFTP server 192.168.0.1 answered one read request from ports ") &&
+	      strstr(out, " and 4444 at byte 0 of 1048576 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") && rrqs == 4,
+	      "TFTP, forged packets: the retry line names them; the file opened again (4 read requests)",
+	      "%u read requests, printed: %s", rrqs, out);
 	free(data);
 	free(dst);
 }
@@ -562,7 +612,7 @@ static void tftp_pieces_retry(void)
 	check(strstr(out, "mboot: pieces.bin: no data for 3 s at byte 1048576 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
 	      "TFTP pieces: the retry resumes at the first byte not handed on (the read-ahead buffer's start, 1048576)",
 	      "printed: %s", out);
-	check(rrqs == 2 && block1_sent == 2,
+	check(rrqs == 4 && block1_sent == 2,
 	      "TFTP pieces retry: a second read request, sent from block 1 again",
 	      "%u read requests, block 1 sent %lu times", rrqs, block1_sent);
 	write_range(0, n, &lo, &hi);
@@ -670,7 +720,7 @@ static void quiet_retry(void)
 	int rc = read_file("quiet.bin", data, n, 0, FETCH_QUIET | FETCH_SILENT,
 			   dst, &err);
 	watch = NULL;
-	check(!rc && rrqs == 2 && out_len == 0,
+	check(!rc && rrqs == 4 && out_len == 0,
 	      "-quiet: a retried transfer prints nothing",
 	      "rc %d (%s), %u read requests, printed: %s", rc, err.msg, rrqs,
 	      out);
@@ -721,6 +771,7 @@ int main(void)
 {
 	tftp_whole_retry();
 	tftp_pieces_retry();
+	tftp_forged_retry();
 	tftp_readahead();
 	ipxe_retry();
 	quiet_retry();

@@ -60,8 +60,18 @@ static uint32_t server_end_after;	/* ERROR 3 (text server_err) after
 					   this block; 0: never */
 static int attack_rrq;		/* forged answers still to send, one per RRQ */
 static int attack_kind;		/* 0 ERROR, 1 DATA, 2 a bad OACK */
-static int attack_data;		/* forge packets at the first ACK */
+static int attack_data;		/* forge packets at the ACK of block
+				   attack_data_blk (0: of the OACK) */
+static uint32_t attack_data_blk;
+static uint64_t attack_data_pause;	/* simulated time passing first */
+static unsigned burst_at;	/* bit i: a forged OACK + DATA burst reaches
+				   the port of read request i (0: the first)
+				   ahead of the server's answer */
+static int burst_whole;		/* the burst is the attacker's whole file */
+static uint16_t rrq_ports[16];	/* the ports of the read requests */
 static unsigned rrqs;		/* read requests the server received */
+static unsigned rrqs_sent;	/* read requests the client sent */
+static uint64_t attack_max_us = 1000000;	/* attack_case's time bound */
 static int used_predicted;	/* the client sent from PREDICTED_PORT */
 static uint8_t forged_file[2816];	/* what the attacker serves */
 static const char *open_path = "file.bin";	/* what attack_case opens */
@@ -78,6 +88,8 @@ struct pkt {
 };
 static struct pkt queue[QUEUE_MAX];
 static unsigned q_head, q_len;
+static unsigned q_front;	/* packets put ahead of the queue since the
+				   last read request */
 
 struct transfer {
 	int live;
@@ -134,6 +146,28 @@ static void forge(uint32_t ip, uint16_t sport, uint16_t dport,
 		  const void *data, size_t len)
 {
 	enqueue(ip, sport, dport, data, len, 0);
+}
+
+/** Put a packet like forge()'s ahead of everything queued (after those put
+ * there before it since the last read request): an attacker flooding
+ * every port has its packets waiting before the server's answer comes. */
+static void forge_front(uint16_t sport, uint16_t dport, const void *data,
+			size_t len)
+{
+	unsigned n = q_len - q_front;
+
+	if (q_len == QUEUE_MAX)
+		return;
+	forge(SERVER_IP, sport, dport, data, len);
+	/* rotate the new packet back to position q_front */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned a = (q_head + q_len - 1 - i) % QUEUE_MAX;
+		unsigned b = (q_head + q_len - 2 - i) % QUEUE_MAX;
+		struct pkt tmp = queue[a];
+		queue[a] = queue[b];
+		queue[b] = tmp;
+	}
+	q_front++;
 }
 
 /** Forged DATA block @k of the attacker's file to @dport from @ip:@sport. */
@@ -259,7 +293,8 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		if (get16(p) == OP_ERROR) {
 			x->live = 0;
 		} else if (get16(p) == OP_ACK && get16(p + 2) == (uint16_t)x->s) {
-			if (attack_data && x->s == 0) {
+			if (attack_data && x->s == attack_data_blk) {
+				now_us += attack_data_pause;
 				/* Someone who learnt our port (not the
 				 * server's) tries to join the transfer. */
 				static const uint8_t err[] = "\0\5\0\1File not found";
@@ -338,6 +373,31 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	now_us += RECV_COST_US;
 	if (sport == PREDICTED_PORT)
 		used_predicted = 1;
+	if (ip == SERVER_IP && dport == 69 && rrqs_sent < 16) {
+		/* The blind flood: the attacker's OACK (the server's tsize when
+		 * burst_whole is 0, its own file's otherwise) and DATA 1 and 2
+		 * (and the empty 3: its whole 2816-byte file) to this port. */
+		rrq_ports[rrqs_sent] = sport;
+		q_front = 0;
+		if (burst_at & (1u << rrqs_sent)) {
+			char o[64];
+			int on = sprintf(o + 2, "tsize%c%zu%cblksize%c1408", 0,
+					 burst_whole ? sizeof(forged_file) : file_size,
+					 0, 0) + 1;
+			o[0] = 0;
+			o[1] = OP_OACK;
+			forge_front(ATTACKER_PORT, sport, o, 2 + (size_t)on);
+			for (uint32_t k = 1; k <= (burst_whole ? 3u : 2u); k++) {
+				uint8_t b[4 + 1408] = { 0, OP_DATA, 0, (uint8_t)k };
+				size_t off = (size_t)(k - 1) * 1408;
+				size_t dn = off >= sizeof(forged_file) ? 0 : 1408;
+				memcpy(b + 4, forged_file + off, dn);
+				forge_front(ATTACKER_PORT, sport, b, 4 + dn);
+			}
+		}
+	}
+	if (ip == SERVER_IP && dport == 69)
+		rrqs_sent++;
 	if (ip == SERVER_IP && dport == 69 && attack_rrq > 0) {
 		/* One who sees (or guessed) our request's port answers
 		 * first: "file not found", DATA as if options were not known,
@@ -357,8 +417,8 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	return 0;
 }
 
-int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
-		 uint16_t *sport)
+int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		    uint16_t *sport, uint16_t *to)
 {
 	static uint8_t buf[1500];
 
@@ -369,13 +429,23 @@ int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	struct pkt *p = &queue[q_head];
 	q_head = (q_head + 1) % QUEUE_MAX;
 	q_len--;
-	if (p->dport != dport)
+	if (dport && p->dport != dport)
 		return -1;	/* iPXE drops it */
 	memcpy(buf, p->data, p->len);
 	*data = buf;
 	*src_ip = p->src_ip;
 	*sport = p->sport;
+	*to = p->dport;
 	return p->len;
+}
+
+/** The old call (HEAD's tftp.c used it; kept so this file builds with it). */
+int pxe_udp_recv(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
+		 uint16_t *sport)
+{
+	uint16_t to;
+
+	return pxe_udp_recv_to(dport, data, src_ip, sport, &to);
 }
 
 /* --- the cases ------------------------------------------------------------ */
@@ -414,6 +484,14 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	attack_rrq = 0;
 	attack_kind = 0;
 	attack_data = 0;
+	burst_at = 0;
+	attack_data_blk = 0;
+	attack_data_pause = 0;
+	next_port_sim = 1000;
+	burst_whole = 0;
+	q_front = 0;
+	rrqs_sent = 0;
+	attack_max_us = 1000000;
 	rrqs = 0;
 	used_predicted = 0;
 	open_path = "file.bin";
@@ -496,7 +574,8 @@ static void arm_predicted(void);
 /**
  * Read an @n-byte file once with @arm() run after the link is set up (it
  * arms an attack or a lie); expect success with exactly the server's
- * file, or failure @code with @msg when @code is not MB_OK.  @rrq_want,
+ * file (the attacker's file when @msg is "forged": a case that states a
+ * hole), or failure @code with @msg when @code is not MB_OK.  @rrq_want,
  * when not 0, is how many read requests the server must have seen.  The
  * case took at most 1 s simulated (the lies are found at once, not by
  * waiting for the stall timers).
@@ -524,7 +603,12 @@ static void attack_case(const char *what, void (*arm)(void), size_t n,
 	tftp_close(&t);
 	if (code == MB_OK && rc)
 		snprintf(detail, sizeof(detail), "error %d: %s", rc, err.msg);
-	else if (code == MB_OK && (have != n || memcmp(f, got, n)))
+	else if (code == MB_OK && !strcmp(msg, "forged") &&
+		 (have != sizeof(forged_file) || memcmp(forged_file, got, have)))
+		snprintf(detail, sizeof(detail), "%zu bytes, not the attacker's file (the case states the residual hole: update it when it closes)",
+			 have);
+	else if (code == MB_OK && strcmp(msg, "forged") &&
+		 (have != n || memcmp(f, got, n)))
 		snprintf(detail, sizeof(detail), "success with %zu bytes, %s (%zu expected)",
 			 have, have == n ? "contents differ" : "not the file", n);
 	else if (code != MB_OK && (rc != code || strcmp(err.msg, msg)))
@@ -536,9 +620,9 @@ static void attack_case(const char *what, void (*arm)(void), size_t n,
 	else if (rrq_want && rrqs != rrq_want)
 		snprintf(detail, sizeof(detail), "%u read requests, expected %u",
 			 rrqs, rrq_want);
-	else if (now_us - t0 > 1000000u)
-		snprintf(detail, sizeof(detail), "took %.3f s simulated",
-			 (double)(now_us - t0) / 1e6);
+	else if (now_us - t0 > attack_max_us)
+		snprintf(detail, sizeof(detail), "took %.3f ms simulated (limit %.3f)",
+			 (double)(now_us - t0) / 1e3, (double)attack_max_us / 1e3);
 	char name[300];
 	snprintf(name, sizeof(name), "%s (%.2f ms simulated, %u read requests)",
 		 what, (double)(now_us - t0) / 1e3, rrqs);
@@ -587,10 +671,51 @@ static void arm_data_phase(void)
 	attack_data = 1;
 }
 
-/** No attack: the plain missing file. */
+/** The same forgeries at the ACK of block 5, after a 150 ms pause: past
+ * TFTP_CONFLICT_US, flood noise to be ignored, not a conflict. */
+static void arm_data_phase_late(void)
+{
+	attack_data = 1;
+	attack_data_blk = 5;
+	attack_data_pause = 150000;
+}
+
+/** No attack: the plain missing file, answered within one round trip
+ * (two requests in parallel: 0.21 ms simulated; asking again after the
+ * first refusal, as before, took 0.38 ms). */
 static void arm_missing(void)
 {
 	open_path = "missing";
+	attack_max_us = 300;
+}
+
+/** The blind flood lands on the first request's port (A) only. */
+static void arm_burst_a(void)
+{
+	burst_at = 1;
+	burst_whole = 1;
+}
+
+/** The blind flood lands on the second request's port (B) only. */
+static void arm_burst_b(void)
+{
+	burst_at = 2;
+	burst_whole = 1;
+}
+
+/** The flood lands on both ports with OACKs alike (the server's tsize:
+ * the attacker knows the file's size) and DATA 1-2, before the server's
+ * answers: the p^2 case. */
+static void arm_burst_both(void)
+{
+	burst_at = 3;
+}
+
+/** As arm_burst_both, with the attacker's whole (2-block) file. */
+static void arm_burst_both_whole(void)
+{
+	burst_at = 3;
+	burst_whole = 1;
 }
 
 /* The server announces a tsize other than its file's size. */
@@ -716,19 +841,31 @@ int main(void)
 	port_case();
 #endif
 	attack_case("spoof: OACK and DATA queued for the predictable port 60000 are not taken",
-		    arm_predicted, 100000, MB_OK, "", 1);
+		    arm_predicted, 100000, MB_OK, "", 2);
 	attack_case("spoof: one forged ERROR to our request's port does not make the file missing",
-		    arm_error_once, 100000, MB_OK, "", 2);
+		    arm_error_once, 100000, MB_OK, "", 4);
 	attack_case("spoof: one forged DATA at the open does not turn the client away (no options)",
-		    arm_data_once, 100000, MB_OK, "", 2);
+		    arm_data_once, 100000, MB_OK, "", 4);
 	attack_case("spoof: one forged unusable OACK at the open does not turn the client away",
-		    arm_bad_oack_once, 100000, MB_OK, "", 2);
-	attack_case("spoof: forged ERRORs to every request's port (an attacker who sees them) do",
-		    arm_error_always, 100000, MB_E_NOT_FOUND,
-		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found (forged)\")", 2);
-	attack_case("spoof: data phase, OACK/DATA/ERROR from another server port or a third host, ignored",
-		    arm_data_phase, 100000, MB_OK, "", 1);
-	attack_case("missing file: two read requests, both refused",
+		    arm_bad_oack_once, 100000, MB_OK, "", 4);
+	attack_case("spoof: forged ERRORs to every request's port (an attacker who sees them): contested 4 times, then a clear error",
+		    arm_error_always, 100000, MB_E_READ,
+		    "file.bin: forged or inconsistent answers from TFTP server 192.168.0.1: 4 times two read requests disagreed (last: one request answered from ports 4444 and 1006)", 8);
+	attack_case("spoof: data phase, an OACK and block 1 from another server port to our (once-requested) session: the read fails, no forged byte taken",
+		    arm_data_phase, 100000, MB_E_READ,
+		    "file.bin: forged TFTP packets: TFTP server 192.168.0.1 answered one read request from ports 1000 and 4444", 2);
+	attack_case("spoof: data phase, the same forgeries 150 ms after the request (past TFTP_CONFLICT_US): ignored, the server's file",
+		    arm_data_phase_late, 100000, MB_OK, "", 2);
+	attack_case("spoof: blind burst (OACK + DATA 1-3) at request A before the server's OACK: contested, the server's file read from two fresh ports",
+		    arm_burst_a, 100000, MB_OK, "", 4);
+	attack_case("spoof: the same burst at request B only: contested (other sizes), the server's file",
+		    arm_burst_b, 100000, MB_OK, "", 4);
+	attack_case("spoof: consistent OACKs + DATA 1-2 at both A and B first (the p^2 case): A's forged transfer taken, then the server's OACK to A fails the read",
+		    arm_burst_both, 100000, MB_E_READ,
+		    "file.bin: forged TFTP packets: TFTP server 192.168.0.1 answered one read request from ports 4444 and 1000", 2);
+	attack_case("spoof: residual: both ports AND the attacker's whole 2-block file ahead of the server's answer: the forged file is taken",
+		    arm_burst_both_whole, 2816, MB_OK, "forged", 2);
+	attack_case("missing file: two read requests at once, both refused, one round trip",
 		    arm_missing, 0, MB_E_NOT_FOUND,
 		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found\")", 2);
 	attack_case("tsize a block short of the file (a multiple of the block size)",
@@ -754,7 +891,7 @@ int main(void)
 		    "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"?[31mgone?xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\")", 2);
 	attack_case("4-byte ERROR ending the transfer",
 		    arm_end_empty, 100000, MB_E_READ,
-		    "file.bin: the TFTP server ended the transfer (error 3, \"\")", 1);
+		    "file.bin: the TFTP server ended the transfer (error 3, \"\")", 2);
 	attack_case("OACK tsize 2^64 + 1", arm_oack_overflow, 100000, MB_E_FIRMWARE,
 		    SRV "answered with tsize \"18446744073709551617\", not a decimal number of bytes up to 281474976710655", 2);
 	attack_case("OACK tsize -5", arm_oack_negative, 100000, MB_E_FIRMWARE,
@@ -778,7 +915,7 @@ int main(void)
 	attack_case("OACK tsize too large for 32-bit block numbers", arm_oack_huge, 100000, MB_E_FIRMWARE,
 		    SRV "answered with tsize 281474976710655, too large for blocks of 8", 2);
 	attack_case("OACK in other letter cases, a leading zero: taken", arm_oack_case, 100000,
-		    MB_OK, "", 1);
+		    MB_OK, "", 2);
 	read_case("no loss, 3 MiB at once", 0, 3 << 20, 0, 3.0, 1);
 	read_case("no loss, 64 KiB pieces", 0, 1 << 20, 65536, 3.0, 2);
 	read_case("no loss, a multiple of the block size", 0, 1408 * 300, 0,
