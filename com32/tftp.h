@@ -75,8 +75,9 @@
  *    That is the hole left (test_tftp states it): OACKs alike on both
  *    ports plus every block of a read, all queued ahead of the server's
  *    answer to A - 2 + size / 1408 packets aimed at two ports drawn from
- *    8192 within a round trip; possible for a file of a few blocks, not
- *    for a kernel.
+ *    8192 within a round trip.  The forgery chooses its own size (tsize
+ *    is the attacker's too), and a Multiboot kernel fits in one block, so
+ *    this is a matter of luck, not of file size: only -sha256 closes it.
  *    (Measured in the network lab: without that time limit, the aimed
  *    flood, 5000 forged packets/s over our 8192 ports, failed 7 module
  *    reads in one 2-client boot, one module 3 times in a row.)
