@@ -592,12 +592,14 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 {
 	uint64_t last_rx = clock_us();
 	unsigned silences = 0;
+	uint32_t top;	/* the highest block acknowledged in this run */
 
 	if (s->has_resume) {
 		send_ack(t, s, s->resume);
 		s->acked = s->resume;
 		s->has_resume = 0;
 	}
+	top = s->acked;
 	while (!s->done && s->seen < r->lb && !(filler && !r->nmissing)) {
 		uint32_t lim = ack_limit(t, r, patient), k = 0, n = 0;
 		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7);
@@ -615,6 +617,8 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			if (twice)
 				send_ack(t, s, s->acked);
 		}
+		if (s->acked > top)
+			top = s->acked;
 		if (wait > RTO_MAX_US)
 			wait = RTO_MAX_US;
 		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n, text);
@@ -671,8 +675,17 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		if (now - last_rx > stall_ms * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
 				       name, stall_ms / 1000);
-		if (s->acked >= lim && silences >= TAIL_SILENCES && !waiting)
-			break;	/* the tail is the next session's */
+		/* Everything allowed was asked for: what is still missing
+		 * is the next session's.  So also once the ACK of the last
+		 * block but one went out (top: the window may since have
+		 * shrunk and kept the ACKs after a restart short of it): the
+		 * server then sent its last block and may have ended the
+		 * transfer (QEMU's slirp forgets it at once and never sends
+		 * again), so the blocks lost before it will not come, however
+		 * often we ask. */
+		int asked_all = s->acked >= lim || top + 1 >= t->nblocks;
+		if (asked_all && silences >= TAIL_SILENCES && !waiting)
+			break;
 		/* Acknowledge again from the last block that arrived: the
 		 * server is waiting for one of these. */
 		t->restarts++;
