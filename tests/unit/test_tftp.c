@@ -20,9 +20,10 @@
  * 0.1 s; waiting 1.5 s per lost block would take minutes).
  *
  * QEMU's slirp server (libslirp's tftp.c, read for the facts) differs:
- * it answers every ACK of block n with block n + 1, has no
- * retransmission timer, and forgets the transfer as soon as it has sent
- * the last block; a case drops the first sending of the file's last
+ * it answers every ACK, whatever block it names, with the next block in
+ * order (a repeated ACK brings a new block, never an old one again), has
+ * no retransmission timer, and forgets the transfer as soon as it has
+ * sent the last block; a case drops the first sending of the file's last
  * blocks, the tail a client must then get from another session.
  *
  * Spoofing: an attacker on the LAN (ATTACKER_PORT on the server's address,
@@ -274,9 +275,9 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		if (get16(p) == OP_ERROR) {
 			x->live = 0;
 		} else if (server_slirp && get16(p) == OP_ACK) {
-			/* Any ACK: the block after it; sending the last
-			 * block ends the transfer. */
-			uint32_t k = get16(p + 2) + 1u;
+			/* Any ACK: the next block in order; sending the
+			 * last block ends the transfer. */
+			uint32_t k = x->s + 1;
 			if (k > x->nblocks)
 				return;
 			x->s = k;
