@@ -609,8 +609,11 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		/* Once packets were lost, each ACK goes out twice: the copy
 		 * is ignored when the first arrived, and keeps the chain
 		 * whole when it did not (fewer silences to wait out); the
-		 * window shrinks so the copies fit the NIC's transmit ring. */
-		int twice = t->restarts || t->passes;
+		 * window shrinks so the copies fit the NIC's transmit ring.
+		 * Not to a server that counts ACKs: each copy would bring
+		 * one more block, the blocks more ACKs, and the flood fills
+		 * the receive queue. */
+		int twice = (t->restarts || t->passes) && !t->counts_acks;
 		uint32_t window = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
 		while (s->acked < lim && s->acked < s->seen + window) {
 			send_ack(t, s, ++s->acked);
@@ -653,6 +656,10 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			    s->sent_blk[(k - 1) % TFTP_WINDOW] == k - 1)
 				rtt_sample(t, (uint32_t)(now -
 					   s->sent_us[(k - 1) % TFTP_WINDOW]));
+			/* Block k answers the ACK of k - 1 at the latest
+			 * from a server that follows the numbers. */
+			if (k > s->acked + 1)
+				t->counts_acks = 1;
 			last_rx = now;
 			silences = 0;
 			take_block(t, r, k, p, n);
@@ -687,10 +694,14 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		if (asked_all && silences >= TAIL_SILENCES && !waiting)
 			break;
 		/* Acknowledge again from the last block that arrived: the
-		 * server is waiting for one of these. */
+		 * server is waiting for one of these.  A server that counts
+		 * ACKs sends its next block for this one, so the ACKs after
+		 * it are not sent again (each would bring one block more
+		 * than the window). */
 		t->restarts++;
 		s->resent_to = s->acked + TFTP_WINDOW;
-		s->acked = s->seen;
+		if (!t->counts_acks)
+			s->acked = s->seen;
 		send_ack(t, s, s->seen);
 	}
 	if (!s->done && r->lb < t->nblocks) {

@@ -89,6 +89,7 @@ struct pkt {
 };
 static struct pkt queue[QUEUE_MAX];
 static unsigned q_head, q_len;
+static unsigned queue_cap = QUEUE_MAX;	/* packets waiting, at most */
 
 struct transfer {
 	int live;
@@ -120,8 +121,8 @@ static int dropped(void)
 static void enqueue(uint32_t ip, uint16_t sport, uint16_t dport,
 		    const void *data, size_t len, uint64_t delay)
 {
-	if (q_len == QUEUE_MAX)
-		return;
+	if (q_len >= queue_cap)
+		return;	/* the receive queue is full: dropped */
 	struct pkt *p = &queue[(q_head + q_len++) % QUEUE_MAX];
 	p->ready = now_us + delay;
 	p->src_ip = ip;
@@ -442,6 +443,7 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	attack_data = 0;
 	server_slirp = 0;
 	server_tail_drop = 0;
+	queue_cap = QUEUE_MAX;
 	memset(tail_sent, 0, sizeof(tail_sent));
 	rrqs = 0;
 	used_predicted = 0;
@@ -509,6 +511,14 @@ static void read_case(const char *what, unsigned loss, size_t n, size_t chunk,
 static void arm_slirp(void)
 {
 	server_slirp = 1;
+}
+
+/** QEMU's slirp server, and a receive queue of 32 packets (a NIC's
+ * receive ring): more in flight are dropped. */
+static void arm_slirp_ring(void)
+{
+	server_slirp = 1;
+	queue_cap = 32;
 }
 
 /**
@@ -858,6 +868,8 @@ int main(void)
 			arm_slirp);
 	read_case_armed("slirp, 5 % loss, 3 MiB at once", 5, 3 << 20, 0, 3.0, 5,
 			arm_slirp);
+	read_case_armed("slirp, 5 % loss, a queue of 32 packets, 3 MiB at once",
+			5, 3 << 20, 0, 3.0, 5, arm_slirp_ring);
 	read_case_armed("slirp, the last 9 blocks lost once, 1 MiB at once", 0,
 			1 << 20, 0, 1.0, 11, arm_slirp_tail);
 	fail_case("file not found", "missing", -1, 0, MB_E_NOT_FOUND,
