@@ -769,12 +769,14 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 {
 	uint64_t last_rx = clock_us();
 	unsigned silences = 0;
+	uint32_t top;	/* the highest block acknowledged in this run */
 
 	if (s->has_resume) {
 		send_ack(t, s, s->resume);
 		s->acked = s->resume;
 		s->has_resume = 0;
 	}
+	top = s->acked;
 	while (!s->done && s->seen < r->lb && !(filler && !r->nmissing)) {
 		uint32_t lim = ack_limit(t, r, patient), k = 0, n = 0;
 		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7);
@@ -784,14 +786,19 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		/* Once packets were lost, each ACK goes out twice: the copy
 		 * is ignored when the first arrived, and keeps the chain
 		 * whole when it did not (fewer silences to wait out); the
-		 * window shrinks so the copies fit the NIC's transmit ring. */
-		int twice = t->restarts || t->passes;
+		 * window shrinks so the copies fit the NIC's transmit ring.
+		 * Not to a server that counts ACKs: each copy would bring
+		 * one more block, the blocks more ACKs, and the flood fills
+		 * the receive queue. */
+		int twice = (t->restarts || t->passes) && !t->counts_acks;
 		uint32_t window = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
 		while (s->acked < lim && s->acked < s->seen + window) {
 			send_ack(t, s, ++s->acked);
 			if (twice)
 				send_ack(t, s, s->acked);
 		}
+		if (s->acked > top)
+			top = s->acked;
 		if (wait > RTO_MAX_US)
 			wait = RTO_MAX_US;
 		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n, text);
@@ -832,6 +839,10 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			    s->sent_blk[(k - 1) % TFTP_WINDOW] == k - 1)
 				rtt_sample(t, (uint32_t)(now -
 					   s->sent_us[(k - 1) % TFTP_WINDOW]));
+			/* Block k answers the ACK of k - 1 at the latest
+			 * from a server that follows the numbers. */
+			if (k > s->acked + 1)
+				t->counts_acks = 1;
 			last_rx = now;
 			silences = 0;
 			take_block(t, r, k, p, n);
@@ -854,13 +865,26 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		if (now - last_rx > stall_ms * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
 				       name, stall_ms / 1000);
-		if (s->acked >= lim && silences >= TAIL_SILENCES && !waiting)
-			break;	/* the tail is the next session's */
+		/* Everything allowed was asked for: what is still missing
+		 * is the next session's.  So also once the ACK of the last
+		 * block but one went out (top: the window may since have
+		 * shrunk and kept the ACKs after a restart short of it): the
+		 * server then sent its last block and may have ended the
+		 * transfer (QEMU's slirp forgets it at once and never sends
+		 * again), so the blocks lost before it will not come, however
+		 * often we ask. */
+		int asked_all = s->acked >= lim || top + 1 >= t->nblocks;
+		if (asked_all && silences >= TAIL_SILENCES && !waiting)
+			break;
 		/* Acknowledge again from the last block that arrived: the
-		 * server is waiting for one of these. */
+		 * server is waiting for one of these.  A server that counts
+		 * ACKs sends its next block for this one, so the ACKs after
+		 * it are not sent again (each would bring one block more
+		 * than the window). */
 		t->restarts++;
 		s->resent_to = s->acked + TFTP_WINDOW;
-		s->acked = s->seen;
+		if (!t->counts_acks)
+			s->acked = s->seen;
 		send_ack(t, s, s->seen);
 	}
 	if (!s->done && r->lb < t->nblocks) {

@@ -166,6 +166,9 @@ struct tftp_file {
 	uint32_t passes;	/* sessions after the first */
 	uint32_t restarts;	/* acknowledgement chains started again */
 	uint8_t filling;	/* a later session is running */
+	uint8_t counts_acks;	/* the server sent a block not yet asked for:
+				 * it answers every ACK with its next block,
+				 * whatever the number (QEMU's slirp) */
 	struct {
 		uint32_t blk;		/* 0: empty */
 		uint16_t len;

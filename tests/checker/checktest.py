@@ -19,8 +19,9 @@
    entry's dry run); the module's placement table and the checker's must
    match row for row (arena addresses within the model's accuracy).
 4. The limit: the largest module the checker says fits in 48 MiB beside
-   the test kernel; the module's own dry run must accept 68 KiB less and
-   refuse 68 KiB more.
+   the test kernel; the module's own dry run, through its default
+   transport (its own TFTP client), must accept ARENA_SLACK bytes less
+   and refuse ARENA_SLACK bytes more, without a stalled transfer.
 
 Prints one line per case and "checker: N passed, M failed".
 
@@ -150,12 +151,15 @@ ROW = re.compile(r"^(?:mboot|mboot-check):   0x([0-9a-f]+) 0x([0-9a-f]+) +(\d+) 
                  r"(.*?) \| (.*)$")
 # Rows inside mboot.c32's arena (everything but kernel segments and the
 # information's low-memory home) sit at the model's arena start plus the
-# same offsets as the module's.  The model's start was within 96 bytes
-# of the module's when measured (tools/pxemodel.c); a module that later
-# allocates more before it takes its block moves every arena row, so the
-# comparison allows ARENA_SLACK and prints the largest offset seen
-# (tests/checker/measure_space.py then says how to refit the constant).
-ARENA_SLACK = 64 * 1024
+# same offsets as the module's.  Measured (h8, 2026-12-07, this suite's
+# parts 3 and 4 and the Xen dry run): the module's rows lay +0 (table,
+# table-mb2), +48 (gzip), +16 (the limit case) and -80 (xen dry run)
+# bytes from the model's; the model's notes (tools/pxemodel.c) give at
+# most 96 for Xen's configs.  ARENA_SLACK is that 96: a module that
+# allocates more before it takes its block moves every arena row past it
+# and fails here until PXE_HEAP_USED_BASE is refitted
+# (tests/checker/measure_space.py says how).
+ARENA_SLACK = 96
 IN_ARENA = re.compile(r"^\s*(info|boot area|kernel image copy|ELF sections|module )")
 
 
@@ -222,16 +226,18 @@ def compare_tables(r, name, console, root, mem):
 def limit_cases(r, build, mem="48"):
     """Part 4: the verdict at the limit.  The checker finds the largest
     module that fits beside tk-elf32.elf in -m @mem; the module's own dry
-    run (QEMU) must accept 68 KiB less and refuse 68 KiB more (the arena
-    search's 64 KiB resolution and a page: room for the heap the module
-    version uses to move by, which the model's constant follows only when
-    refitted; at the fit, 5bc43a6's limit was the checker's to the byte)."""
+    run (QEMU, its default transport: mboot's TFTP client) must accept
+    ARENA_SLACK bytes less and refuse ARENA_SLACK bytes more (the model's
+    arena start is within that of the module's, and the model repeats
+    the module's 64 KiB arena search, so its end is too), and no
+    transfer may stall ("no data for N s": before the fix in tftp.c's
+    session_run, a session whose last blocks QEMU's slirp lost after
+    ending the transfer waited out 3 s and the whole module was read
+    again)."""
     root = os.path.join(build, "checker", "limit")
     if os.path.isdir(root):
         shutil.rmtree(root)
-    # -pxelinux: PXELINUX's own transport (mboot's TFTP client was seen to
-    # stall on a module this close to the RAM size at 7a8dcc0).
-    line = ("mboot.c32 -n -pxelinux tk-elf32.elf tk.name=tk-elf32.elf "
+    line = ("mboot.c32 -n tk-elf32.elf tk.name=tk-elf32.elf "
             "tk.mods=1 --- big.bin")
     pxeboot.make_tftp_root(root, os.path.join(build, "mboot.c32"),
                            {"tk-elf32.elf": os.path.join(build, "tk", "tk-elf32.elf")},
@@ -246,7 +252,7 @@ def limit_cases(r, build, mem="48"):
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if fits(mid) else (lo, mid)
-    for size, ok in ((lo - (68 << 10), True), (lo + (68 << 10), False)):
+    for size, ok in ((lo - ARENA_SLACK, True), (lo + ARENA_SLACK, False)):
         fits(size)
         rc, out = r.run(["--ram", mem + "M", root, cfg])
         b = pxeboot.run(pxeboot.qemu_command(root, mem=mem), timeout=180,
@@ -257,6 +263,8 @@ def limit_cases(r, build, mem="48"):
             r"mboot: error: big\.bin: out of memory"
         if not re.search(want, b.text, re.M):
             problems.append("the module did not print /%s/" % want)
+        if re.search(r"no data for \d+ s", b.text):
+            problems.append("a transfer stalled")
         if (rc == 0) != ok:
             problems.append("checker exit %d" % rc)
         r.judge("limit %s MiB, module of %d bytes %s" % (

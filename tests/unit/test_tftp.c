@@ -19,6 +19,13 @@
  * server's timer shows: 3 MiB at 5 % loss takes 0.5 s simulated, at 0 %
  * 0.1 s; waiting 1.5 s per lost block would take minutes).
  *
+ * QEMU's slirp server (libslirp's tftp.c, read for the facts) differs:
+ * it answers every ACK, whatever block it names, with the next block in
+ * order (a repeated ACK brings a new block, never an old one again), has
+ * no retransmission timer, and forgets the transfer as soon as it has
+ * sent the last block; a case drops the first sending of the file's last
+ * blocks, the tail a client must then get from another session.
+ *
  * Spoofing: an attacker on the LAN (ATTACKER_PORT on the server's address,
  * or a third host) injects packets at chosen moments: before the first
  * answer, to the port an attacker would predict (the old client's 60000),
@@ -75,6 +82,10 @@ static uint64_t attack_max_us = 1000000;	/* attack_case's time bound */
 static int used_predicted;	/* the client sent from PREDICTED_PORT */
 static uint8_t forged_file[2816];	/* what the attacker serves */
 static const char *open_path = "file.bin";	/* what attack_case opens */
+static int server_slirp;	/* behave as QEMU's slirp (see above) */
+static uint32_t server_tail_drop;	/* drop the first sending of each of
+					 * the file's last N blocks */
+static uint8_t tail_sent[64];	/* [nblocks - k]: block k was sent */
 
 static const uint8_t *file;	/* the file the server serves */
 static size_t file_size;
@@ -90,6 +101,7 @@ static struct pkt queue[QUEUE_MAX];
 static unsigned q_head, q_len;
 static unsigned q_front;	/* packets put ahead of the queue since the
 				   last read request */
+static unsigned queue_cap = QUEUE_MAX;	/* packets waiting, at most */
 
 struct transfer {
 	int live;
@@ -121,8 +133,8 @@ static int dropped(void)
 static void enqueue(uint32_t ip, uint16_t sport, uint16_t dport,
 		    const void *data, size_t len, uint64_t delay)
 {
-	if (q_len == QUEUE_MAX)
-		return;
+	if (q_len >= queue_cap)
+		return;	/* the receive queue is full: dropped */
 	struct pkt *p = &queue[(q_head + q_len++) % QUEUE_MAX];
 	p->ready = now_us + delay;
 	p->src_ip = ip;
@@ -225,6 +237,11 @@ static void server_send_current(struct transfer *x)
 	b[2] = (uint8_t)(x->s >> 8);
 	b[3] = (uint8_t)x->s;
 	memcpy(b + 4, file + off, n);
+	if (x->nblocks - x->s < server_tail_drop &&
+	    !tail_sent[x->nblocks - x->s]) {
+		tail_sent[x->nblocks - x->s] = 1;
+		return;	/* lost on the way */
+	}
 	server_send(x->sport, x->cport, b, 4 + n);
 }
 
@@ -233,7 +250,7 @@ static void server_timers(void)
 {
 	for (unsigned i = 0; i < 64; i++) {
 		struct transfer *x = &xfers[i];
-		if (!x->live || now_us < x->next_retx)
+		if (!x->live || now_us < x->next_retx || server_slirp)
 			continue;
 		if (++x->retx > 7) {
 			x->live = 0;
@@ -292,6 +309,16 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 			continue;
 		if (get16(p) == OP_ERROR) {
 			x->live = 0;
+		} else if (server_slirp && get16(p) == OP_ACK) {
+			/* Any ACK: the next block in order; sending the
+			 * last block ends the transfer. */
+			uint32_t k = x->s + 1;
+			if (k > x->nblocks)
+				return;
+			x->s = k;
+			server_send_current(x);
+			if (k == x->nblocks)
+				x->live = 0;
 		} else if (get16(p) == OP_ACK && get16(p + 2) == (uint16_t)x->s) {
 			if (attack_data && x->s == attack_data_blk) {
 				now_us += attack_data_pause;
@@ -492,6 +519,10 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	q_front = 0;
 	rrqs_sent = 0;
 	attack_max_us = 1000000;
+	server_slirp = 0;
+	server_tail_drop = 0;
+	queue_cap = QUEUE_MAX;
+	memset(tail_sent, 0, sizeof(tail_sent));
 	rrqs = 0;
 	used_predicted = 0;
 	open_path = "file.bin";
@@ -504,14 +535,19 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 
 /**
  * Read the whole served file in pieces of @chunk bytes (0: at once) and
- * check it: byte-exact, within @max_s simulated seconds.
+ * check it: byte-exact, within @max_s simulated seconds; @arm (if any)
+ * sets the server up after setup().
  */
-static void read_case(const char *what, unsigned loss, size_t n, size_t chunk,
-		      double max_s, uint32_t seed)
+static void read_case_armed(const char *what, unsigned loss, size_t n,
+			    size_t chunk, double max_s, uint32_t seed,
+			    void (*arm)(void))
 {
 	static struct tftp_file t;
 	struct mb_error err = { 0 };
 	uint8_t *f = setup(loss, n, seed), *got = calloc(1, n + 1);
+
+	if (arm)
+		arm();
 	char detail[400] = "";
 	uint64_t t0 = now_us;
 	size_t have = 0;
@@ -540,6 +576,39 @@ static void read_case(const char *what, unsigned loss, size_t n, size_t chunk,
 	check(!detail[0], name, detail);
 	free(f);
 	free(got);
+}
+
+/** read_case_armed with the plain (dnsmasq) server. */
+static void read_case(const char *what, unsigned loss, size_t n, size_t chunk,
+		      double max_s, uint32_t seed)
+{
+	read_case_armed(what, loss, n, chunk, max_s, seed, NULL);
+}
+
+/** QEMU's slirp server. */
+static void arm_slirp(void)
+{
+	server_slirp = 1;
+}
+
+/** QEMU's slirp server, and a receive queue of 32 packets (a NIC's
+ * receive ring): more in flight are dropped. */
+static void arm_slirp_ring(void)
+{
+	server_slirp = 1;
+	queue_cap = 32;
+}
+
+/**
+ * QEMU's slirp server, and the first sending of each of the last 9 blocks
+ * is lost: more than the 8 the client acknowledges ahead, so its ACK of
+ * the last block but one went out before it missed any of them, and the
+ * server ended the transfer on it.
+ */
+static void arm_slirp_tail(void)
+{
+	server_slirp = 1;
+	server_tail_drop = 9;
 }
 
 /** Open/read that must fail with @code and @msg. */
@@ -932,6 +1001,14 @@ int main(void)
 	read_case("40 % loss, 256 KiB", 40, 256 << 10, 0, 20.0, 9);
 	read_case("5 % loss, more than 65535 blocks (block numbers wrap)", 5,
 		  (size_t)70000 * 1408 + 5, 0, 60.0, 10);
+	read_case_armed("slirp, no loss, 3 MiB at once", 0, 3 << 20, 0, 3.0, 1,
+			arm_slirp);
+	read_case_armed("slirp, 5 % loss, 3 MiB at once", 5, 3 << 20, 0, 3.0, 5,
+			arm_slirp);
+	read_case_armed("slirp, 5 % loss, a queue of 32 packets, 3 MiB at once",
+			5, 3 << 20, 0, 3.0, 5, arm_slirp_ring);
+	read_case_armed("slirp, the last 9 blocks lost once, 1 MiB at once", 0,
+			1 << 20, 0, 1.0, 11, arm_slirp_tail);
 	fail_case("file not found", "missing", -1, 0, MB_E_NOT_FOUND,
 		  "file.bin: file not found (TFTP server 192.168.0.1: error 1, \"File not found\")");
 	fail_case("server without options", "file.bin", -1, 1, MB_E_FIRMWARE,
