@@ -230,6 +230,7 @@ bench: deps all testkernels
 	tests/bench/bench-inflate.sh $(B)
 	tests/bench/bench-memcpy.sh $(B)
 	tests/bench/bench-sha256.sh $(B)
+	tests/bench/bench-fuzz.sh $(B)
 	-python3 qemu/membench.py --build $(B)
 	-python3 qemu/fetchbench.py --build $(B)
 	-python3 qemu/xenbench.py --build $(B)
