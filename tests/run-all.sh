@@ -43,6 +43,7 @@ suite asm tests/asm/run.sh "$B"
 suite lint tests/lint.sh
 suite readme tests/readme-check.sh
 suite errors tests/errors-check.sh
+suite readme-figures tests/bench/readme-figures.sh
 suite install tests/install-test.sh "$B"
 suite deb tests/deb-test.sh "$B"
 suite fuzz make -s fuzz-smoke
