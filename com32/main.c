@@ -13,11 +13,15 @@
  *   describe the Multiboot information, in place        lib/mbi1.c
  *   hand off move the kernel into place and jump        com32/handoff.c, asm/
  *
- * Each module byte is written once, by the network read, at its final
- * address; the kernel's bytes are copied once, by the trampoline.  Any
- * failure prints one line naming the file and the cause and returns to
- * PXELINUX's boot: prompt; nothing is downloaded before the plan fits and
- * nothing is moved before every file has arrived.
+ * A plain module of known size is read straight to its final address
+ * (over mboot's TFTP a module under 1 MiB passes through its read-ahead
+ * buffer, and a retry writes the blocks again); -gunzip modules and those
+ * of unknown size go through the heap first; the kernel's bytes are copied
+ * once, by the trampoline.  Any failure prints one line naming the file
+ * and the cause and returns to PXELINUX's boot: prompt; no plain module's
+ * byte is downloaded before the plan fits (the kernel, -gunzip modules and
+ * modules of unknown size are read before it), and nothing is moved
+ * before every file has arrived.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
