@@ -50,6 +50,22 @@ static struct claim {
 } claims[MAX_CLAIMS];
 static unsigned nclaims;
 
+/* efi_udp.c: mboot's TFTP over EFI_UDP4; its child is given back before
+ * the kernel runs and before the module returns (fw_boot, fw_release). */
+void efi_udp_shutdown(void);
+
+/** The system table fw_init found (NULL before), for efi_udp.c. */
+EFI_SYSTEM_TABLE *fw_efi_system_table(void)
+{
+	return st;
+}
+
+/** syslinux.efi's image handle fw_init found (NULL before), for efi_udp.c. */
+EFI_HANDLE fw_efi_image_handle(void)
+{
+	return image_handle;
+}
+
 /* -------------------------------------------------------------------- */
 /* Small helpers                                                          */
 
@@ -573,6 +589,7 @@ void fw_release(void)
 {
 	if (!bs)
 		return;
+	efi_udp_shutdown();
 	for (unsigned i = 0; i < nclaims; i++)
 		bs->FreePages(claims[i].start,
 			      (claims[i].end - claims[i].start) >> PAGE_SHIFT);
@@ -771,6 +788,7 @@ int fw_boot(const struct mb_image *img, const uint8_t *image, void *area,
 		memmove(dst, image + s->file_off, s->filesz);
 		memset(dst + s->filesz, 0, s->memsz - s->filesz);
 	}
+	efi_udp_shutdown();	/* the NIC is the kernel's from here */
 	if (verbose)
 		printf("mboot: entering 0x%08x (EFI amd64, boot services kept), info at 0x%08x\n",
 		       img->entry, info_addr);
