@@ -215,6 +215,95 @@ static void rtt_sample(struct tftp_file *t, uint32_t us)
 	t->srtt_us = (7 * t->srtt_us + us) / 8;
 }
 
+/* --- congestion control ------------------------------------------------------
+ *
+ * Why: acknowledging ahead makes the server send as fast as our ACKs go
+ * out, and a lost block then costs a further session that passes every
+ * block before it again.  On a link that loses blocks because it is full
+ * (a rack booting at once over one server uplink), sending ahead without
+ * backing off and refilling with new sessions multiplies the load until
+ * the link collapses, where lock-step TFTP paces itself.  So, as TCP does:
+ * only cc.cwnd blocks may be in flight from the server (1: lock-step, one
+ * acknowledgement per block received), halved when a loss is seen (at most
+ * once per round trip), grown by one per window of clean blocks (by one
+ * per block below cc.ssthresh).  One window for every session and file
+ * of the boot: they share the link.
+ *
+ * In lock-step a lost block is not a hole: we have not acknowledged it, so
+ * the server sends it again on its own timer (a second or so) and no other
+ * session is needed; a congested link is spared.  That wait is the price
+ * of lock-step, and on a link that loses packets at random (not because
+ * it is full) it is paid again and again without making anything better.
+ * So the losses seen in lock-step are counted: once at least TFTP_LS_MIN
+ * of them were lost and more than one block in TFTP_LS_RATIO, the link is
+ * taken as lossy, not full, and the window does not go below 2 for the
+ * rest of the boot (a lost block then becomes a hole for a later session
+ * to fill, which costs bytes, not a server timeout). */
+static struct {
+	uint32_t cwnd;		/* blocks in flight allowed (1: lock-step) */
+	uint32_t ssthresh;	/* slow start below it */
+	uint32_t grow;		/* clean blocks since cwnd last grew */
+	uint64_t loss_us;	/* clock_us of the last loss taken */
+	uint32_t ls_blocks;	/* blocks received in lock-step */
+	uint32_t ls_losses;	/* losses seen in lock-step */
+	uint8_t lossy;		/* lock-step losses too frequent: floor 2 */
+	uint8_t set;
+} cc;
+
+void tftp_link_reset(void)
+{
+	memset(&cc, 0, sizeof(cc));
+}
+
+/** The window's state on first use: as wide as we allow, no threshold. */
+static void cc_init(void)
+{
+	if (cc.set)
+		return;
+	cc.cwnd = TFTP_WINDOW + 1;
+	cc.ssthresh = TFTP_WINDOW + 1;
+	cc.set = 1;
+}
+
+/** Block received in order: the window grows (slow start, then by one
+ * block per window). */
+static void cc_clean(void)
+{
+	if (cc.cwnd <= 2 && ++cc.ls_blocks > 4096) {	/* forget slowly */
+		cc.ls_blocks /= 2;
+		cc.ls_losses /= 2;
+	}
+	if (cc.cwnd > TFTP_WINDOW)
+		return;
+	if (cc.cwnd < cc.ssthresh || ++cc.grow >= cc.cwnd * TFTP_GROW) {
+		cc.cwnd++;
+		cc.grow = 0;
+	}
+}
+
+/** A loss was seen at @now (a gap in the blocks, or silence): halve the
+ * window, once per round trip (the losses of one window are one event). */
+static void cc_loss(const struct tftp_file *t, uint64_t now)
+{
+	uint32_t floor = cc.lossy ? 2 : 1;
+
+	if (cc.cwnd <= 2) {
+		cc.ls_losses++;
+		if (cc.ls_losses >= TFTP_LS_MIN &&
+		    cc.ls_losses * TFTP_LS_RATIO > cc.ls_blocks)
+			cc.lossy = 1, floor = 2;
+	}
+	if (cc.loss_us && now - cc.loss_us < t->srtt_us + 4 * t->rttvar_us) {
+		if (cc.cwnd < floor)
+			cc.cwnd = floor;
+		return;
+	}
+	cc.loss_us = now;
+	cc.ssthresh = cc.cwnd / 2 > floor ? cc.cwnd / 2 : floor;
+	cc.cwnd = cc.ssthresh;
+	cc.grow = 0;
+}
+
 /** Bytes block @k holds: bs, less in the last one (possibly 0). */
 static uint32_t block_len(const struct tftp_file *t, uint32_t k)
 {
@@ -791,7 +880,10 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		 * one more block, the blocks more ACKs, and the flood fills
 		 * the receive queue. */
 		int twice = (t->restarts || t->passes) && !t->counts_acks;
-		uint32_t window = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
+		uint32_t window = cc.cwnd - 1;	/* ACKs past the last block */
+		uint32_t ring = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
+		if (window > ring)
+			window = ring;
 		while (s->acked < lim && s->acked < s->seen + window) {
 			send_ack(t, s, ++s->acked);
 			if (twice)
@@ -843,7 +935,18 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			 * from a server that follows the numbers. */
 			if (k > s->acked + 1)
 				t->counts_acks = 1;
-			last_rx = now;
+			/* The window: blocks skipped over were lost (the
+			 * network keeps their order); the next one in order is
+			 * a clean one. */
+			if (k > s->seen + 1)
+				cc_loss(t, now);
+			else if (k == s->seen + 1)
+				cc_clean();
+			/* A block we had already is no progress (a server that
+			 * no longer takes our ACKs sends its last block again
+			 * and again on its timer). */
+			if (k > s->seen)
+				last_rx = now;
 			silences = 0;
 			take_block(t, r, k, p, n);
 			if (k > s->seen)
@@ -859,8 +962,16 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		}
 		/* Silence: a lost ACK broke the chain, or the DATA at the end
 		 * of what we asked for was lost. */
-		silences++;
-		int waiting = patient && first_missing(r) == lim + 1;
+		if (!silences++)
+			cc_loss(t, now);
+		/* In lock-step nothing after the last block received was
+		 * acknowledged, so the server sends the next one again on
+		 * its own timer (unless it counts ACKs: QEMU's slirp has no
+		 * timer, it sends its next block for our repeated ACK). */
+		int lockstep = cc.cwnd == 1 && s->acked == s->seen &&
+			       s->seen < r->lb && !t->counts_acks;
+		int waiting = lockstep ||
+			      (patient && first_missing(r) == lim + 1);
 		uint32_t stall_ms = waiting ? TFTP_STALL_MS : TFTP_SILENT_MS;
 		if (now - last_rx > stall_ms * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
@@ -876,16 +987,29 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		int asked_all = s->acked >= lim || top + 1 >= t->nblocks;
 		if (asked_all && silences >= TAIL_SILENCES && !waiting)
 			break;
-		/* Acknowledge again from the last block that arrived: the
-		 * server is waiting for one of these.  A server that counts
-		 * ACKs sends its next block for this one, so the ACKs after
-		 * it are not sent again (each would bring one block more
-		 * than the window). */
+		/* Acknowledge again from the last block that arrived up to
+		 * the last one acknowledged: the server is waiting for one of
+		 * these (it takes only the ACK of the block it sent last), and
+		 * will not send again before its timer unless that one comes,
+		 * so the chain is sent whole even when the window has shrunk
+		 * below it since (the window holds back new ACKs only).  A
+		 * server that counts ACKs sends its next block for the first,
+		 * so the others are not sent again (each would bring one
+		 * block more than the window). */
+		/* Still silent after the chain went out again: the server
+		 * may have taken all of it and lost the block it sent for
+		 * the last ACK too; one ACK further gets it going (making a
+		 * hole of that block).  Not in lock-step: there nothing was
+		 * acknowledged ahead, and the server's timer sends the block
+		 * again without a hole. */
+		if (silences >= 2 && !lockstep && s->acked < lim &&
+		    !t->counts_acks)
+			s->acked++;
 		t->restarts++;
 		s->resent_to = s->acked + TFTP_WINDOW;
-		if (!t->counts_acks)
-			s->acked = s->seen;
 		send_ack(t, s, s->seen);
+		for (uint32_t b = s->seen + 1; !t->counts_acks && b <= s->acked; b++)
+			send_ack(t, s, b);
 	}
 	if (!s->done && r->lb < t->nblocks) {
 		/* The server has sent (or is about to send) the block after
@@ -915,6 +1039,7 @@ int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
 	t->port = port;
 	t->srtt_us = RTT_FIRST_US;
 	t->rttvar_us = RTT_FIRST_US;
+	cc_init();
 	rc = session_start(t, &t->first, &t->size, &t->bs, name, err);
 	if (rc)
 		return rc;

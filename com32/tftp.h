@@ -131,6 +131,14 @@
  * iPXE's e1000 driver drops a packet when its 15 descriptors are taken. */
 #define TFTP_WINDOW	8u
 
+/* Congestion control (see tftp.c): the window grows by one block per
+ * TFTP_GROW windows of clean blocks; the link counts as lossy (not full)
+ * once TFTP_LS_MIN losses were seen in lock-step and more than one block
+ * in TFTP_LS_RATIO was lost there. */
+#define TFTP_GROW	1u
+#define TFTP_LS_MIN	3u
+#define TFTP_LS_RATIO	32u
+
 /** One session: one read request and the server's transfer it started. */
 struct tftp_session {
 	uint16_t lport, rport;	/* our port, the server's (0: not open) */
@@ -196,6 +204,12 @@ int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
  */
 int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 	      const char *name, struct mb_error *err);
+
+/**
+ * Forget what was learnt about the link (the congestion window, shared by
+ * every file of a boot): for a new boot, and for the host tests.
+ */
+void tftp_link_reset(void);
 
 /** End the open session (an ERROR packet tells the server to stop). */
 void tftp_close(struct tftp_file *t);

@@ -514,6 +514,7 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	for (size_t i = 0; i < n; i++)
 		f[i] = (uint8_t)(i * 2654435761u >> 13);
 	memset(xfers, 0, sizeof(xfers));
+	tftp_link_reset();
 	q_head = q_len = 0;
 	inflight_max = 0;
 	loss_pct = loss;
