@@ -36,8 +36,21 @@ console (see qemu/uefi.py):
                 firmware while loading xen.gz (--no-stock: counted as
                 skipped)
 
+mb2efi also requires every file to come by mboot's own TFTP client over
+the firmware's UDP (com32/efi_udp.c): its line "via <transport>
+(tftp://...)" with the transport name of com32/fetch_tftp.c.
+
+Long cases (only when named in --only, or with --long; minutes each):
+
+  big           the mb2efi kernel with a 150 MB PRNG module (BIG_SIZE,
+                well over the 92 MB / 65535-block mark of 1408-byte
+                blocks) and a 4 KiB one over TFTP: the kernel's CRC checks
+                pass, the module came by mboot's TFTP; its MB/s is noted
+  big-pxelinux  the same boot with -pxelinux (syslinux.efi's own TFTP):
+                for the comparison; its MB/s is noted
+
 Usage: uefitest.py [--build DIR] [--only NAME,...] [--nic ovmf|ipxe|e1000]
-                   [--no-stock] [--echo]
+                   [--no-stock] [--long] [--echo]
 Logs: BUILD/uefi/<case>.log.  Last line: "uefi: N passed, M failed" (with
 ", K skipped" when a case was skipped).
 
@@ -82,6 +95,44 @@ MB2EFI_MODS = [
     ("mod2.bin", prng_bytes("uefi-mod2", 4096)),
 ]
 MB2EFI_YIADDR = "10.0.2.15"
+# The big case's module: well over 65535 blocks of 1408 bytes (92 MB),
+# where a 16-bit block number wraps.
+BIG_SIZE = 150 * 1000 * 1000
+
+
+def tftp_transport():
+    """The name fetch.c prints after "via" for mboot's own TFTP client
+    (fetch_tftp_ops.name in com32/fetch_tftp.c)."""
+    with open(os.path.join(REPO, "com32", "fetch_tftp.c")) as f:
+        m = re.search(r'fetch_tftp_ops\s*=\s*\{[^}]*?\.name\s*=\s*"([^"]+)"',
+                      f.read())
+    if not m:
+        sys.exit("uefi: no fetch_tftp_ops name in com32/fetch_tftp.c")
+    return m.group(1)
+
+
+RE_FETCHED = (r"^mboot: (\S+): (\d+) bytes in (\d+\.\d+) s "
+              r"\((\d+\.\d) MB/s\) via (.*)$")
+
+
+def fetched(b):
+    """{file name: (bytes, seconds, "MB/s", transport text)} from the
+    loader's final line per file (the last one for a file read twice)."""
+    out = {}
+    for l in lines(b, RE_FETCHED):
+        m = re.match(RE_FETCHED, l)
+        out[m.group(1)] = (int(m.group(2)), float(m.group(3)), m.group(4),
+                           m.group(5))
+    return out
+
+
+def check_via(res, b, names, transport):
+    """Every file of @names fetched, each by @transport over tftp://."""
+    got = fetched(b)
+    for n in names:
+        via = got.get(n, (0, 0, "", "(no fetch line)"))[3]
+        res.check(via.startswith(transport + " (tftp://"),
+                  "%s came via %s, not %s (tftp://...)" % (n, via, transport))
 # Every check the kernel must report (and pass).  OVMF's ACPI RSDP is
 # revision 2 with an XSDT (measured: revision=2 length=36), so both RSDP
 # tags must be there: acpi.rsdp1 and acpi.rsdp2 are printed only for a tag
@@ -731,12 +782,13 @@ all_claimed:
         push r9
         push r10
         push r11
+        push r12
         mov rbx, rsp                    ; an aligned stack for the calls
         and rsp, -16
         mov rsi, rax
         and rsi, -4096
         mov rdi, rdx
-        mov r10d, 1
+        mov r12d, 1                     ; callee-saved: the calls keep it
 .l:     cmp rsi, rdi
         jae .e
         mov [alloc_addr], rsi
@@ -750,7 +802,7 @@ all_claimed:
         add rsp, 32
         test rax, rax
         jnz .next                       ; not free: good
-        xor r10d, r10d
+        xor r12d, r12d
         cmp qword [free_pages], 0
         jne .cnt
         mov [free_first], rsi
@@ -763,8 +815,9 @@ all_claimed:
         add rsp, 32
 .next:  add rsi, 4096
         jmp .l
-.e:     mov eax, r10d
+.e:     mov eax, r12d
         mov rsp, rbx
+        pop r12
         pop r11
         pop r10
         pop r9
@@ -1876,6 +1929,8 @@ def case_mb2efi(args, k):
         res.check(ours and int(ours[0].split()[3], 16) == crc and
                   int(ours[0].split()[5], 16) == start,
                   "%s: CRC/address as loaded: %r" % (name, ours))
+    check_via(res, b, ["mb2efi.bin"] + [n for n, _, _ in k["mods"]],
+              tftp_transport())
     n_pass = sum(1 for v, _ in checks.values() if v == "PASS")
     res.notes.append("kernel checks: %d passed, %d failed" % (
         n_pass, len(checks) - n_pass))
@@ -1952,6 +2007,56 @@ def case_mb2efi_efi(args, k):
     return res
 
 
+def big_boot(args, k, name, opts):
+    """The mb2efi kernel with the BIG_SIZE module (and mod2.bin) over
+    TFTP, the loader run with @opts; returns (Result, boot)."""
+    res = Result(name)
+    big = os.path.join(args.build, "uefi", "data", "big.bin")
+    if not os.path.exists(big) or os.path.getsize(big) != BIG_SIZE:
+        with open(big, "wb") as f:
+            f.write(prng_bytes("uefi-big", BIG_SIZE))
+    with open(big, "rb") as f:
+        crc = zlib.crc32(f.read())
+    small = [m for m in k["mods"] if m[0] == "mod2.bin"][0]
+    line = "mboot.c32 %s %s --- big.bin len=%d crc=%08x --- %s len=%d " \
+        "crc=%08x" % (opts, MB2EFI_CMDLINE, BIG_SIZE, crc, small[0],
+                      small[1], small[2])
+    files = {"mb2efi.bin": k["mb2efi.bin"], "big.bin": big,
+             small[0]: k[small[0]]}
+    b = tftp_boot(args, name, args.loader, files, line, 900,
+                  (r"^MB2EFI done", RE_ERROR), mem=1024)
+    res.check(not lines(b, RE_ERROR), "loader error: %s" %
+              " ".join(lines(b, RE_ERROR)))
+    checks = mb2efi_checks(b)
+    judge_checks(res, checks, ["mod0.len", "mod0.crc", "mod1.len",
+                               "mod1.crc", "mods.count", "overlap",
+                               "efi.claimed"])
+    verdict = lines(b, r"^MB2EFI VERDICT ")
+    res.check(verdict == ["MB2EFI VERDICT PASS"],
+              "kernel verdict: %r" % verdict)
+    got = fetched(b).get("big.bin")
+    if res.check(got, "no fetch line for big.bin"):
+        res.notes.append("big.bin: %d bytes in %.3f s, %s MB/s via %s" %
+                         got)
+    res.notes.append("ended: %s after %.0f s" % (b.reason, b.seconds))
+    return res, b
+
+
+def case_big(args, k):
+    res, b = big_boot(args, k, "big", "-verbose")
+    check_via(res, b, ["mb2efi.bin", "big.bin", "mod2.bin"],
+              tftp_transport())
+    return res
+
+
+def case_big_pxelinux(args, k):
+    res, b = big_boot(args, k, "big-pxelinux", "-verbose -pxelinux")
+    via = fetched(b).get("big.bin", (0, 0, "", ""))[3]
+    res.check(via.startswith("PXELINUX"),
+              "big.bin came via %r with -pxelinux" % via)
+    return res
+
+
 def xen_files(args):
     import demo  # qemu/xen/demo.py
     debs = demo.fetch_debs(args.build, quiet=True)
@@ -2019,6 +2124,8 @@ CASES = [("missing", case_missing), ("noheader", case_noheader),
          ("noefi", case_noefi), ("mb2efi", case_mb2efi),
          ("mb2efi-efi", case_mb2efi_efi), ("dryrun", case_dryrun),
          ("xen", case_xen)]
+# Run only when named in --only, or with --long.
+LONG_CASES = [("big", case_big), ("big-pxelinux", case_big_pxelinux)]
 
 
 def main():
@@ -2030,6 +2137,8 @@ def main():
     ap.add_argument("--nic", default="ovmf", choices=sorted(uefi.NICS))
     ap.add_argument("--no-stock", action="store_true")
     ap.add_argument("--xen-timeout", type=int, default=420)
+    ap.add_argument("--long", action="store_true",
+                    help="also the long cases (LONG_CASES)")
     ap.add_argument("--echo", action="store_true")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
@@ -2041,7 +2150,8 @@ def main():
     only = set(filter(None, args.only.split(",")))
     k = build_kernels(args.build)
     passed = failed = skipped = 0
-    cases = list(CASES)
+    cases = list(CASES) + [c for c in LONG_CASES
+                           if args.long or c[0] in only]
     if not only or "stock-xen" in only or "stock" in only:
         if args.no_stock:
             skipped += 1
