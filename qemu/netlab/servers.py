@@ -1,14 +1,21 @@
-"""servers.py - dnsmasq (DHCP + TFTP + IPv6 RA) and nginx inside a namespace.
+"""servers.py - dnsmasq (DHCP + TFTP + IPv6 RA), tftpd-hpa, atftpd and
+nginx inside a namespace.
 
-Both run as our own children through `ip netns exec` (which execs the
-daemon, so the child's pid is the daemon's), with their own configuration,
-pid, lease and log files under a work directory; neither touches the
-system's instances.
+Each runs as our own child through `ip netns exec` (which execs the
+daemon, so the child's pid is the daemon's), with its own configuration,
+pid, lease and log files under a work directory; none touches the
+system's instances.  The TFTP server is one of dnsmasq's own TFTP
+(Dnsmasq(tftp=True)), tftpd-hpa's in.tftpd (TftpdHpa) or atftpd (Atftpd),
+the last two bound to the bridge address's port 69 while dnsmasq does DHCP
+only; make_tftp_server() picks one by name.
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import os
+import shutil
 import signal
+import socket
+import threading
 import subprocess
 import sys
 import time
@@ -30,8 +37,10 @@ def _wait_gone(proc, seconds):
 class Dnsmasq:
     """Debian's dnsmasq (dnsmasq-base) as DHCP/TFTP server on br0."""
 
-    def __init__(self, ns, root, workdir, first_host=100, last_host=199):
+    def __init__(self, ns, root, workdir, first_host=100, last_host=199,
+                 tftp=True):
         self.ns = ns
+        self.tftp = tftp
         self.root = root
         self.workdir = workdir
         net = ns.ipv4.rsplit(".", 1)[0]
@@ -43,7 +52,9 @@ class Dnsmasq:
         self.log = os.path.join(workdir, "dnsmasq.log")
 
     def command(self):
-        """dnsmasq's argument list: no config file, no DNS, br0 only."""
+        """dnsmasq's argument list: no config file, no DNS, br0 only; its
+        TFTP server only when self.tftp (otherwise another program serves
+        TFTP on the same address, which DHCP names as next server)."""
         w = self.workdir
         return ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
                 "--interface=br0", "--bind-interfaces", "--port=0",
@@ -56,10 +67,11 @@ class Dnsmasq:
                 "--dhcp-range=" + self.range4,
                 "--dhcp-range=" + self.range6, "--enable-ra",
                 "--dhcp-boot=pxelinux.0",
-                "--enable-tftp", "--tftp-root=" + self.root,
                 "--dhcp-leasefile=" + os.path.join(w, "dnsmasq.leases"),
                 "--pid-file=" + os.path.join(w, "dnsmasq.pid"),
-                "--log-facility=" + self.log, "--log-dhcp"]
+                "--log-facility=" + self.log, "--log-dhcp"] + (
+                    ["--enable-tftp", "--tftp-root=" + self.root]
+                    if self.tftp else [])
 
     def start(self):
         """Start dnsmasq and wait until it logs that it runs.  Returns self;
@@ -77,10 +89,14 @@ class Dnsmasq:
                 raise RuntimeError("dnsmasq exited with status %d: %s" % (
                     self.proc.returncode, _tail(os.path.join(
                         self.workdir, "dnsmasq.stderr"))))
-            if _count(self.log, "TFTP root is") >= self.starts:
+            # With TFTP its last start-up line names the TFTP root; without,
+            # the DHCP range line is the last.
+            if _count(self.log, "TFTP root is" if self.tftp
+                      else "DHCP, IP range") >= self.starts:
                 return self
             time.sleep(0.05)
-        raise RuntimeError("dnsmasq did not report its TFTP root in 10 s")
+        raise RuntimeError("dnsmasq did not report its %s in 10 s" % (
+            "TFTP root" if self.tftp else "DHCP range"))
 
     def sent_of(self, name):
         """How far dnsmasq has read root/@name (the byte offset of its
@@ -118,6 +134,192 @@ class Dnsmasq:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             _wait_gone(self.proc, 5)
+
+
+# Where tests/install-deps.sh unpacks Debian's atftpd package (dpkg-deb -x):
+# it conflicts with tftpd-hpa, so it is not installed, only unpacked.
+ATFTPD_CACHE = "/var/cache/mboot-lab/atftpd"
+ATFTPD = os.path.join(ATFTPD_CACHE, "usr/sbin/atftpd")
+IN_TFTPD = "/usr/sbin/in.tftpd"
+TFTP_SERVERS = ("dnsmasq", "hpa", "atftpd")
+
+
+def tftp_server_missing(kind):
+    """A sentence saying what is missing to run TFTP server @kind, or
+    None when it can run."""
+    if kind == "hpa" and not os.access(IN_TFTPD, os.X_OK):
+        return "%s not found (package tftpd-hpa; tests/install-deps.sh)" \
+            % IN_TFTPD
+    if kind == "atftpd" and not os.access(ATFTPD, os.X_OK):
+        return "%s not found (tests/install-deps.sh unpacks Debian's " \
+            "atftpd there)" % ATFTPD
+    return None
+
+
+class _Daemon:
+    """A TFTP daemon run in the foreground inside the namespace, bound to
+    the bridge address's port 69.  Subclasses give command() and name."""
+
+    name = "tftpd"
+
+    def __init__(self, ns, root, workdir):
+        self.ns = ns
+        self.root = os.path.abspath(root)
+        self.workdir = workdir
+        self.proc = None
+        self.log = os.path.join(workdir, self.name + ".log")
+
+    def wrap(self, cmd):
+        """@cmd as started inside the namespace (subclasses may add a
+        shell around it)."""
+        return self.ns.prefix(cmd)
+
+    def start(self):
+        """Start the daemon and wait until something answers a TFTP read
+        request on ADDR:69 (an error for a missing file is an answer).
+        Returns self; raises RuntimeError with its output otherwise."""
+        missing = tftp_server_missing(self.kind)
+        if missing:
+            raise RuntimeError(missing)
+        errpath = os.path.join(self.workdir, self.name + ".stderr")
+        err = open(errpath, "a")
+        self.proc = subprocess.Popen(self.wrap(self.command()),
+                                     stdin=subprocess.DEVNULL, stdout=err,
+                                     stderr=err, start_new_session=True,
+                                     preexec_fn=die_with_parent)
+        err.close()
+        probe = ("import socket,sys,time\n"
+                 "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                 "s.settimeout(0.2)\n"
+                 "for i in range(50):\n"
+                 " s.sendto(b'\\0\\1netlab-start-probe\\0octet\\0',"
+                 "('%s',69))\n"
+                 " try: s.recvfrom(600); sys.exit(0)\n"
+                 " except OSError: pass\n"
+                 "sys.exit(1)\n" % self.ns.ipv4)
+        r = subprocess.run(self.ns.prefix([sys.executable, "-c", probe]))
+        if r.returncode != 0 or self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError("%s did not answer on %s:69: %s" % (
+                self.name, self.ns.ipv4, _tail(errpath)))
+        return self
+
+    def sent_of(self, name):
+        """Not followed for this server (the restart case is dnsmasq's)."""
+        return None
+
+    def kill(self):
+        """SIGKILL the daemon."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self):
+        """End the daemon and the children it forked per transfer (its
+        process group: TERM, then KILL after 5 s).  Never raises."""
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except OSError:
+                pass
+            _wait_gone(self.proc, 5)
+        if self.proc:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+class TftpdHpa(_Daemon):
+    """tftpd-hpa's in.tftpd, standalone (--listen), --secure (chroot to the
+    root), as Debian's default configuration runs it.  It logs only to
+    syslog: its /dev/log is a datagram socket of ours (bind-mounted over
+    /dev inside the namespace's own mount namespace, which `ip netns exec`
+    makes private), whose messages go to tftpd-hpa.log."""
+
+    name = "tftpd-hpa"
+    kind = "hpa"
+
+    def __init__(self, ns, root, workdir):
+        super().__init__(ns, root, workdir)
+        self.dev = os.path.join(workdir, "tftpd-hpa.dev")
+        self.sock = None
+        self.thread = None
+
+    def command(self):
+        """in.tftpd's arguments: foreground, one address, verbose."""
+        return [IN_TFTPD, "--foreground", "--listen", "--address",
+                "%s:69" % self.ns.ipv4, "--secure", "--verbose",
+                "--verbose", self.root]
+
+    def wrap(self, cmd):
+        """A shell that puts our /dev (null, zero, urandom, log) in place
+        first, then execs in.tftpd."""
+        shutil.rmtree(self.dev, ignore_errors=True)
+        os.makedirs(self.dev)
+        binds = []
+        for dev in ("null", "zero", "urandom"):
+            open(os.path.join(self.dev, dev), "w").close()
+            binds.append("mount --bind /dev/%s %s/%s" % (dev, self.dev, dev))
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(os.path.join(self.dev, "log"))
+        os.chmod(os.path.join(self.dev, "log"), 0o666)
+        self.thread = threading.Thread(target=self._collect, daemon=True)
+        self.thread.start()
+        script = " && ".join(binds + ["mount --bind %s /dev" % self.dev,
+                                      'exec "$@"'])
+        return self.ns.prefix(["sh", "-c", script, "sh"] + list(cmd))
+
+    def _collect(self):
+        """Append each syslog datagram to the log file, until stop()."""
+        sock = self.sock
+        with open(self.log, "a") as f:
+            while True:
+                try:
+                    data = sock.recv(4096)
+                except OSError:
+                    return
+                f.write("%.3f %s\n" % (time.time(), data.decode(
+                    "utf-8", "replace").rstrip("\n")))
+                f.flush()
+
+    def stop(self):
+        """End in.tftpd and its children, then close the log socket."""
+        super().stop()
+        if self.sock:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.sock.close()
+            self.sock = None
+
+
+class Atftpd(_Daemon):
+    """atftpd (Debian's 0.8.0, unpacked under ATFTPD_CACHE) standalone,
+    without forking, bound to the bridge address, with its built-in
+    defaults (retry timeout 5 s, Sorcerer's Apprentice prevention off, as
+    Debian's package runs it), logging to atftpd.log."""
+
+    name = "atftpd"
+    kind = "atftpd"
+
+    def command(self):
+        """atftpd's arguments."""
+        return [ATFTPD, "--daemon", "--no-fork", "--bind-address",
+                self.ns.ipv4, "--port", "69", "--user", "root",
+                "--group", "root", "--verbose=6", "--logfile", self.log,
+                self.root]
+
+
+def make_tftp_server(kind, ns, root, workdir):
+    """The servers for TFTP server @kind ("dnsmasq", "hpa", "atftpd"):
+    (dnsmasq, tftp daemon or None); neither started.  dnsmasq serves TFTP
+    itself only for "dnsmasq"."""
+    if kind == "dnsmasq":
+        return Dnsmasq(ns, root, workdir), None
+    cls = {"hpa": TftpdHpa, "atftpd": Atftpd}[kind]
+    return Dnsmasq(ns, root, workdir, tftp=False), cls(ns, root, workdir)
 
 
 class WebServer:
