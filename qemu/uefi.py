@@ -15,9 +15,13 @@ iPXE EFI option ROM QEMU ships.
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import os
+import random
 import re
+import select
 import shutil
+import socket
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pxeboot  # noqa: E402
@@ -78,20 +82,121 @@ def make_tftp_root(root, loader, files, default_line, extra_cfg="",
 
 
 def qemu_command(root, vars_path, mem="512", nic="ovmf", cpu=None,
-                 extra=()):
+                 extra=(), link=None):
     """The QEMU command line for an OVMF PXE boot of @root, with @vars_path
-    as the (writable, per-run) variable store."""
+    as the (writable, per-run) variable store.  @link: a LossyLink the NIC
+    reaches QEMU's user network through (default: directly)."""
+    user = "user,id=%s,tftp=%s,bootfile=syslinux.efi" % (
+        "u0" if link else "n0", root)
     cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", str(mem),
            "-smp", "1", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-no-reboot",
            "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +
            OVMF_CODE,
            "-drive", "if=pflash,format=raw,unit=1,file=" + vars_path,
-           "-netdev", "user,id=n0,tftp=%s,bootfile=syslinux.efi" % root,
-           "-device", NICS.get(nic, nic)]
+           "-netdev", user]
+    if link:
+        cmd += link.netdev_args()
+    cmd += ["-device", NICS.get(nic, nic)]
     if cpu:
         cmd += ["-cpu", cpu]
     return cmd + list(extra)
+
+
+class LossyLink:
+    """A link between the NIC and QEMU's user network (DHCP, TFTP) that
+    loses frames: the NIC's netdev n0 and the user network's hub (hub 1,
+    through netdev l1) are QEMU dgram netdevs on Unix datagram sockets in
+    @directory, and a thread here passes every Ethernet frame from one to
+    the other, dropping each with probability @loss (0..1, a PRNG seeded
+    with @seed: the same drops for the same traffic) once @armed says so.
+    No IP address is used: the sockets are files.
+
+    @armed(frame, from_nic) is asked about every frame until it returns
+    True (the loss starts with that frame); default: at once.  Counts:
+    passed/dropped frames per direction ("up": from the NIC)."""
+
+    def __init__(self, directory, loss, seed=1, armed=None):
+        os.makedirs(directory, exist_ok=True)
+        self.paths = {k: os.path.join(directory, k + ".sock")
+                      for k in ("q0", "r0", "q1", "r1")}
+        for p in self.paths.values():
+            if os.path.exists(p):
+                os.unlink(p)
+        self.loss = loss
+        self.rng = random.Random(seed)
+        self.armed_fn = armed
+        self.armed = armed is None
+        self.counts = {"up": [0, 0], "down": [0, 0]}   # passed, dropped
+        self.socks = {}
+        for k in ("r0", "r1"):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.bind(self.paths[k])
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+            self.socks[k] = s
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def netdev_args(self):
+        """QEMU arguments: n0 (the NIC's) and l1 on hub 1 with u0."""
+        p = self.paths
+        return ["-netdev", "dgram,id=n0,local.type=unix,local.path=%s,"
+                "remote.type=unix,remote.path=%s" % (p["q0"], p["r0"]),
+                "-netdev", "dgram,id=l1,local.type=unix,local.path=%s,"
+                "remote.type=unix,remote.path=%s" % (p["q1"], p["r1"]),
+                "-netdev", "hubport,id=h0,hubid=1,netdev=u0",
+                "-netdev", "hubport,id=h1,hubid=1,netdev=l1"]
+
+    def _run(self):
+        """Pass frames until close(): r0 (from the NIC) to q1, r1 to q0."""
+        out = {"r0": ("r1", "q1", "up"), "r1": ("r0", "q0", "down")}
+        rev = {s: k for k, s in self.socks.items()}
+        while not self.stop:
+            r, _, _ = select.select(list(self.socks.values()), [], [], 0.2)
+            for s in r:
+                k = rev[s]
+                try:
+                    frame = s.recv(65536)
+                except OSError:
+                    continue
+                via, dst, way = out[k]
+                if not self.armed and self.armed_fn(frame, way == "up"):
+                    self.armed = True
+                if self.armed and self.rng.random() < self.loss:
+                    self.counts[way][1] += 1
+                    continue
+                self.counts[way][0] += 1
+                try:
+                    self.socks[via].sendto(frame, self.paths[dst])
+                except OSError:   # QEMU not up yet, or gone
+                    pass
+
+    def close(self):
+        """Stop the thread and remove the sockets."""
+        self.stop = True
+        self.thread.join(5)
+        for s in self.socks.values():
+            s.close()
+        for p in self.paths.values():
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def tftp_request_for(name):
+    """An @armed test for LossyLink: True for the NIC's TFTP read request
+    (IPv4, UDP to port 69, opcode 1) of file @name."""
+    want = b"\x00\x01" + name.encode() + b"\x00"
+
+    def armed(frame, from_nic):
+        if not from_nic or len(frame) < 42 or frame[12:14] != b"\x08\x00" \
+                or frame[23] != 17:
+            return False
+        ihl = (frame[14] & 15) * 4
+        udp = 14 + ihl
+        return frame[udp + 2:udp + 4] == b"\x00\x45" and \
+            frame[udp + 8:udp + 8 + len(want)] == want
+    return armed
 
 
 def fresh_vars(path):
@@ -176,14 +281,15 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
 
 
 def boot(root, timeout, stop_patterns=(), mem="512", nic="ovmf", cpu=None,
-         echo=False, log_path=None, extra=(), replies=()):
+         echo=False, log_path=None, extra=(), replies=(), link=None):
     """PXE-boot @root under OVMF until @timeout seconds pass, a console
     line matches one of @stop_patterns or FATAL_PATTERNS, or ldlinux's
     boot: prompt shows (@replies: lines typed at the first prompts
-    instead, see pxeboot.run).  Returns a pxeboot.Boot."""
+    instead, see pxeboot.run).  @link: a LossyLink between the NIC and
+    the user network.  Returns a pxeboot.Boot."""
     vars_path = fresh_vars(root.rstrip("/") + ".vars.fd")
     cmd = qemu_command(root, vars_path, mem=mem, nic=nic, cpu=cpu,
-                       extra=extra)
+                       extra=extra, link=link)
     b = run(cmd, timeout, tuple(stop_patterns) + FATAL_PATTERNS,
                     echo=echo, log_path=log_path, replies=replies)
     b.cmd = cmd
