@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fetchbench.py - how fast a 200 MiB module arrives, per transport.
 
-Boots the small test kernel (tk-elf32.elf) with one 200 MiB module (its CRC
+Boots the small test kernel (tk-elf32.elf) with one 200 MiB module (--size
+MiB: another size; make bench uses 200 in both forms) (its CRC
 checked by the kernel) in QEMU (TCG, -m 1024), one run at a time:
 
   ours-tftp-name   our mboot.c32, a plain (TFTP) name
@@ -19,7 +20,7 @@ times against the stock module.  The table also goes to
 BUILD/bench/fetchbench.md (docs/BENCH.md's section).  Not part of the
 tests.
 
-    python3 qemu/fetchbench.py [--build B] [--only REGEX] [-v]
+    python3 qemu/fetchbench.py [--build B] [--only REGEX] [--size MiB] [-v]
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -38,11 +39,11 @@ import nginx  # noqa: E402
 import pxeboot  # noqa: E402
 
 KERNEL = "tk-elf32.elf"
-SIZE = 200 << 20
+SIZE = 200 << 20     # bytes; --size changes it
 
 
 def make_module(path):
-    """Write the 200 MiB pseudo-random module once; returns its CRC."""
+    """Write the SIZE-byte pseudo-random module once; returns its CRC."""
     if not os.path.exists(path) or os.path.getsize(path) != SIZE:
         rnd = random.Random("fetchbench")
         with open(path + ".tmp", "wb") as f:
@@ -107,12 +108,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--only", help="regex of run names")
+    ap.add_argument("--size", type=int, default=200,
+                    help="the module's size in MiB (default 200)")
     ap.add_argument("-v", action="store_true", help="stream consoles")
     args = ap.parse_args()
+    global SIZE
+    if not 1 <= args.size <= 900:
+        ap.error("--size: 1 to 900 MiB (-m 1024)")
+    SIZE = args.size << 20
     build = os.path.abspath(args.build)
     sec = benchmd.Section(build, "fetchbench",
-                          "Transports: a 200 MiB module, -m 1024 "
-                          "(qemu/fetchbench.py)")
+                          "Transports: a %d MiB module, -m 1024 "
+                          "(qemu/fetchbench.py)" % args.size)
     www = os.path.join(build, "fetchbench", "www")
     os.makedirs(www, exist_ok=True)
     crc = make_module(os.path.join(www, "big.bin"))

@@ -3,8 +3,8 @@
 Each bench script (qemu/*bench.py) opens a Section when it starts and
 writes it when it ends: BUILD/bench/NAME.md holds the exact command that
 ran, the commit (git describe --always --dirty), the start and end time
-(UTC) and the load average at both ends, then the tables the script
-printed.  tests/bench/collect.sh assembles the sections into
+(UTC) and the load average at both ends, the form (default: make bench;
+full: make bench-full; by hand), then the tables the script printed.  tests/bench/collect.sh assembles the sections into
 docs/BENCH.md, so the published figures are always what a script printed.
 
 SPDX-License-Identifier: GPL-2.0-or-later
@@ -37,7 +37,17 @@ def _describe():
 
 
 def _now():
+    """The time now, UTC, as the sections print it."""
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
+
+def form():
+    """Which form of the bench is running, from BENCH_FORM (set by
+    tests/bench/run-bench.sh); the same words as benchmd.sh's md_form."""
+    return {"default": "default (make bench: the budgeted form)",
+            "full": "full (make bench-full: the long form)"}.get(
+                os.environ.get("BENCH_FORM", ""),
+                "by hand (not through make bench or make bench-full)")
 
 
 class Section:
@@ -65,8 +75,9 @@ class Section:
         head = ["## " + self.title, "",
                 "Command: `%s`  " % self.command,
                 "Commit: %s; ran %s to %s; load average (1/5/15 min) at "
-                "start %s, at end %s" % (self.commit, self.start, _now(),
-                                         self.load0, _loadavg()),
+                "start %s, at end %s  " % (self.commit, self.start, _now(),
+                                           self.load0, _loadavg()),
+                "Form: " + form(),
                 ""]
         with open(self.path + ".tmp", "w") as f:
             f.write("\n".join(head + self.body).rstrip("\n") + "\n")

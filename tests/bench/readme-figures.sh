@@ -4,15 +4,21 @@
 # with "|", or an indented block line) must be a line of docs/BENCH.md
 # (the indent taken off), every "Command:" the section names must be one
 # docs/BENCH.md records, and docs/BENCH.md must hold no column the issue
-# named as a constant presented as a measurement (a per-call "ceiling").
-# Prints "readme-figures: N passed, M failed".
+# named as a constant presented as a measurement (a per-call "ceiling");
+# and the whole section must be what tests/bench/readme-update.py renders
+# from docs/BENCH.md (so no figure or wording in it was edited by hand, and
+# README is refreshed after each make bench: make bench-readme); and when
+# docs/BENCH.md's header records a default-form run of
+# tests/bench/run-bench.sh (make bench), that it took at most 40 minutes,
+# the budget README states (no such run recorded: a skip).
+# Prints "readme-figures: N passed, M failed, K skipped".
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 README=${1:-README}
 BENCH=${2:-docs/BENCH.md}
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 
 [ -f "$BENCH" ] || { fail "$BENCH missing (make bench writes it)"; echo "readme-figures: $passed passed, $failed failed"; exit 1; }
@@ -27,7 +33,7 @@ sect=$(awk '{ l[NR] = $0 } END {
 [ -n "$sect" ] || { fail "$README has no Measured section"; }
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT INT TERM
+trap 'rm -f "$tmp" "$tmp.cmd" "$tmp.upd"' EXIT INT TERM
 printf '%s\n' "$sect" > "$tmp"
 rows=0
 while IFS= read -r line; do
@@ -64,5 +70,51 @@ if grep -qiE 'ceiling at|us/call|µs/call' "$BENCH" "$README"; then
 else
 	passed=$((passed + 1))
 fi
-echo "readme-figures: $passed passed, $failed failed"
+if python3 tests/bench/readme-update.py --check --readme "$README" --bench "$BENCH" > "$tmp.upd" 2>&1; then
+	passed=$((passed + 1))
+else
+	sed 's/^/    /' "$tmp.upd"
+	fail "$README's Measured section is not tests/bench/readme-update.py's rendering of $BENCH (run it)"
+fi
+rm -f "$tmp.upd"
+# The forms README's Performance section states (fuzz 60 s / 600 s,
+# membench -m 256 / 1024, xenbench and uefibench one boot / three,
+# netbench's default / --full) are run-bench.sh's (its step lines:
+# STEP;BUDGET;DEFAULT COMMAND;FULL COMMAND).
+forms_ok=1
+while IFS=';' read -r step dflt full; do
+	line=$(grep "^$step;" tests/bench/run-bench.sh)
+	case $line in
+	"$step;"*";"*"$dflt"*";"*"$full"*) ;;
+	*)
+		forms_ok=0
+		fail "tests/bench/run-bench.sh's $step step is not '$dflt' (default) / '$full' (full) as README states: $line"
+		;;
+	esac
+done <<'FORMS'
+fuzz;BENCH_FUZZ_SECONDS=60 ;BENCH_FUZZ_SECONDS=600 
+membench;--mem 256;--mem 1024
+xenbench;--sizes 0,200;--sizes 0,200 --repeat 3
+uefibench;qemu/uefibench.py --build $B;qemu/uefibench.py --build $B --repeat 3
+netbench;$NET_DEFAULT;$NET_FULL
+FORMS
+if [ "$forms_ok" = 1 ]; then passed=$((passed + 1)); fi
+# make bench's budget: the last run-bench.sh run collect.sh recorded.
+run=$(sed -n 's/^Last run of tests\/bench\/run-bench\.sh: form \([a-z]*\), .*, \([0-9]*\) min \([0-9]*\) s in all.*/\1 \2 \3/p' "$BENCH" | head -n 1)
+case $run in
+"default "*)
+	# shellcheck disable=SC2086 # split into form, minutes, seconds
+	set -- $run
+	if [ $(($2 * 60 + $3)) -le 2400 ]; then
+		passed=$((passed + 1))
+	else
+		fail "make bench (default form) took $2 min $3 s by $BENCH's header: over its 40-minute budget"
+	fi
+	;;
+*)
+	echo "SKIP make bench's 40-minute budget: $BENCH records no default-form run of tests/bench/run-bench.sh${run:+ (its last run: form ${run%% *})}"
+	skipped=$((skipped + 1))
+	;;
+esac
+echo "readme-figures: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
