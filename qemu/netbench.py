@@ -14,16 +14,36 @@ run) and prints a Markdown table with ratios:
 each for the stock module and ours, over TFTP and over HTTP.  "in loader"
 is the median time from the loader's first console line to the kernel:
 the part the loader controls (DHCP and PXELINUX's own TFTP come before).
+Then two more tables:
 
-    netbench.py --build B [--kernel xen|tk] [--only REGEX] [--json OUT]
-    netbench.py --build B --ci     # the small form for make check
-    netbench.py --kernel K --from A.json B.json   # table of earlier runs
+  * the server matrix (ours, the test kernel with 3, 2 and 1 MiB modules
+    whose CRCs it checks, 2 clients): TFTP served by dnsmasq, tftpd-hpa
+    and atftpd (netlab --tftp-server) at 0, 5 and 20 % loss: per server
+    and loss the slowest client's time to the kernel and to the verdict,
+    and the bytes the server sent per byte the clients needed;
+  * congestion (Xen + dom0, dnsmasq, the server's outgoing frames policed
+    to CONGESTION_RATE MB/s with a CONGESTION_BURST KB burst: netlab
+    --server-rate), 4 and 8 clients, stock and ours side by side: the
+    fastest and slowest client's time to Xen, frames the policer dropped,
+    server bytes per byte needed, and ours/stock of the slowest.
 
-The full comparison's table also goes to BUILD/bench/netbench.md
-(docs/BENCH.md's section, with the command, commit and load average).
+    netbench.py --build B [--full] [--kernel xen|tk] [--only REGEX]
+                [--case NAME] [--json OUT]
+    netbench.py --build B --ci [--case NAME]  # the small form, make check
+    netbench.py --kernel K --from A.json B.json   # tables of earlier runs
+
+Without --full (make bench's default form) only DEFAULT_CASES run; --full
+runs every case of the three tables.  --case NAME runs that one case (a
+name of the tables' first column, e.g. clients-4, matrix-hpa-20,
+congestion-8; with --ci the names of CI_CASES, e.g. matrix-atftpd).  The
+tables also go to BUILD/bench/netbench.md (docs/BENCH.md's section, with
+the command, commit and load average).
 
 --ci runs ours only, with the test kernel (every client's module CRCs
-checked): 2 clients at 5 % loss over HTTP and over TFTP, a dnsmasq
+checked): 2 clients at 5 % loss over HTTP and over TFTP, the server
+matrix's small form (2 clients at 5 % loss with 256 and 128 KiB modules,
+TFTP from each of dnsmasq, tftpd-hpa and atftpd: every module
+byte-exact), a dnsmasq
 restart during a TFTP transfer (the loader must recover and say so), and
 2 clients over TFTP while a third host sends forged TFTP packets at them
 (netlab --spoof): with -sha256 pins on every file each client must boot
@@ -52,6 +72,20 @@ import benchmd  # noqa: E402
 RE_RECOVERY = re.compile(r"\bretry(ing)?\b|\bresum(e|ed|ing)\b", re.I)
 
 
+# The congestion cases' server link: the rate (MB/s) and burst (KB) of
+# issue 17's measurement (stock's slowest of 4 clients at Xen in 35.7 s,
+# the client of d783bd8 in 140.5 s).
+CONGESTION_RATE = 2
+CONGESTION_BURST = 64
+SERVERS = ("dnsmasq", "hpa", "atftpd")
+SERVER_NAMES = {"dnsmasq": "dnsmasq", "hpa": "tftpd-hpa",
+                "atftpd": "atftpd"}
+# make bench's default form (tests/bench/run-bench.sh, budgeted): the four
+# comparison cases it ran before, and the 4-client congestion case.
+DEFAULT_CASES = ("clients-1", "clients-4", "loss-0", "dnsmasq-restart",
+                 "congestion-4")
+
+
 def lab_opts(build, loader, proto, clients, loss, kernel, timeout,
              restart=None, tk_mods="3,2,1", extra=()):
     """netlab options for one run (@extra: more netlab arguments)."""
@@ -74,6 +108,23 @@ def bench_cases(kernel):
             ("loss-5", 2, 5, None, "lossy"),
             ("loss-20", 2, 20, None, "lossy"),
             ("dnsmasq-restart", 1, 0, 0.3, boot)]
+
+
+def matrix_cases():
+    """[(case name, TFTP server, loss %)] of the server matrix."""
+    return [("matrix-%s-%d" % (srv, loss), srv, loss)
+            for srv in SERVERS for loss in (0, 5, 20)]
+
+
+def congestion_cases():
+    """[(case name, clients)] of the congestion table."""
+    return [("congestion-4", 4), ("congestion-8", 8)]
+
+
+def all_case_names(kernel):
+    """Every case name of the three tables, in table order."""
+    return [c[0] for c in bench_cases(kernel)] + \
+        [c[0] for c in matrix_cases()] + [c[0] for c in congestion_cases()]
 
 
 def run_one(opts, say):
@@ -147,6 +198,104 @@ def markdown(results, kernel):
     return out
 
 
+def slowest(r, key="first"):
+    """The slowest booted client's time to @key ("first" or "done") in
+    result @r, as text; "none booted" / "not run"."""
+    if r is None:
+        return "not run"
+    if r["booted"] == 0:
+        return "none booted in %.0f s" % r["config"]["timeout"]
+    return netlab.fmt_s(r[key + "_max"])
+
+
+def fmt_ratio(x):
+    """A ratio as "1.23", or "-" for None."""
+    return "-" if x is None else "%.2f" % x
+
+
+def matrix_markdown(results):
+    """The server matrix table of @results, one row per server and loss
+    that ran."""
+    head = ("| server | loss | booted | slowest to kernel s | slowest to "
+            "verdict s | slowest in loader s | frames lost (out/in) | "
+            "server bytes per byte needed |")
+    out = [head, "|" + "---|" * (head.count("|") - 1)]
+    for case, server, loss in matrix_cases():
+        r = results.get((case, "tftp", "ours"))
+        if (case, "tftp", "ours") not in results:
+            continue
+        if r is None:
+            out.append("| %s | %d %% | not run | | | | | |"
+                       % (SERVER_NAMES[server], loss))
+            continue
+        inl = [c["t_first"] - c["t_loader"] for c in r["clients"]
+               if c["ok"] and c["t_loader"] is not None]
+        lc = r.get("loss_counters") or {}
+        out.append("| %s | %d %% | %d/%d | %s | %s | %s | %s | %s |" % (
+            SERVER_NAMES[server], loss, r["booted"], r["total"],
+            slowest(r), slowest(r, "done"),
+            netlab.fmt_s(max(inl)) if inl else "-",
+            "%d/%d" % (lc["out"][1], lc["in"][1]) if lc else "0/0",
+            fmt_ratio(r.get("sent_per_needed"))))
+    return out
+
+
+def congestion_markdown(results):
+    """The congestion table of @results: per client count, stock and
+    ours side by side."""
+    head = ("| clients | server link | stock booted | stock Xen fastest / "
+            "slowest s | stock frames dropped | stock bytes per byte needed "
+            "| ours booted | ours Xen fastest / slowest s | ours frames "
+            "dropped | ours bytes per byte needed | slowest ours/stock |")
+    out = [head, "|" + "---|" * (head.count("|") - 1)]
+    for case, clients in congestion_cases():
+        s = results.get((case, "tftp", "stock"))
+        o = results.get((case, "tftp", "ours"))
+        if s is None and o is None:
+            continue
+        row = [str(clients), "%g MB/s, burst %g KB" % (CONGESTION_RATE,
+                                                         CONGESTION_BURST)]
+        for r in (s, o):
+            if r is None:
+                row += ["not run", "-", "-", "-"]
+                continue
+            firsts = [c["t_first"] for c in r["clients"] if c["ok"]]
+            link = r.get("server_link") or {}
+            row += ["%d/%d" % (r["booted"], r["total"]),
+                    "%s / %s" % (netlab.fmt_s(min(firsts)),
+                                 netlab.fmt_s(max(firsts)))
+                    if firsts else "none booted",
+                    "%d of %d" % (link["dropped"][0], link["sent"][0])
+                    if link else "-",
+                    fmt_ratio(r.get("sent_per_needed"))]
+        both = s and o and s["booted"] == s["total"] and \
+            o["booted"] == o["total"]
+        row.append("%.2f" % (o["first_max"] / s["first_max"]) if both
+                   else "-")
+        out.append("| " + " | ".join(row) + " |")
+    return out
+
+
+def all_tables(results, kernel):
+    """The comparison table, then the server matrix and congestion tables
+    when any of their cases is in @results."""
+    keys = {k[0] for k in results}
+    out = []
+    if keys & {c[0] for c in bench_cases(kernel)}:
+        out += markdown(results, kernel)
+    if keys & {c[0] for c in matrix_cases()}:
+        out += ["", "Server matrix: ours, the test kernel (3, 2, 1 MiB "
+                "modules, CRCs checked), 2 clients, TFTP from each server "
+                "(dnsmasq does DHCP):", ""] + matrix_markdown(results)
+    if keys & {c[0] for c in congestion_cases()}:
+        out += ["", "Congestion: Xen + dom0, dnsmasq, the server's outgoing "
+                "frames policed (nftables limit rate over %d mbytes/second "
+                "burst %d kbytes on the bridge's output hook); times from "
+                "QEMU start:" % (CONGESTION_RATE, CONGESTION_BURST), ""] + \
+            congestion_markdown(results)
+    return out[1:] if out and out[0] == "" else out
+
+
 def save(results, path):
     """Write @results {(case, proto, loader): result} as JSON to @path."""
     with open(path + ".tmp", "w") as f:
@@ -164,21 +313,49 @@ def bench(args, say):
     results = {}
     out = args.json or os.path.join(os.path.abspath(args.build), "netlab",
                                     "netbench-%s.json" % args.kernel)
+
+    def wanted(case, proto, loader):
+        """Whether the run (@case, @proto, @loader) is selected."""
+        if args.case:
+            if case != args.case:
+                return False
+        elif not args.full and case not in DEFAULT_CASES:
+            return False
+        return not args.only or re.search(
+            args.only, "%s %s %s" % (case, proto, loader))
+
+    def run(case, proto, loader, opts):
+        """Run one lab and save all results so far."""
+        say("netbench: === %s %s %s (load %.2f)" % (
+            case, proto, loader, os.getloadavg()[0]))
+        results[(case, proto, loader)] = run_one(opts, say)
+        save(results, out)  # after each run: partial results last
+
     for case, clients, loss, restart, timeout in bench_cases(args.kernel):
         if timeout == "lossy":
             timeout = args.lossy_timeout
         for proto in ("tftp", "http"):
             for loader in ("stock", "ours"):
-                name = "%s %s %s" % (case, proto, loader)
-                if args.only and not re.search(args.only, name):
-                    continue
-                say("netbench: === %s (load %.2f)" % (name, os.getloadavg()[0]))
-                opts = lab_opts(args.build, loader, proto, clients, loss,
-                                args.kernel, timeout, restart,
-                                "16,2,1" if restart is not None else "3,2,1")
-                results[(case, proto, loader)] = run_one(opts, say)
-                save(results, out)  # after each run: partial results last
-    table = markdown(results, args.kernel)
+                if wanted(case, proto, loader):
+                    run(case, proto, loader, lab_opts(
+                        args.build, loader, proto, clients, loss,
+                        args.kernel, timeout, restart,
+                        "16,2,1" if restart is not None else "3,2,1"))
+    for case, server, loss in matrix_cases():
+        if wanted(case, "tftp", "ours"):
+            run(case, "tftp", "ours", lab_opts(
+                args.build, "ours", "tftp", 2, loss, "tk",
+                args.lossy_timeout if loss else 300, None, "3,2,1",
+                ["--tftp-server", server]))
+    for case, clients in congestion_cases():
+        for loader in ("stock", "ours"):
+            if wanted(case, "tftp", loader):
+                run(case, "tftp", loader, lab_opts(
+                    args.build, loader, "tftp", clients, 0, "xen",
+                    300 * clients // 2, None, "3,2,1",
+                    ["--server-rate", str(CONGESTION_RATE),
+                     "--server-burst", str(CONGESTION_BURST)]))
+    table = all_tables(results, args.kernel)
     say("")
     say("netbench (%s; times in seconds from QEMU start, median / max over "
         "the clients that booted; load average now %.2f):"
@@ -189,7 +366,12 @@ def bench(args, say):
         f.write("\n".join(table) + "\n")
     sec.add(["Times in seconds from QEMU start, median / max over the "
              "clients that booted; \"in loader\": the loader's first line to "
-             "the kernel (median).", ""] + table)
+             "the kernel (median).  Server bytes per byte needed: all frame "
+             "bytes the lab's servers sent out of the bridge (dropped by the "
+             "policer or not, headers included) over, per client, the size "
+             "of every file of the TFTP root (pxelinux.0, ldlinux.c32, "
+             "libcom32.c32, mboot.c32, the config, kernel and modules).",
+             ""] + table)
     sec.write()
     say("netbench: results in %s and %s" % (out, out[:-5] + ".md"))
     return 0
@@ -335,14 +517,8 @@ def unpinned_safe(r):
         for c in r["clients"] if forged_kernel_ran(c)]
 
 
-def ci(args, say):
-    """The small form: ours, tk, lossy HTTP and TFTP, a dnsmasq restart,
-    forged TFTP packets with and without -sha256 pins."""
-    problems = netlab.namespace.missing_prerequisites()
-    if problems:
-        say("netlab: cannot run: " + "; ".join(problems))
-        say("netlab: 0 passed, 1 failed")
-        return 1
+def ci_cases(build):
+    """make check's cases: [(id for --case, name, netlab options, judge)]."""
     # 1000 packets/s, not the spoofer's 5000: the client of 80a7779 (ports
     # 60000, 60001, ...) lost 11 of 12 boots to it (netlab --spoof
     # --spoof-rate 1000, 2 clients, 6 runs).  A blind forgery still wins
@@ -355,25 +531,48 @@ def ci(args, say):
     # 5000/s); a failure here is such a forgery winning, not noise:
     # -sha256 is what stops it.
     spoof = ["--spoof", "--spoof-rate", "1000"]
-    cases = [("http 2 clients 5 % loss",
-              lab_opts(args.build, "ours", "http", 2, 5, "tk", 240),
-              all_booted),
-             ("tftp 2 clients 5 % loss",
-              lab_opts(args.build, "ours", "tftp", 2, 5, "tk", 240),
-              all_booted),
-             ("tftp dnsmasq restart",
-              lab_opts(args.build, "ours", "tftp", 1, 0, "tk", 180, 0.3,
-                       "16,2,1"), recovered),
-             ("tftp forged packets, -sha256 pins",
-              lab_opts(args.build, "ours", "tftp", 2, 0, "tk", 120, None,
-                       "0.25,0.125", spoof + ["--pin"]), pinned_safe),
-             ("tftp forged packets, no pins",
-              lab_opts(args.build, "ours", "tftp", 2, 0, "tk", 120, None,
-                       "0.25,0.125", spoof), unpinned_safe)]
+    return [("http-loss-5", "http 2 clients 5 % loss",
+             lab_opts(build, "ours", "http", 2, 5, "tk", 240), all_booted),
+            ("tftp-loss-5", "tftp 2 clients 5 % loss",
+             lab_opts(build, "ours", "tftp", 2, 5, "tk", 240), all_booted)] + [
+        # The server matrix's small form: small modules keep it short;
+        # the CRC check of each makes "booted" mean byte-exact.
+        ("matrix-%s" % srv, "tftp from %s, 2 clients 5 %% loss"
+         % SERVER_NAMES[srv],
+         lab_opts(build, "ours", "tftp", 2, 5, "tk", 240, None,
+                  "0.25,0.125", ["--tftp-server", srv]), all_booted)
+        for srv in SERVERS] + [
+            ("dnsmasq-restart", "tftp dnsmasq restart",
+             lab_opts(build, "ours", "tftp", 1, 0, "tk", 180, 0.3,
+                      "16,2,1"), recovered),
+            ("spoof-pins", "tftp forged packets, -sha256 pins",
+             lab_opts(build, "ours", "tftp", 2, 0, "tk", 120, None,
+                      "0.25,0.125", spoof + ["--pin"]), pinned_safe),
+            ("spoof", "tftp forged packets, no pins",
+             lab_opts(build, "ours", "tftp", 2, 0, "tk", 120, None,
+                      "0.25,0.125", spoof), unpinned_safe)]
+
+
+def ci(args, say):
+    """The small form: ours, tk, lossy HTTP and TFTP, the server matrix
+    at 5 % loss, a dnsmasq restart, forged TFTP packets with and without
+    -sha256 pins."""
+    problems = netlab.namespace.missing_prerequisites()
+    if problems:
+        say("netlab: cannot run: " + "; ".join(problems))
+        say("netlab: 0 passed, 1 failed")
+        return 1
+    cases = ci_cases(args.build)
+    if args.case:
+        cases = [c for c in cases if c[0] == args.case]
+        if not cases:
+            say("netbench: no --ci case %r (cases: %s)" % (
+                args.case, ", ".join(c[0] for c in ci_cases(args.build))))
+            return 2
     if args.only:
-        cases = [c for c in cases if re.search(args.only, c[0])]
+        cases = [c for c in cases if re.search(args.only, c[1])]
     passed = failed = 0
-    for name, opts, judge in cases:
+    for _, name, opts, judge in cases:
         r = run_one(opts, say)
         why = ["could not run"] if r is None else judge(r)
         extra = ""
@@ -401,6 +600,12 @@ def main():
     ap.add_argument("--json", help="results file (default "
                     "B/netlab/netbench-KERNEL.json, plus .md)")
     ap.add_argument("--ci", action="store_true")
+    ap.add_argument("--full", action="store_true",
+                    help="every case of the three tables (default: "
+                    "DEFAULT_CASES only)")
+    ap.add_argument("--case", metavar="NAME",
+                    help="run only this case (a table's case name; with "
+                    "--ci a CI case id)")
     ap.add_argument("--from", dest="sources", nargs="+", metavar="JSON",
                     help="print the table from earlier results files "
                     "(later files win) instead of running")
@@ -418,9 +623,14 @@ def main():
                 for key, r in json.load(f).items():
                     if r is not None or tuple(key.split()) not in results:
                         results[tuple(key.split())] = r
-        for line in markdown(results, args.kernel):
+        for line in all_tables(results, args.kernel):
             say(line)
         return 0
+    if args.case and not args.ci and \
+            args.case not in all_case_names(args.kernel):
+        say("netbench: no case %r (cases: %s)" % (
+            args.case, ", ".join(all_case_names(args.kernel))))
+        return 2
     try:
         return ci(args, say) if args.ci else bench(args, say)
     except (KeyboardInterrupt, netlab.Interrupted):

@@ -4,6 +4,8 @@ in a private network namespace, with packet loss.
 
     netlab.py --build B --loader ours|stock --proto tftp|http --clients N
               --loss PCT --kernel tk|xen [--restart-dnsmasq-after SEC]
+              [--tftp-server dnsmasq|hpa|atftpd]
+              [--server-rate MBPS [--server-burst KB]]
               [--timeout SEC] [--json OUT] [--keep]
               [--pin] [--spoof [--spoof-rate PPS] [--spoof-from WHEN]
               [--spoof-seconds SEC]]
@@ -17,6 +19,23 @@ B/mboot.c32, stock: SYSLINUX's mboot.c32) with a DEFAULT line naming the
 files (http://10.77.0.1/NAME for --proto http).  --loss PCT drops PCT % of
 the frames the bridge receives and of those it sends (nftables, bridge
 family, input and output hooks), from the first DHCP packet on.
+
+--tftp-server: who serves TFTP on 10.77.0.1:69: dnsmasq itself (default),
+tftpd-hpa's in.tftpd (--secure, standalone) or atftpd (Debian's 0.8.0,
+unpacked by tests/install-deps.sh under /var/cache/mboot-lab/atftpd, its
+defaults); with the last two dnsmasq does DHCP only.  Their logs:
+tftpd-hpa.log (its syslog lines) or atftpd.log in the work directory.
+
+--server-rate MBPS polices what the servers send (the bridge's output
+hook: nftables "limit rate over MBPS mbytes/second burst KB kbytes"), a
+thin server uplink; --server-burst KB (default 64).  Every run counts the
+frames and bytes the servers sent on that hook (and, with a rate, those
+the policer dropped), and reports the bytes the server sent per byte the
+clients needed: needed = per client, the size of every file of the TFTP
+root (pxelinux.0, ldlinux.c32, libcom32.c32, mboot.c32, the config and
+the kernel and modules) once; sent = all frame bytes out of br0 (headers,
+DHCP, ARP and the HTTP server's included), dropped or not.  The ratio for
+the payload files alone (kernel and modules) is reported too.
 
 --kernel tk boots the test kernel with random modules (--tk-mods, MiB) whose
 length and CRC-32 it checks: every client must get every module byte-exact.
@@ -89,8 +108,12 @@ class Interrupted(Exception):
 
 def label_of(opts):
     """A directory name describing the run."""
-    return "%s-%s-%s-%dc-%gpct%s%s%s" % (
-        opts.loader, opts.proto, opts.kernel, opts.clients, opts.loss,
+    return "%s-%s-%s%s-%dc-%gpct%s%s%s%s" % (
+        opts.loader, opts.proto,
+        "" if opts.tftp_server == "dnsmasq" else opts.tftp_server + "-",
+        opts.kernel, opts.clients, opts.loss,
+        "-rate%gb%g" % (opts.server_rate, opts.server_burst)
+        if opts.server_rate is not None else "",
         "-restart%g" % opts.restart_dnsmasq_after
         if opts.restart_dnsmasq_after is not None else "",
         "-pin" if opts.pin else "", "-spoof" if opts.spoof else "")
@@ -193,6 +216,27 @@ def dhcp_story(logpath, mac):
     return " ".join(seen) or "nothing"
 
 
+def tree_size(root):
+    """The total size in bytes of the files under @root."""
+    return sum(os.path.getsize(os.path.join(d, f))
+               for d, _, files in os.walk(root) for f in files)
+
+
+def needed_bytes(root_bytes, payload_bytes, clients, link):
+    """The bytes-sent-per-byte-needed figures for @clients clients each
+    needing @root_bytes (the whole TFTP root: boot files + payload), of
+    which @payload_bytes are the kernel and modules, given the server link
+    counters @link (Namespace.server_link_counters)."""
+    out = {"needed_bytes": root_bytes * clients,
+           "needed_payload_bytes": payload_bytes * clients,
+           "sent_per_needed": None, "sent_per_needed_payload": None}
+    if link and link.get("sent") and root_bytes and clients:
+        out["sent_per_needed"] = link["sent"][1] / float(out["needed_bytes"])
+        out["sent_per_needed_payload"] = \
+            link["sent"][1] / float(out["needed_payload_bytes"])
+    return out
+
+
 def median(values):
     """The median of @values, None when empty."""
     return statistics.median(values) if values else None
@@ -202,6 +246,9 @@ def run_lab(opts, say=print):
     """Run one lab as @opts asks; returns the result dict (see main's
     --json).  Raises LabError if it cannot be set up; always tears down."""
     problems = namespace.missing_prerequisites()
+    missing = servers.tftp_server_missing(opts.tftp_server)
+    if missing:
+        problems.append(missing)
     if problems:
         raise LabError("; ".join(problems))
     opts.build = os.path.abspath(opts.build)
@@ -217,6 +264,8 @@ def run_lab(opts, say=print):
         line = pinned_line(line, payload.files())
     pxeboot.make_tftp_root(root, lpath, payload.files(), line,
                            extra_cfg="CONSOLE 0\n")
+    root_sizes = tree_size(root)
+    payload_sizes = sum(os.path.getsize(p) for p in payload.files().values())
     sercon = os.path.join(workdir, "sercon-port")
     with open(sercon, "wb") as f:
         f.write(b"\xf8\x03")
@@ -226,17 +275,23 @@ def run_lab(opts, say=print):
                   "loader", "proto", "clients", "loss", "kernel",
                   "restart_dnsmasq_after", "timeout", "tk_mods", "pin",
                   "spoof", "spoof_rate", "spoof_from", "spoof_seconds",
-                  "spoof_dense", "spoof_sweep")},
+                  "spoof_dense", "spoof_sweep", "tftp_server",
+                  "server_rate", "server_burst")},
               "line": line, "events": [],
               "load_before": os.getloadavg()}
-    dnsmasq = web = spoof = None
+    dnsmasq = web = spoof = tftpd = None
     cls = []
     try:
         ns.create()
         for i in range(opts.clients):
             ns.add_tap("tap%d" % i)
         ns.set_loss(opts.loss)
-        dnsmasq = servers.Dnsmasq(ns, root, workdir).start()
+        ns.set_server_link(opts.server_rate, opts.server_burst)
+        dnsmasq, tftpd = servers.make_tftp_server(opts.tftp_server, ns,
+                                                  root, workdir)
+        dnsmasq.start()
+        if tftpd:
+            tftpd.start()
         if opts.proto == "http":
             web = servers.WebServer(ns, root, workdir).start()
         if opts.spoof:
@@ -273,6 +328,7 @@ def run_lab(opts, say=print):
                       tick=restart.tick,
                       period=0.02 if restart.after is not None else 0.5)
         result["loss_counters"] = ns.loss_counters()
+        result["server_link"] = ns.server_link_counters()
         if web:
             result["http_served"] = web.served()
     finally:
@@ -284,6 +340,8 @@ def run_lab(opts, say=print):
             result["spoofer"] = spoof.stats()
         if web:
             web.stop()
+        if tftpd:
+            tftpd.stop()
         if dnsmasq:
             dnsmasq.stop()
         ns.delete()
@@ -291,6 +349,8 @@ def run_lab(opts, say=print):
             shutil.rmtree(root, ignore_errors=True)
         lock.close()
     result["load_after"] = os.getloadavg()
+    result.update(needed_bytes(root_sizes, payload_sizes, len(cls),
+                               result.get("server_link")))
     result["clients"] = []
     for c in cls:
         j = payload.judge(c)
@@ -391,15 +451,22 @@ def summary_lines(r):
     """The human summary of result @r: one headline, one row per client,
     then the reasons and interesting loader messages."""
     cfg = r["config"]
-    out = ["netlab: %s %s %s, %d client(s), %g %% loss%s: %d/%d booted; "
-           "%s median %s s max %s s; %s median %s s max %s s" % (
-               cfg["loader"], cfg["proto"], cfg["kernel"], r["total"],
-               cfg["loss"],
+    link = r.get("server_link") or {}
+    out = ["netlab: %s %s %s, %s, %d client(s), %g %% loss%s%s: %d/%d "
+           "booted; %s median %s s max %s s; %s median %s s max %s s; "
+           "server sent %s per byte needed" % (
+               cfg["loader"], cfg["proto"], cfg["kernel"],
+               cfg.get("tftp_server", "dnsmasq"), r["total"], cfg["loss"],
+               ", server link %g MB/s burst %g KB" % (
+                   cfg["server_rate"], cfg["server_burst"])
+               if cfg.get("server_rate") is not None else "",
                ", dnsmasq restart" if cfg["restart_dnsmasq_after"]
                is not None else "", r["booted"], r["total"],
                r["first_label"], fmt_s(r["first_median"]),
                fmt_s(r["first_max"]), r["done_label"],
-               fmt_s(r["done_median"]), fmt_s(r["done_max"]))]
+               fmt_s(r["done_median"]), fmt_s(r["done_max"]),
+               "-" if r.get("sent_per_needed") is None
+               else "%.2f" % r["sent_per_needed"])]
     out.append("  %-6s %-5s %9s %9s %9s %10s  %-12s %-18s %s" % (
         "client", "ok", "pxelinux", "loader", r["first_label"] + "(s)",
         r["done_label"] + "(s)", "check", "end", "loader messages"))
@@ -424,6 +491,20 @@ def summary_lines(r):
         out.append("  frames dropped: " + ", ".join(
             "%s %d of %d" % (k, v[1], v[0])
             for k, v in sorted(r["loss_counters"].items())))
+    if link:
+        out.append("  server link: sent %d frames, %.1f MB; policer dropped "
+                   "%d frames, %.1f MB; passed %d frames, %.1f MB; clients "
+                   "needed %.1f MB (boot files + payload, each client once; "
+                   "payload alone %.1f MB): sent/needed %s, sent/payload %s"
+                   % (link["sent"][0], link["sent"][1] / 1e6,
+                      link["dropped"][0], link["dropped"][1] / 1e6,
+                      link["passed"][0], link["passed"][1] / 1e6,
+                      r["needed_bytes"] / 1e6,
+                      r["needed_payload_bytes"] / 1e6,
+                      "-" if r["sent_per_needed"] is None
+                      else "%.2f" % r["sent_per_needed"],
+                      "-" if r["sent_per_needed_payload"] is None
+                      else "%.2f" % r["sent_per_needed_payload"]))
     for e in r["events"]:
         out.append("  event [%s] %s" % (fmt_s(e["t"]), e["what"]))
     if r.get("spoofer"):
@@ -479,6 +560,14 @@ def parser():
                     help="percent of frames dropped each way (integer)")
     ap.add_argument("--kernel", choices=("tk", "xen"), default="tk")
     ap.add_argument("--restart-dnsmasq-after", type=float, metavar="SEC")
+    ap.add_argument("--tftp-server", choices=servers.TFTP_SERVERS,
+                    default="dnsmasq",
+                    help="the TFTP server (default %(default)s; with hpa "
+                    "or atftpd dnsmasq does DHCP only)")
+    ap.add_argument("--server-rate", type=float, metavar="MBPS",
+                    help="police what the servers send to MBPS MB/s")
+    ap.add_argument("--server-burst", type=float, default=64, metavar="KB",
+                    help="the policer's burst (default %(default)s KB)")
     ap.add_argument("--timeout", type=float,
                     help="seconds per client (default: tk 300, xen 600)")
     ap.add_argument("--tk-mods", default="3,2,1",
@@ -523,6 +612,15 @@ def fill_defaults(opts):
     if opts.loss != int(opts.loss) or not 0 <= opts.loss < 100:
         raise LabError("--loss must be an integer percentage 0..99")
     opts.loss = int(opts.loss)
+    if opts.restart_dnsmasq_after is not None and \
+            opts.tftp_server != "dnsmasq":
+        raise LabError("--restart-dnsmasq-after needs --tftp-server dnsmasq "
+                       "(it follows dnsmasq's own TFTP transfer)")
+    if opts.server_rate is not None and not (
+            opts.server_rate > 0 and opts.server_burst > 0 and
+            opts.server_burst == int(opts.server_burst)):
+        raise LabError("--server-rate must be > 0 and --server-burst a "
+                       "whole number of KB > 0")
     if not 1 <= opts.clients <= 64:
         raise LabError("--clients must be 1..64")
     if not 1 <= opts.spoof_rate <= spoofer.MAX_RATE:

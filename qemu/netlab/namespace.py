@@ -14,6 +14,7 @@ import subprocess
 
 BRIDGE = "br0"
 NFT_TABLE = "netlab"
+NFT_TX_TABLE = "netlab_tx"
 
 
 def missing_prerequisites():
@@ -114,6 +115,54 @@ class Namespace:
             packets = [int(n) for n in re.findall(r"packets (\d+)", body)]
             if len(packets) >= 2:
                 out[chain] = (packets[0], packets[1])
+        return out
+
+    def set_server_link(self, rate_mbps=None, burst_kb=64):
+        """Count every frame the namespace's host (the servers) sends out
+        of br0 - the bridge family's output hook sees exactly those: frames
+        between clients take the forward hook - and, when @rate_mbps is
+        given, police them: frames over @rate_mbps MB/s (nft's mbytes,
+        1024 x 1024 bytes) with a @burst_kb KB (x 1024) burst are dropped,
+        as a thin server uplink or an overflowing switch buffer would.
+        The chain runs at priority -10, before the loss chain (priority
+        0): what it counts is all the servers sent, and the random loss
+        applies to what the policer passed.  Three counters: all frames,
+        those dropped by the policer, those passed."""
+        subprocess.run(self.prefix(["nft", "delete", "table", "bridge",
+                                    NFT_TX_TABLE]), capture_output=True)
+        police = ""
+        if rate_mbps is not None:
+            if rate_mbps <= 0 or burst_kb <= 0:
+                raise RuntimeError("server rate and burst must be > 0")
+            rate = ("%d mbytes/second" % rate_mbps
+                    if rate_mbps == int(rate_mbps) else
+                    "%d kbytes/second" % round(rate_mbps * 1024))
+            police = (" limit rate over %s burst %d kbytes counter drop;"
+                      % (rate, burst_kb))
+        else:
+            police = " counter;"  # a placeholder: 0 dropped, keeps order
+        rules = ("table bridge %s {\n"
+                 " chain out { type filter hook output priority -10; "
+                 "policy accept; counter;%s counter; }\n"
+                 "}\n" % (NFT_TX_TABLE, police))
+        _run(self.prefix(["nft", "-f", "-"]), stdin=rules)
+
+    def server_link_counters(self):
+        """{"sent": (frames, bytes), "dropped": (...), "passed": (...)}
+        from set_server_link's counters (bytes: whole frames as the
+        bridge counts them); {} when the table is missing.  "dropped" is
+        (0, 0) when no rate was set."""
+        r = subprocess.run(self.prefix(["nft", "list", "table", "bridge",
+                                        NFT_TX_TABLE]), capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            return {}
+        pairs = [(int(a), int(b)) for a, b in re.findall(
+            r"packets (\d+) bytes (\d+)", r.stdout)]
+        if len(pairs) != 3:
+            return {}
+        out = {"sent": pairs[0], "passed": pairs[2]}
+        out["dropped"] = (pairs[1] if "limit rate" in r.stdout else (0, 0))
         return out
 
     def delete(self):
