@@ -43,7 +43,8 @@ fi
 	echo "600 s per target, membench -m 1024, three boots per cell, netbench"
 	echo "--full: hours).  tests/bench/run-bench.sh holds both forms' commands"
 	echo "and the measurements each budget comes from; a section whose form"
-	echo "says \"by hand\" was run outside both."
+	echo "says \"by hand\" was run outside both, one with no Form line before"
+	echo "forms were recorded (2026-12-07)."
 	echo
 	echo "- assembled: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), tree $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 	echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
