@@ -7,7 +7,7 @@
 #
 #   default  the budgeted form: at most 40 minutes on the 2-CPU reference
 #            machine with nothing else running (the per-step budgets below
-#            add up to 34 minutes; each was chosen from the step's measured
+#            add up to 36 minutes; each was chosen from the step's measured
 #            duration, see the table).  Every table still has the peers
 #            side by side and its ratios; what is smaller than the full
 #            form: the fuzz targets run 60 s each instead of 600 s,
@@ -66,20 +66,24 @@ fi
 #   inflate     44 s idle (2026-12-07 22:15 UTC, 840c67a)
 #   memcpy      18 s idle (same session)
 #   sha256      16 s idle (same session)
-#   fuzz        BENCH_FUZZ_SECONDS=60: 2 targets x 60 s plus the corpus
-#               replays and the builds, measured in the same session
-#   membench    -m 256: 7 search steps at ~6 s each and 4 boots of a
-#               ~250 MiB module at ~8 MB/s, from an idle -m 128 run (95 s:
-#               6 s per step, 20 s per 120 MiB boot), plus the 200 MB split
-#               (ours 24 s, stock 33 s banner -> kernel at load ~2)
+#   fuzz        BENCH_FUZZ_SECONDS=60: 125 s at load 1.6-2.1 (2 targets x
+#               60 s, the corpus replays, the builds; 22:20 UTC)
+#   membench    -m 256: 8 search steps at ~6 s each, ours and stock booting
+#               ~250 MiB (~35 and ~55 s) and two refusals (~6 s each), from
+#               an idle -m 128 run (95 s: 6 s per step, 20 s ours' and 23 s
+#               stock's 120 MiB boot); plus the 200 MB split (ours 24 s,
+#               stock 33 s banner -> kernel at load ~2, d783bd8): ~220 s
 #   fetchbench  133 s at load 1.4-2.4 (docs/BENCH.md, d783bd8)
 #   xenbench    852 s at load 5-9 (docs/BENCH.md, e4fe084); one cell
 #               (ours-tftp, small) took 18 s idle against 49 s there, so
 #               ~320 s idle
 #   uefibench   128 s at load 8 (e4fe084), scaled as xenbench: ~50 s idle
-#   netbench    the four cases its default form ran before took 594 s at
-#               load 1.4-3.6 (e4fe084); qemu/netbench.py owns its default
-#               cases: the budget assumes they take no longer
+#   netbench    qemu/netbench.py owns its default cases (DEFAULT_CASES):
+#               clients-1, clients-4, loss-0 and dnsmasq-restart took 594 s
+#               at load 1.4-3.6 (e4fe084), and congestion-4's two netlab
+#               runs (stock, ours: 4 clients on a 2 MB/s server link) took
+#               about 3 min at load 2-8 (engineer la, 22:22-22:25 UTC);
+#               774 s together under load, less idle
 STEPS="inflate;60;tests/bench/bench-inflate.sh $B;tests/bench/bench-inflate.sh $B
 memcpy;30;tests/bench/bench-memcpy.sh $B;tests/bench/bench-memcpy.sh $B
 sha256;30;tests/bench/bench-sha256.sh $B;tests/bench/bench-sha256.sh $B
@@ -88,7 +92,7 @@ membench;270;python3 qemu/membench.py --build $B --mem 256;python3 qemu/membench
 fetchbench;150;python3 qemu/fetchbench.py --build $B;python3 qemu/fetchbench.py --build $B
 xenbench;480;python3 qemu/xenbench.py --build $B --sizes 0,200;python3 qemu/xenbench.py --build $B --sizes 0,200 --repeat 3
 uefibench;120;python3 qemu/uefibench.py --build $B;python3 qemu/uefibench.py --build $B --repeat 3
-netbench;720;$NET_DEFAULT;$NET_FULL"
+netbench;840;$NET_DEFAULT;$NET_FULL"
 
 now() { date -u '+%Y-%m-%d %H:%M:%S UTC'; }
 
