@@ -96,7 +96,7 @@ fuzz;BENCH_FUZZ_SECONDS=60 ;BENCH_FUZZ_SECONDS=600
 membench;--mem 256;--mem 1024
 xenbench;--sizes 0,200;--sizes 0,200 --repeat 3
 uefibench;qemu/uefibench.py --build $B;qemu/uefibench.py --build $B --repeat 3
-netbench;$NET_DEFAULT;$NET_FULL
+netbench;qemu/netbench.py --build $B;qemu/netbench.py --build $B --full
 FORMS
 if [ "$forms_ok" = 1 ]; then passed=$((passed + 1)); fi
 # make bench's budget: the last run-bench.sh run collect.sh recorded.

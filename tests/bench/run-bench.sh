@@ -46,17 +46,8 @@ cd "$ROOT" || exit 2
 export BENCH_FORM="$FORM"
 mkdir -p "$B/bench"
 
-# netbench's forms are qemu/netbench.py's own (its default cases; --full
-# for the whole matrix).  A netbench.py without --full runs the whole
-# matrix by default: then the default form runs the four cases measured
-# at ten minutes instead (docs/BENCH.md of 42c3864..840c67a).
-if python3 qemu/netbench.py --help 2>/dev/null | grep -q -- '--full'; then
-	NET_DEFAULT="python3 qemu/netbench.py --build $B"
-	NET_FULL="python3 qemu/netbench.py --build $B --full"
-else
-	NET_DEFAULT="python3 qemu/netbench.py --build $B --only '^(clients-1|clients-4|loss-0|dnsmasq-restart) '"
-	NET_FULL="python3 qemu/netbench.py --build $B"
-fi
+# netbench's forms are qemu/netbench.py's own: its DEFAULT_CASES without
+# options, the whole matrix with --full.
 
 # The steps: NAME (its section, BUILD_DIR/bench/NAME.md); the budget in
 # seconds in the default form; the default command; the full command
@@ -92,7 +83,7 @@ membench;270;python3 qemu/membench.py --build $B --mem 256;python3 qemu/membench
 fetchbench;150;python3 qemu/fetchbench.py --build $B;python3 qemu/fetchbench.py --build $B
 xenbench;480;python3 qemu/xenbench.py --build $B --sizes 0,200;python3 qemu/xenbench.py --build $B --sizes 0,200 --repeat 3
 uefibench;120;python3 qemu/uefibench.py --build $B;python3 qemu/uefibench.py --build $B --repeat 3
-netbench;840;$NET_DEFAULT;$NET_FULL"
+netbench;840;python3 qemu/netbench.py --build $B;python3 qemu/netbench.py --build $B --full"
 
 now() { date -u '+%Y-%m-%d %H:%M:%S UTC'; }
 
