@@ -78,9 +78,9 @@ DESCRIPTIONS = {
         "the network trace (the boot program's request to xen.gz's, then "
         "to the last data packet).",
     "netbench":
-        "Xen + dom0 to userspace in qemu/netlab.py's lab (a private network "
-        "namespace with dnsmasq and nginx), stock against ours; the rows "
-        "are the cases the command ran.",
+        "Stock against ours in qemu/netlab.py's lab (a private network "
+        "namespace with dnsmasq and nginx; tftpd-hpa and atftpd in the "
+        "server matrix); the rows are the cases the command ran.",
 }
 
 RE_CMD = re.compile(r"^Command: `(.*)` *$")
