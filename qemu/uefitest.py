@@ -54,6 +54,12 @@ Long cases (only when named in --only, or with --long; minutes each):
                 pass, the module came by mboot's TFTP; its MB/s is noted
   big-pxelinux  the same boot with -pxelinux (syslinux.efi's own TFTP):
                 for the comparison; its MB/s is noted
+  lab           2 OVMF clients at once in the network lab (qemu/netlab,
+                dnsmasq, nftables dropping 5 % of the frames each way from
+                the first DHCP packet on), each booting the mb2efi kernel
+                with a 4 MiB PRNG module: every kernel check but net.dhcp
+                (it expects QEMU's user-network address) passes on both,
+                every file via mboot's TFTP; needs root (skipped: no)
 
 Usage: uefitest.py [--build DIR] [--only NAME,...] [--nic ovmf|ipxe|e1000]
                    [--no-stock] [--long] [--echo]
@@ -68,6 +74,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,6 +115,11 @@ BIG_SIZE = 150 * 1000 * 1000
 # (at 5 % a 16 MiB one took 31 s: 0.5 MB/s).
 LOSSY_SIZE = 4 << 20
 LOSSY_PCT = 5
+# The lab case: clients, loss (%), module size, time limit (s).
+LAB_CLIENTS = 2
+LAB_LOSS = 5
+LAB_SIZE = 4 << 20
+LAB_TIMEOUT = 900
 
 
 def tftp_transport():
@@ -2089,6 +2101,98 @@ def case_lossy(args, k):
     return res
 
 
+def case_lab(args, k):
+    """LAB_CLIENTS OVMF clients at once in the network lab (qemu/netlab:
+    a namespace with a bridge, dnsmasq for DHCP and TFTP, LAB_LOSS % of
+    the frames dropped each way by nftables from the first DHCP packet
+    on), each booting the mb2efi kernel with a LAB_SIZE PRNG module and
+    mod2.bin; every client's kernel checks pass (net.dhcp aside: it
+    expects QEMU's user-network address) and every file came via mboot's
+    TFTP.  dnsmasq names pxelinux.0 as the boot file to every client
+    (servers.Dnsmasq): here that file is syslinux.efi."""
+    res = Result("lab")
+    sys.path.insert(0, os.path.join(HERE, "netlab"))
+    import namespace  # noqa: E402  (qemu/netlab/)
+    import servers  # noqa: E402
+    import clients  # noqa: E402
+    problems = namespace.missing_prerequisites()
+    if not res.check(not problems, "no lab: " + "; ".join(problems)):
+        return res
+    workdir = os.path.join(args.build, "uefi", "lab")
+    root = os.path.join(workdir, "root")
+    os.makedirs(workdir, exist_ok=True)
+    big = os.path.join(args.build, "uefi", "data", "big-%d.bin" % LAB_SIZE)
+    if not os.path.exists(big) or os.path.getsize(big) != LAB_SIZE:
+        with open(big, "wb") as f:
+            f.write(prng_bytes("uefi-big", LAB_SIZE))
+    with open(big, "rb") as f:
+        crc = zlib.crc32(f.read())
+    small = [m for m in k["mods"] if m[0] == "mod2.bin"][0]
+    line = "mboot.c32 -verbose %s --- big.bin len=%d crc=%08x --- %s " \
+        "len=%d crc=%08x" % (MB2EFI_CMDLINE, LAB_SIZE, crc, small[0],
+                             small[1], small[2])
+    uefi.make_tftp_root(root, args.loader, {
+        "mb2efi.bin": k["mb2efi.bin"], "big.bin": big,
+        small[0]: k[small[0]], "pxelinux.0": uefi.SYSLINUX_EFI}, line)
+    ns = namespace.Namespace("uefilab-%d" % os.getpid())
+    stop_rx = re.compile("|".join((r"^MB2EFI done", RE_ERROR) +
+                                  uefi.FATAL_PATTERNS))
+    dnsmasq = tftpd = None
+    cls = []
+    loss = {}
+    try:
+        ns.create()
+        for i in range(LAB_CLIENTS):
+            ns.add_tap("tap%d" % i)
+        ns.set_loss(LAB_LOSS)
+        dnsmasq, tftpd = servers.make_tftp_server("dnsmasq", ns, root,
+                                                  workdir)
+        dnsmasq.start()
+        cls = [clients.Client(i, ns, 1024, None,
+                              os.path.join(workdir, "client%d.log" % i),
+                              firmware="ovmf",
+                              vars_path=os.path.join(workdir,
+                                                     "vars%d.fd" % i))
+               for i in range(LAB_CLIENTS)]
+        t0 = time.monotonic()
+        for c in cls:
+            c.start(t0)
+        clients.watch(cls, LAB_TIMEOUT, lambda c: "stop" if any(
+            stop_rx.search(l) for _, l in c.lines[-30:]) else None)
+        loss = ns.loss_counters()
+    finally:
+        for c in cls:
+            if c.proc is not None and c.outcome is None:
+                c.finish("interrupted")
+        if dnsmasq:
+            dnsmasq.stop()
+        ns.delete()
+    for c in cls:
+        tag = "client %d: " % c.index
+        checks = mb2efi_checks(c)
+        want = ["mod0.len", "mod0.crc", "mod1.len", "mod1.crc",
+                "mods.count", "overlap", "efi.claimed"]
+        judge_checks(res, checks, want)
+        bad = [n for n, (v, _) in checks.items()
+               if v != "PASS" and n != "net.dhcp"]
+        res.check(not bad, tag + "kernel checks failed: " + " ".join(bad))
+        res.check(not lines(c, RE_ERROR), tag + "loader error: " +
+                  " ".join(lines(c, RE_ERROR)))
+        check_via(res, c, ["mb2efi.bin", "big.bin", "mod2.bin"],
+                  tftp_transport())
+        got = fetched(c).get("big.bin")
+        res.notes.append(tag + "%s after %.0f s; big.bin %s" % (
+            c.outcome, c.end_t or 0, "%d bytes in %.3f s, %s MB/s" %
+            got[:3] if got else "not fetched"))
+        res.notes += [tag + l for l in lines(c, r"^mboot: \S+: \d+ blocks "
+                                             r"lost")]
+    res.check(loss.get("in", (0, 0))[1] and loss.get("out", (0, 0))[1],
+              "nftables dropped nothing one way: %r" % loss)
+    res.notes.append("bridge frames (seen, dropped): in %r, out %r" % (
+        loss.get("in"), loss.get("out")))
+    return res
+
+
 def xen_files(args):
     import demo  # qemu/xen/demo.py
     debs = demo.fetch_debs(args.build, quiet=True)
@@ -2157,7 +2261,8 @@ CASES = [("missing", case_missing), ("noheader", case_noheader),
          ("mb2efi-efi", case_mb2efi_efi), ("dryrun", case_dryrun),
          ("lossy", case_lossy), ("xen", case_xen)]
 # Run only when named in --only, or with --long.
-LONG_CASES = [("big", case_big), ("big-pxelinux", case_big_pxelinux)]
+LONG_CASES = [("big", case_big), ("big-pxelinux", case_big_pxelinux),
+              ("lab", case_lab)]
 
 
 def main():

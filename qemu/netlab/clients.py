@@ -7,6 +7,12 @@ lone CR (the loaders redraw progress lines with CR), each stamped with the
 seconds since the clients were started; the unfinished tail is kept too,
 since "Loading x... " and "boot: " come without a newline.
 
+firmware="ovmf" makes a UEFI client instead of the BIOS one (SeaBIOS and
+the e1000's iPXE ROM): q35, OVMF from pflash with its own copy of the
+variable store (@vars_path), OVMF's own PXE through virtio-net-pci with no
+option ROM (as qemu/uefi.py's default NIC), and OVMF's VT100 screen turned
+into lines by qemu/uefi.py's Screen before the splitting above.
+
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import ctypes
@@ -14,8 +20,13 @@ import os
 import re
 import select
 import signal
+import shutil
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -24,18 +35,34 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 class Client:
     """One QEMU client: index, MAC, tap, console lines, how it ended."""
 
-    def __init__(self, index, ns, mem, cpu, logpath, sercon_file=None):
+    def __init__(self, index, ns, mem, cpu, logpath, sercon_file=None,
+                 firmware="bios", vars_path=None):
         self.index = index
         self.tap = "tap%d" % index
         self.mac = "52:54:00:77:%02x:%02x" % (index // 256, index % 256)
         self.logpath = logpath
-        cmd = ["qemu-system-x86_64", "-m", str(mem), "-smp", "1",
-               "-display", "none", "-serial", "stdio", "-monitor", "none",
-               "-no-reboot", "-boot", "n",
-               "-netdev", "tap,id=n0,ifname=%s,script=no,downscript=no"
-               % self.tap,
-               "-device", "e1000,netdev=n0,mac=" + self.mac,
-               "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+        self.decode = None
+        tap = ["-netdev", "tap,id=n0,ifname=%s,script=no,downscript=no"
+               % self.tap]
+        if firmware == "ovmf":
+            import uefi  # noqa: E402  (qemu/uefi.py)
+            shutil.copyfile(uefi.OVMF_VARS, vars_path)
+            self.decode = uefi.Screen().feed
+            cmd = ["qemu-system-x86_64", "-machine", "q35", "-m", str(mem),
+                   "-smp", "1", "-display", "none", "-serial", "stdio",
+                   "-monitor", "none", "-no-reboot",
+                   "-drive", "if=pflash,format=raw,unit=0,readonly=on,"
+                   "file=" + uefi.OVMF_CODE,
+                   "-drive", "if=pflash,format=raw,unit=1,file=" + vars_path
+                   ] + tap + [
+                   "-device", "virtio-net-pci,netdev=n0,romfile=,"
+                   "bootindex=1,mac=" + self.mac]
+        else:
+            cmd = ["qemu-system-x86_64", "-m", str(mem), "-smp", "1",
+                   "-display", "none", "-serial", "stdio", "-monitor",
+                   "none", "-no-reboot", "-boot", "n"] + tap + [
+                   "-device", "e1000,netdev=n0,mac=" + self.mac,
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if cpu:
             cmd += ["-cpu", cpu]
         if sercon_file:  # SeaBIOS and iPXE text mirrored to COM1
@@ -78,6 +105,8 @@ class Client:
 
     def feed(self, data):
         """Add console bytes; returns the new complete lines."""
+        if self.decode:
+            data = self.decode(data)
         data = self._raw + data
         self._raw = b""
         if data.endswith(b"\r"):  # maybe the first half of CR LF
