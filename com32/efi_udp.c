@@ -505,10 +505,24 @@ static void harvest(int rearm)
 	}
 }
 
+/** The oldest queued datagram for @dport (any port when 0), or NULL. */
+static struct dgram *oldest(uint16_t dport)
+{
+	struct dgram *best = NULL;
+
+	for (unsigned j = 0; j < QUEUE_SLOTS; j++) {
+		struct dgram *c = &queue[j];
+		if (c->used && (!dport || c->dport == dport) &&
+		    (!best || c->seq < best->seq))
+			best = c;
+	}
+	return best;
+}
+
 int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		    uint16_t *sport, uint16_t *to)
 {
-	struct dgram *best = NULL;
+	struct dgram *best;
 
 	if (!usable)
 		return -1;
@@ -517,15 +531,12 @@ int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		lent = NULL;
 	}
 	/* Poll even when the queue holds a match: the NIC's ring is drained
-	 * only by polls (and the firmware's own 10 ms timer). */
+	 * only by polls (and the firmware's own timer, far less often), so
+	 * every call moves the ring on while the client works through the
+	 * queue. */
 	udp->Poll(udp);
 	harvest(1);
-	for (unsigned j = 0; j < QUEUE_SLOTS; j++) {
-		struct dgram *c = &queue[j];
-		if (c->used && (!dport || c->dport == dport) &&
-		    (!best || c->seq < best->seq))
-			best = c;
-	}
+	best = oldest(dport);
 	if (!best)
 		return -1;
 	lent = best;
