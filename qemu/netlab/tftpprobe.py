@@ -19,8 +19,12 @@ each its own session (a fresh UDP port):
   ahead     blksize 1024, no window: after DATA n, ACK n and at once ACK
             n+1 (a block the server has not sent yet, or that is still on
             the way): which blocks come (acknowledge-ahead works when n+1
-            and n+2 come, one each).  Then ACK n+5, far ahead of anything
-            sent: what comes.
+            and n+2 come, one each).  Then, in fresh sessions, right
+            after DATA 4: ACK 5 (one ahead: a block not sent yet, as when
+            an ACK of an acknowledge-ahead stream is lost) or ACK 9 (far
+            ahead): what comes, and when.  (--quick leaves out "timeout".)
+  stale     ACK 2 and at once ACK 4 (DATA 4 the last sent): is the
+            valid ACK still acted on after the stale one?
   lost      after DATA n, ACK n; DATA n+1 arrives but is treated as lost
             and ACKed anyway: does DATA n+2 come (the server cannot tell).
   dupack    after DATA n+1 (ACKed n), ACK n again, a duplicate of an
@@ -212,14 +216,25 @@ def probe_ahead(server, content):
                             "packets": timed(got, t),
                             "meaning": "acknowledge-ahead works when n+1 "
                             "and n+2 come once each"}
-    last = max(blocks(got) or [n])
-    # ACK far ahead (last + 5) of anything sent.
-    s.ack(last + 5)
-    t = time.monotonic() - s.t0
-    got = s.collect(1.5)
-    out["ack_far_ahead"] = {"last_sent": last, "acked": last + 5,
-                            "packets": timed(got, t)}
     s.error()
+    # ACK one ahead (DATA 4 just arrived, ACK 5: a block not sent yet -
+    # what a lost ACK in an acknowledge-ahead stream looks like), and far
+    # ahead (ACK 9), each in its own session right after DATA 4 arrives,
+    # so that a resend by the server's timer (>= 1 s later) is told from
+    # an answer (within milliseconds).
+    for key, ahead in (("ack_one_ahead", 1), ("ack_far_ahead", 5)):
+        s = Session(server, PROBE_FILE, content)
+        s.start([("blksize", 1024)])
+        s.wait_data(1)
+        for n in (1, 2, 3):
+            s.ack(n)
+            s.wait_data(n + 1)
+        s.ack(4 + ahead)
+        t = time.monotonic() - s.t0
+        got = s.collect(0.9)
+        out[key] = {"last_sent": 4, "acked": 4 + ahead,
+                    "packets": timed(got, t)}
+        s.error()
     # Lost block, acknowledged anyway.
     s = Session(server, PROBE_FILE, content)
     s.start([("blksize", 1024)])
@@ -232,6 +247,21 @@ def probe_ahead(server, content):
     out["ack_of_lost_block"] = {"acked": 2, "blocks": blocks(got),
                                 "packets": timed(got, t)}
     out["mismatches"] = s.mismatches
+    s.error()
+    # A stale ACK just before a valid one (both in the server's socket
+    # buffer at once): is the valid one still acted on, or does the stale
+    # one make the server discard what is queued behind it?
+    s = Session(server, PROBE_FILE, content)
+    s.start([("blksize", 1024)])
+    s.wait_data(1)
+    for n in (1, 2, 3):
+        s.ack(n)
+        s.wait_data(n + 1)
+    s.ack(2)                # stale
+    s.ack(4)                # valid: the block last sent
+    t = time.monotonic() - s.t0
+    got = s.collect(1.5)
+    out["stale_then_valid"] = {"acks": [2, 4], "packets": timed(got, t)}
     s.error()
     return out
 
@@ -321,7 +351,8 @@ def client_main(addr, path, size):
     window_ok = "windowsize" in opts
     res["ahead"] = probe_ahead(addr, content)
     res["dupack"] = probe_dupack(addr, content, window_ok)
-    res["timeout"] = probe_timeout(addr, content, window_ok)
+    res["timeout"] = {} if os.environ.get("TFTPPROBE_QUICK") else \
+        probe_timeout(addr, content, window_ok)
     print(json.dumps(res))
     return 0
 
@@ -396,6 +427,11 @@ def summary(kind, r):
                    a["ack_far_ahead"]["acked"],
                    a["ack_far_ahead"]["last_sent"],
                    a["ack_far_ahead"]["packets"]))
+    out.append("  ACK one ahead (%d when %d was last): %s" % (
+        a["ack_one_ahead"]["acked"], a["ack_one_ahead"]["last_sent"],
+        a["ack_one_ahead"]["packets"]))
+    out.append("  stale ACK 2 then valid ACK 4 at once: %s" %
+               a["stale_then_valid"]["packets"])
     out.append("  ACK of a block treated as lost: then %s" %
                a["ack_of_lost_block"]["packets"])
     out.append("  duplicate ACK (lock-step): %s %s" % (
@@ -417,12 +453,16 @@ def main():
     ap.add_argument("--server", choices=("dnsmasq", "hpa", "atftpd", "all"))
     ap.add_argument("--client", nargs=3, metavar=("ADDR", "FILE", "SIZE"))
     ap.add_argument("--json")
+    ap.add_argument("--quick", action="store_true",
+                    help="leave out the (slow) timeout probes")
     args = ap.parse_args()
     if args.client:
         return client_main(args.client[0], args.client[1],
                            int(args.client[2]))
     if not args.server:
         ap.error("--server or --client")
+    if args.quick:
+        os.environ["TFTPPROBE_QUICK"] = "1"  # inherited by --client
     kinds = ("dnsmasq", "hpa", "atftpd") if args.server == "all" \
         else (args.server,)
     results = {}
