@@ -33,14 +33,16 @@
  */
 #ifdef __FIRMWARE_EFI64__
 
+#include <stdio.h>
 #include <string.h>
 #include <syslinux/config.h>
 #include <efi.h>
 #include "pxe_udp.h"
 
-/* From fw_efi.c: the tables it found (NULL before fw_init). */
+/* From fw_efi.c: the tables it found (NULL before fw_init), -verbose. */
 EFI_SYSTEM_TABLE *fw_efi_system_table(void);
 EFI_HANDLE fw_efi_image_handle(void);
+int fw_efi_verbose(void);
 void efi_udp_shutdown(void);
 
 /* Receive tokens kept armed: datagrams the firmware can hand over between
@@ -100,6 +102,11 @@ static uint64_t seq;
 static struct tx_slot tx[TX_SLOTS];
 static uint8_t *pool;			/* AllocatePool: every data buffer */
 static struct syslinux_ipinfo ipinfo;	/* what pxe.ipinfo points to */
+/* For -verbose at the shutdown: datagrams taken, and lost here (queue
+ * full, too long, a receive error), sends refused or without a slot. */
+static struct {
+	uint64_t rx, evicted, too_long, rx_errors, tx, tx_failed;
+} stats;
 static int ipinfo_set;
 
 /** The CPU's time-stamp counter. */
@@ -479,6 +486,10 @@ static void harvest(int rearm)
 				if (!q || c->seq < q->seq)
 					q = c;
 			}
+			if (q && q->used)
+				stats.evicted++;
+			if (d->DataLength > PXE_UDP_MAX)
+				stats.too_long++;
 			if (q && d->DataLength <= PXE_UDP_MAX) {
 				uint32_t off = 0;
 				for (UINT32 f = 0; f < d->FragmentCount &&
@@ -496,8 +507,11 @@ static void harvest(int rearm)
 				memcpy(&q->src_ip, &d->UdpSession.SourceAddress, 4);
 				q->sport = d->UdpSession.SourcePort;
 				q->dport = d->UdpSession.DestinationPort;
+				stats.rx++;
 			}
 			bs->SignalEvent(d->RecycleSignal);
+		} else if (tok_status(&rx[i]) != EFI_ABORTED) {
+			stats.rx_errors++;
 		}
 		rx_armed[i] = 0;
 		if (rearm)
@@ -578,8 +592,10 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 {
 	struct tx_slot *s;
 
-	if (!usable || len > PXE_UDP_MAX || !(s = free_slot()))
+	if (!usable || len > PXE_UDP_MAX || !(s = free_slot())) {
+		stats.tx_failed += usable;
 		return -1;
+	}
 	memcpy(s->data, data, len);
 	memset(&s->sd, 0, sizeof(s->sd));
 	memcpy(&s->sd.DestinationAddress, &ip, 4);
@@ -596,9 +612,12 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 	s->td.FragmentTable[0].FragmentBuffer = s->data;
 	s->tok.Status = EFI_NOT_READY;
 	s->tok.Packet.TxData = &s->td;
-	if (udp->Transmit(udp, &s->tok) != EFI_SUCCESS)
+	if (udp->Transmit(udp, &s->tok) != EFI_SUCCESS) {
+		stats.tx_failed++;
 		return -1;
+	}
 	s->busy = 1;
+	stats.tx++;
 	return 0;
 }
 
@@ -615,6 +634,15 @@ void efi_udp_shutdown(void)
 	if (udp && configured) {
 		harvest(0);	/* recycles what completed meanwhile */
 		udp->Configure(udp, NULL);
+		if (fw_efi_verbose())
+			printf("mboot: EFI UDP4: %llu datagrams in, %llu out; lost here: %llu (queue full), %llu (over %u bytes), %llu receive errors, %llu sends failed\n",
+			       (unsigned long long)stats.rx,
+			       (unsigned long long)stats.tx,
+			       (unsigned long long)stats.evicted,
+			       (unsigned long long)stats.too_long,
+			       PXE_UDP_MAX,
+			       (unsigned long long)stats.rx_errors,
+			       (unsigned long long)stats.tx_failed);
 	}
 	configured = 0;
 	if (child && sb)

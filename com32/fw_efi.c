@@ -66,6 +66,12 @@ EFI_HANDLE fw_efi_image_handle(void)
 	return image_handle;
 }
 
+/** True with -verbose, for efi_udp.c's counts. */
+int fw_efi_verbose(void)
+{
+	return verbose;
+}
+
 /* -------------------------------------------------------------------- */
 /* Small helpers                                                          */
 
