@@ -8,9 +8,10 @@
 #
 # The same sources and flags as the BIOS module, but 64-bit: no regparm,
 # no red zone (interrupts stay on, on the firmware's stack), and without
-# the BIOS-only pieces (E820, the heap arena, the i386 trampoline and the
-# NASM memcpy: lib/util.c's C mb_memcpy is used, MBOOT_ASM_MEMCPY is not
-# defined).  Firmware calls go through gnu-efi's headers only (ms_abi
+# the BIOS-only pieces (E820, the heap arena, the i386 trampoline, the PXE
+# UDP API of pxe_udp.c - efi_udp.c gives tftp.c the same interface over
+# EFI_UDP4 - and the NASM memcpy: lib/util.c's C mb_memcpy is used,
+# MBOOT_ASM_MEMCPY is not defined).  Firmware calls go through gnu-efi's headers only (ms_abi
 # function pointers); no gnu-efi library is linked.
 
 EFI64_MODULES ?= /usr/lib/syslinux/modules/efi64
