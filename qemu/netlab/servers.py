@@ -161,6 +161,7 @@ class _Daemon:
     the bridge address's port 69.  Subclasses give command() and name."""
 
     name = "tftpd"
+    stderr_is_log = False  # the daemon writes its log to its stderr
 
     def __init__(self, ns, root, workdir):
         self.ns = ns
@@ -181,7 +182,8 @@ class _Daemon:
         missing = tftp_server_missing(self.kind)
         if missing:
             raise RuntimeError(missing)
-        errpath = os.path.join(self.workdir, self.name + ".stderr")
+        errpath = self.log if self.stderr_is_log else \
+            os.path.join(self.workdir, self.name + ".stderr")
         err = open(errpath, "a")
         self.proc = subprocess.Popen(self.wrap(self.command()),
                                      stdin=subprocess.DEVNULL, stdout=err,
@@ -299,16 +301,18 @@ class Atftpd(_Daemon):
     """atftpd (Debian's 0.8.0, unpacked under ATFTPD_CACHE) standalone,
     without forking, bound to the bridge address, with its built-in
     defaults (retry timeout 5 s, Sorcerer's Apprentice prevention off, as
-    Debian's package runs it), logging to atftpd.log."""
+    Debian's package runs it), logging to atftpd.log through its stderr
+    ("--logfile -": with a file name 0.8.0 wrote no file here)."""
 
     name = "atftpd"
     kind = "atftpd"
+    stderr_is_log = True
 
     def command(self):
         """atftpd's arguments."""
         return [ATFTPD, "--daemon", "--no-fork", "--bind-address",
                 self.ns.ipv4, "--port", "69", "--user", "root",
-                "--group", "root", "--verbose=6", "--logfile", self.log,
+                "--group", "root", "--verbose=6", "--logfile", "-",
                 self.root]
 
 
