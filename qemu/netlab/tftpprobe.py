@@ -23,6 +23,8 @@ each its own session (a fresh UDP port):
             after DATA 4: ACK 5 (one ahead: a block not sent yet, as when
             an ACK of an acknowledge-ahead stream is lost) or ACK 9 (far
             ahead): what comes, and when.  (--quick leaves out "timeout".)
+  duprrq    the same RRQ twice from one port: how many transfer ports
+            (sessions) answer.
   stale     ACK 2 and at once ACK 4 (DATA 4 the last sent): is the
             valid ACK still acted on after the stale one?
   lost      after DATA n, ACK n; DATA n+1 arrives but is treated as lost
@@ -266,6 +268,29 @@ def probe_ahead(server, content):
     return out
 
 
+def probe_duprrq(server, content):
+    """The same read request twice from one port (as a client whose first
+    RRQ or its OACK was lost resends it): how many server ports answer."""
+    s = Session(server, PROBE_FILE, content)
+    s.rrq([("blksize", 1024), ("tsize", 0)])
+    s.rrq([("blksize", 1024), ("tsize", 0)])
+    s.s.settimeout(1.0)
+    ports = {}
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        try:
+            pkt, addr = s.s.recvfrom(70000)
+        except (socket.timeout, BlockingIOError):
+            break
+        ports.setdefault(addr[1], []).append(struct.unpack("!H", pkt[:2])[0])
+    for port in ports:  # end every session the probe opened
+        s.s.sendto(struct.pack("!HH", ERROR, 0) + b"probe done\0",
+                   (server, port))
+    s.s.close()
+    return {"server_ports": len(ports),
+            "opcodes_per_port": {str(k): v for k, v in ports.items()}}
+
+
 def probe_dupack(server, content, window_ok):
     """Duplicate ACK of an earlier block, lock-step and (when the server
     grants windowsize) in a window."""
@@ -350,6 +375,7 @@ def client_main(addr, path, size):
     opts = res["oack"].get("options", {})
     window_ok = "windowsize" in opts
     res["ahead"] = probe_ahead(addr, content)
+    res["duprrq"] = probe_duprrq(addr, content)
     res["dupack"] = probe_dupack(addr, content, window_ok)
     res["timeout"] = {} if os.environ.get("TFTPPROBE_QUICK") else \
         probe_timeout(addr, content, window_ok)
@@ -432,6 +458,9 @@ def summary(kind, r):
         a["ack_one_ahead"]["packets"]))
     out.append("  stale ACK 2 then valid ACK 4 at once: %s" %
                a["stale_then_valid"]["packets"])
+    out.append("  the same RRQ twice from one port: %d server port(s) "
+               "answer %s" % (r["duprrq"]["server_ports"],
+                              r["duprrq"]["opcodes_per_port"]))
     out.append("  ACK of a block treated as lost: then %s" %
                a["ack_of_lost_block"]["packets"])
     out.append("  duplicate ACK (lock-step): %s %s" % (
