@@ -124,20 +124,25 @@
  * server answers a repeated ACK within a round trip, so a session that
  * is not waiting for a retransmission gives up sooner. */
 #define TFTP_STALL_MS	10000u
-#define TFTP_SILENT_MS	3000u
+#define TFTP_SILENT_MS	5000u
 
 /* Acknowledgements sent ahead of the data.  Kept well below a NIC's
  * transmit ring: PXE_UDP_WRITE does not reap finished transmissions, and
  * iPXE's e1000 driver drops a packet when its 15 descriptors are taken. */
 #define TFTP_WINDOW	8u
 
-/* Congestion control (see tftp.c): the window grows by one block per
- * TFTP_GROW windows of clean blocks; the link counts as lossy (not full)
- * once TFTP_LS_MIN losses were seen in lock-step and more than one block
- * in TFTP_LS_RATIO was lost there. */
-#define TFTP_GROW	1u
-#define TFTP_LS_MIN	3u
-#define TFTP_LS_RATIO	32u
+/* Congestion control (see tftp.c, "congestion control"): the window grows
+ * TFTP_PLATEAU times more slowly from one below the window at the last
+ * loss on.  A block that comes TFTP_LATE_US after its ACK was sent again by
+ * the server's timer: a loss.  The link is judged full or lossy once
+ * TFTP_CC_SAMPLES blocks were seen at a window of 1 and above it, from
+ * counts halved at TFTP_CC_MEMORY blocks; on a full link wider windows are
+ * tried in the first TFTP_PROBE_ZONE blocks of each file only. */
+#define TFTP_PLATEAU	8u
+#define TFTP_LATE_US	400000u
+#define TFTP_CC_SAMPLES	64u
+#define TFTP_CC_MEMORY	2048u
+#define TFTP_PROBE_ZONE	256u
 
 /** One session: one read request and the server's transfer it started. */
 struct tftp_session {
@@ -150,6 +155,7 @@ struct tftp_session {
 	uint8_t once;		/* its read request went out once */
 	uint64_t conflict_until;	/* clock_us: see TFTP_CONFLICT_US */
 	uint32_t resent_to;	/* ACKs up to here may have been sent twice */
+	uint32_t lost_to;	/* blocks up to here were counted as lost */
 	/* when each acknowledgement in the window was sent (round trips) */
 	uint32_t sent_blk[TFTP_WINDOW];
 	uint64_t sent_us[TFTP_WINDOW];

@@ -531,7 +531,7 @@ static void tftp_whole_retry(void)
 	check(!rc && !memcmp(dst, data, n),
 	      "TFTP, one read, server killed mid-file: byte-exact, SHA-256 right",
 	      "rc %d: %s", rc, err.msg);
-	check(strstr(out, "mboot: whole.bin: no data for 3 s at byte 0 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
+	check(strstr(out, "mboot: whole.bin: no data for 5 s at byte 0 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
 	      "TFTP, one read: the retry line says byte 0 (a module is handed on whole)",
 	      "printed: %s", out);
 	/* Two read requests per open (tftp.h: at once, from two ports). */
@@ -609,7 +609,7 @@ static void tftp_pieces_retry(void)
 	check(!rc && !memcmp(dst, data, n),
 	      "TFTP, 64 KiB pieces, server killed mid-file: byte-exact, SHA-256 right",
 	      "rc %d: %s", rc, err.msg);
-	check(strstr(out, "mboot: pieces.bin: no data for 3 s at byte 1048576 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
+	check(strstr(out, "mboot: pieces.bin: no data for 5 s at byte 1048576 of 3145728 (TFTP, PXE UDP); retry 1 of 5 in 0.5 s\n") != NULL,
 	      "TFTP pieces: the retry resumes at the first byte not handed on (the read-ahead buffer's start, 1048576)",
 	      "printed: %s", out);
 	check(rrqs == 4 && block1_sent == 2,
