@@ -723,7 +723,11 @@ static int lockstep_read(uint8_t *dst, size_t n)
  * the link cannot pass at once: ours against the lock-step client on the
  * same @n-byte file.  Ours must back off instead of refilling into the
  * full link: the server sends at most @max_ratio bytes per byte of the
- * file, and ours is no slower than lock-step.
+ * file, and ours takes at most 1.2 times as long as lock-step (it learns
+ * the link from losses in the first blocks; the holes they leave cost a
+ * pass over those).  The client before congestion control (840c67a)
+ * fails all four cases below: 6.0, 4.1, 2.0 and 2.1 bytes per byte, and
+ * 39.7 s against lock-step's 0.4 s at 8 MB/s.
  */
 static void policed_case(const char *what, uint64_t rate, uint64_t burst,
 			 size_t n, double max_ratio)
