@@ -203,10 +203,13 @@ static void tf_close(struct fetch *f)
 	if (!p)
 		return;
 	tftp_close(&p->t);
-	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts))
-		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms)\n",
+	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts)) {
+		char link[160];
+		tftp_link_describe(link, sizeof(link));
+		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms; %s)\n",
 		       f->name, p->t.lost, p->t.passes, p->t.restarts,
-		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100);
+		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100, link);
+	}
 	f->url = NULL;
 	f->priv = NULL;
 	free(p->ahead);

@@ -295,6 +295,13 @@ static int cc_full(void)
 	       (uint64_t)cc.losses[1] * cc.blocks[0];
 }
 
+int tftp_link_describe(char *buf, size_t cap)
+{
+	return snprintf(buf, cap, "window %u, link %s: lock-step lost %u of %u blocks, wider windows %u of %u",
+			cc.cwnd, cc_full() ? "full" : "not known full",
+			cc.losses[0], cc.blocks[0], cc.losses[1], cc.blocks[1]);
+}
+
 /** The window for a session whose next block is @k: 1 on a full link,
  * but in the first TFTP_PROBE_ZONE blocks of a file (where a hole costs
  * little) wider ones are tried. */

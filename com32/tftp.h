@@ -217,6 +217,13 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
  */
 void tftp_link_reset(void);
 
+/**
+ * What the congestion control knows of the link now, for the summary
+ * line: the window, whether the link is judged full, and the loss counts
+ * it judges by (see tftp.c).  Returns what snprintf returns.
+ */
+int tftp_link_describe(char *buf, size_t cap);
+
 /** End the open session (an ERROR packet tells the server to stop). */
 void tftp_close(struct tftp_file *t);
 
