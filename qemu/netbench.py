@@ -204,7 +204,11 @@ def slowest(r, key="first"):
     if r is None:
         return "not run"
     if r["booted"] == 0:
-        return "none booted in %.0f s" % r["config"]["timeout"]
+        # How each client ended: "timeout" (the case's limit) or an early
+        # stop such as "stop:no-pxelinux" (no PXELINUX banner in 240 s).
+        ends = sorted({c["outcome"] for c in r["clients"]})
+        return "none booted (limit %.0f s; %s)" % (
+            r["config"]["timeout"], ", ".join(map(str, ends)))
     return netlab.fmt_s(r[key + "_max"])
 
 
