@@ -185,7 +185,11 @@ int fetch_make_url(const char *name, char *url)
 		break;
 	}
 
+	/* syslinux.efi leaves pxe.ipinfo NULL (efi_udp.c fills it in from
+	 * the PXE base code when it can): no server address, no URL. */
 	ip = syslinux_derivative_info()->pxe.ipinfo;
+	if (!ip)
+		return -1;
 	sip = (const uint8_t *)&ip->serverip;
 	snprintf(server, sizeof(server), "%u.%u.%u.%u", sip[0], sip[1], sip[2],
 		 sip[3]);

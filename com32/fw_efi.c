@@ -491,6 +491,12 @@ int fw_init(struct mb_error *err)
 		bs = NULL;
 		return MB_E_FIRMWARE;
 	}
+	/* The firmware's 5-minute watchdog (UEFI 2.x, 3.1.2) runs while a
+	 * boot option loads: a big initrd over a slow or lossy link takes
+	 * longer, and the firmware would reset the machine in the middle
+	 * (seen with syslinux.efi's own TFTP at 327 s).  A boot loader turns
+	 * it off; the kernel is started with boot services kept. */
+	bs->SetWatchdogTimer(0, 0, 0, NULL);
 	if (verbose)
 		printf("mboot: UEFI %u.%02u, image handle 0x%llx\n",
 		       st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff,
