@@ -670,6 +670,27 @@ static void arm_slirp_tail(void)
 }
 
 /**
+ * Open @path and read it whole into @got (capacity @n + 1) with tftp_read,
+ * *@have bytes; close it.  Returns the first error code (MB_OK at the end
+ * of the file), with the message in @err.
+ */
+static int read_whole(struct tftp_file *t, const char *path, uint8_t *got,
+		      size_t n, size_t *have, struct mb_error *err)
+{
+	size_t k = 0;
+	int rc = tftp_open(t, SERVER_IP, 69, path, "file.bin", err);
+
+	while (!rc) {
+		rc = tftp_read(t, got + *have, n + 1 - *have, &k, "file.bin", err);
+		if (rc || !k)
+			break;
+		*have += k;
+	}
+	tftp_close(t);
+	return rc;
+}
+
+/**
  * A lock-step client as PXELINUX's own (the stock module's path): one read
  * request without options' pipelining, each block acknowledged when it
  * arrives, a lost block waited for (the server's timer sends it again;
@@ -736,20 +757,13 @@ static void policed_case(const char *what, uint64_t rate, uint64_t burst,
 	struct mb_error err = { 0 };
 	uint8_t *f = setup(0, n, 21), *got = calloc(1, n + 1);
 	char detail[400] = "";
-	size_t have = 0, k = 0;
+	size_t have = 0;
 
 	police_rate = rate;
 	police_burst = burst;
 	police_at = now_us;
 	uint64_t t0 = now_us;
-	int rc = tftp_open(&t, SERVER_IP, 69, "file.bin", "file.bin", &err);
-	while (!rc) {
-		rc = tftp_read(&t, got + have, n + 1 - have, &k, "file.bin", &err);
-		if (rc || !k)
-			break;
-		have += k;
-	}
-	tftp_close(&t);
+	int rc = read_whole(&t, "file.bin", got, n, &have, &err);
 	double ours_s = (double)(now_us - t0) / 1e6;
 	double ours_ratio = (double)srv_bytes / (double)(n ? n : 1);
 	uint64_t ours_drop = srv_dropped;
@@ -830,20 +844,13 @@ static void attack_case(const char *what, void (*arm)(void), size_t n,
 	struct mb_error err = { 0 };
 	uint8_t *f = setup(0, n, 11), *got = calloc(1, n + 1);
 	char detail[700] = "";
-	size_t have = 0, k = 0;
+	size_t have = 0;
 	uint64_t t0;
 	int rc;
 
 	arm();
 	t0 = now_us;
-	rc = tftp_open(&t, SERVER_IP, 69, open_path, "file.bin", &err);
-	while (!rc) {
-		rc = tftp_read(&t, got + have, n + 1 - have, &k, "file.bin", &err);
-		if (rc || !k)
-			break;
-		have += k;
-	}
-	tftp_close(&t);
+	rc = read_whole(&t, open_path, got, n, &have, &err);
 	if (code == MB_OK && rc)
 		snprintf(detail, sizeof(detail), "error %d: %s", rc, err.msg);
 	else if (code == MB_OK && !strcmp(msg, "forged") &&
