@@ -264,10 +264,8 @@ static struct {
 	uint32_t grow;		/* clean blocks since cwnd last grew */
 	uint32_t w_loss;	/* the window at the last loss */
 	uint64_t loss_us;	/* clock_us of the last loss taken */
-	uint32_t clean;		/* blocks in a row without loss */
 	uint32_t blocks[2];	/* blocks received at window 1, wider */
 	uint32_t losses[2];	/* losses seen at window 1, wider */
-	uint8_t filling;	/* a later session runs: no wider tries */
 	uint8_t set;
 } cc;
 
@@ -305,17 +303,17 @@ int tftp_link_describe(char *buf, size_t cap)
 /** The window for a session whose next block is @k: 1 on a full link,
  * but in the first TFTP_PROBE_ZONE blocks of a file (where a hole costs
  * little) wider ones are tried. */
-static uint32_t cc_window(uint32_t k)
+static uint32_t cc_window(const struct tftp_file *t, uint32_t k)
 {
-	if (cc_full() && (k > TFTP_PROBE_ZONE || cc.filling))
+	if (cc_full() && (k > TFTP_PROBE_ZONE || t->filling))
 		return 1;
 	return cc.cwnd;
 }
 
-/** Count block @k (@lost or not) at the window in use. */
-static void cc_count(uint32_t k, int lost)
+/** Count block @k of @t (@lost or not) at the window in use. */
+static void cc_count(const struct tftp_file *t, uint32_t k, int lost)
 {
-	unsigned w = cc_window(k) > 1;
+	unsigned w = cc_window(t, k) > 1;
 
 	cc.blocks[w]++;
 	cc.losses[w] += lost;
@@ -325,12 +323,11 @@ static void cc_count(uint32_t k, int lost)
 	}
 }
 
-/** Block @k received in order: the window grows (see above). */
-static void cc_clean(uint32_t k)
+/** Block @k of @t received in order: the window grows (see above). */
+static void cc_clean(const struct tftp_file *t, uint32_t k)
 {
-	cc_count(k, 0);
-	cc.clean++;
-	if (cc_window(k) == 1 && cc_full()) {
+	cc_count(t, k, 0);
+	if (cc_window(t, k) == 1 && cc_full()) {
 		cc.cwnd = 2;	/* what the next file's start tries */
 		cc.grow = 0;
 		return;
@@ -348,11 +345,7 @@ static void cc_clean(uint32_t k)
  * trip (the losses of one window are one event). */
 static void cc_loss(const struct tftp_file *t, uint32_t k, uint64_t now)
 {
-#ifdef TFTP_TRACE
-	fprintf(stderr, "loss %.4f k %u cwnd %u win %u clean %u b %u/%u l %u/%u full %d\n", now / 1e6, k, cc.cwnd, cc_window(k), cc.clean, cc.blocks[0], cc.blocks[1], cc.losses[0], cc.losses[1], cc_full());
-#endif
-	cc_count(k, 1);
-	cc.clean = 0;
+	cc_count(t, k, 1);
 	if (cc.loss_us &&
 	    now - cc.loss_us < t->srtt_us + 4 * t->rttvar_us)
 		return;
@@ -939,7 +932,7 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		 * one more block, the blocks more ACKs, and the flood fills
 		 * the receive queue. */
 		int twice = (t->restarts || t->passes) && !t->counts_acks;
-		uint32_t window = cc_window(s->seen + 1) - 1;	/* ACKs ahead */
+		uint32_t window = cc_window(t, s->seen + 1) - 1;	/* ACKs ahead */
 		uint32_t ring = twice ? TFTP_WINDOW * 3 / 4 : TFTP_WINDOW;
 		if (window > ring)
 			window = ring;
@@ -1005,7 +998,7 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 				   now - s->sent_us[(k - 1) % TFTP_WINDOW] >= TFTP_LATE_US) {
 				cc_loss(t, k, now);	/* the server's timer */
 			} else if (k == s->seen + 1) {
-				cc_clean(k);
+				cc_clean(t, k);
 			}
 			/* A block we had already is no progress (a server that
 			 * no longer takes our ACKs sends its last block again
@@ -1027,9 +1020,6 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		}
 		/* Silence: a lost ACK broke the chain, or the DATA at the end
 		 * of what we asked for was lost. */
-#ifdef TFTP_TRACE
-		fprintf(stderr, "silence %u seen %u acked %u lim %u cwnd %u filler %d patient %d fm %u ca %u\n", silences, s->seen, s->acked, lim, cc.cwnd, filler, patient, first_missing(r), t->counts_acks);
-#endif
 		silences++;
 		/* In lock-step nothing after the last block received was
 		 * acknowledged: the server sends the next one again on its
@@ -1199,10 +1189,10 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 					break;
 			}
 			uint32_t seen = f->seen;
-			t->filling = cc.filling = 1;
+			t->filling = 1;
 			rc = session_run(t, f, &r, 1, pass == TFTP_PASSES - 1,
 					 name, err);
-			t->filling = cc.filling = 0;
+			t->filling = 0;
 			/* A session that had waited and now brings nothing
 			 * has died meanwhile (the server forgot it): anew. */
 			if (!reused || (!rc && (f->seen != seen || !r.nmissing)))
