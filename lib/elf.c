@@ -2,7 +2,12 @@
  * elf.c - kernel segments from ELF32 and ELF64 program headers.
  *
  * Only PT_LOAD entries matter.  Each is loaded at its physical address
- * (p_paddr): Multiboot kernels run with paging off.  ELF64 files are
+ * (p_paddr): Multiboot kernels run with paging off.  The entry point is
+ * read in one of two conventions: a virtual address (inside a segment's
+ * p_vaddr range: translated to that segment's physical address, as GRUB
+ * and the stock module do), or - for kernels linked higher-half whose
+ * e_entry is already physical - an address inside a segment's physical
+ * range and no virtual one, used as it is.  ELF64 files are
  * accepted when every segment and the entry point lie below 4 GiB (Xen).
  * Every field is treated as hostile: offsets and sizes are checked against
  * the file and against 32-bit wrap-around before they are used.
@@ -112,7 +117,7 @@ int mb_elf_segments(const uint8_t *buf, size_t len, const char *name,
 
 	img->format = cls == ELFCLASS32 ? MB_FMT_ELF32 : MB_FMT_ELF64;
 	img->nsegs = 0;
-	int have_entry = 0;
+	int have_entry = 0, entry_phys = 0;
 	for (unsigned i = 0; i < phnum; i++) {
 		struct phdr ph;
 		read_phdr(buf + phoff + (size_t)i * phentsize, cls, &ph);
@@ -147,6 +152,12 @@ int mb_elf_segments(const uint8_t *buf, size_t len, const char *name,
 			img->entry = (uint32_t)(entry - ph.vaddr + ph.paddr);
 			have_entry = 1;
 		}
+		/* Higher-half kernels (p_vaddr = p_paddr + offset) may give
+		 * a physical e_entry; it counts only if no segment's virtual
+		 * range holds it (checked after the loop), so the virtual
+		 * reading always wins where both are possible. */
+		if (entry >= ph.paddr && entry - ph.paddr < ph.memsz)
+			entry_phys = 1;
 		struct mb_segment *s = &img->segs[img->nsegs++];
 		s->addr = (uint32_t)ph.paddr;
 		s->file_off = (uint32_t)ph.offset;
@@ -156,6 +167,10 @@ int mb_elf_segments(const uint8_t *buf, size_t len, const char *name,
 	if (!img->nsegs)
 		return mb_fail(err, MB_E_NO_SEGMENTS,
 			       "%s: ELF file has no loadable segment", name);
+	if (!have_entry && entry_phys) {
+		img->entry = (uint32_t)entry;	/* < paddr + memsz <= 4 GiB */
+		have_entry = 1;
+	}
 	if (!have_entry)
 		return mb_fail(err, MB_E_ENTRY,
 			       "%s: entry point 0x%llx is outside every loadable segment",

@@ -21,6 +21,7 @@ import hashlib
 import os
 import random
 import re
+import struct
 import subprocess
 import sys
 import zlib
@@ -453,6 +454,12 @@ def cases():
         Case("gzip", "tk-elf32.gz", "", [("mod-gz.gz", gz_module, "kept compressed", "")],
              opts="-verbose"),
         Case("elf64", "tk-elf64.elf", "", [("mod-e.bin", 5000, "", "")]),
+        # Linked higher-half (p_vaddr = p_paddr + 3 GiB): e_entry physical
+        # (inside a segment's physical range, no virtual one: used as it
+        # is) and virtual (translated through its segment).  The stock
+        # module boots both (its cases below).
+        Case("hh-phys", "tk-hh-phys.elf", "", [("mod-e.bin", 5000, "", "")]),
+        Case("hh-virt", "tk-hh-virt.elf", "", [("mod-e.bin", 5000, "", "")]),
         # A kernel gzip of two members: ISIZE alone undercounts.
         Case("gzip-members", "tk-members.gz", "", [("mod-f.bin", 777, "", "")]),
         # 5 GiB: QEMU puts 2 GiB of it above 4 GiB; tk.highmem=1 makes
@@ -638,7 +645,7 @@ def cases():
              line="mboot.c32 tk-elf32.elf --- -sha256=" + "0" * 63 + " x.bin"),
     ]
     stock = []
-    for c in ours[:5] + [c for c in ours if c.name == "big"]:
+    for c in ours[:5] + [c for c in ours if c.name in ("big", "hh-phys")]:
         s = Case(c.name, c.kernel, c.kargs, c.modules, c.mem, loader="stock",
                  expect_fails=STOCK_EXPECTED_FAILS.get(c.name, set()))
         stock.append(s)
@@ -662,6 +669,7 @@ STOCK_EXPECTED_FAILS = {
     "gzip": {"seg.fs", "seg.gs", "mod0.len", "mod0.crc"},
     "elf64": {"seg.fs", "seg.gs"},
     "big": {"seg.fs", "seg.gs"},
+    "hh-phys": {"seg.fs", "seg.gs"},
     # Booted with Multiboot 1 (EAX 0x2BADB002) though it has only a
     # Multiboot 2 header; the kernel then checks the Multiboot 1 MBI.
     "mb2": {"magic", "seg.fs", "seg.gs"},
@@ -738,6 +746,27 @@ def write_rsdp2_rom(path):
         f.write(rom)
 
 
+def higher_half(elf, offset, virtual_entry):
+    """@elf (an ELF32 test kernel linked at its physical addresses) as a
+    higher-half link would describe it: every PT_LOAD's p_vaddr moved up
+    by @offset (p_paddr kept, so the same bytes load at the same place and
+    the code, which runs with paging off, is unchanged).  e_entry becomes
+    virtual (entry + @offset) when @virtual_entry, else stays physical:
+    the two conventions higher-half kernels are linked with (issue 20)."""
+    k = bytearray(elf)
+    phoff, = struct.unpack_from("<I", k, 28)
+    phentsize, phnum = struct.unpack_from("<HH", k, 42)
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        ptype, _, vaddr = struct.unpack_from("<III", k, at)
+        if ptype == 1:
+            struct.pack_into("<I", k, at + 8, vaddr + offset)
+    if virtual_entry:
+        entry, = struct.unpack_from("<I", k, 24)
+        struct.pack_into("<I", k, 24, entry + offset)
+    return bytes(k)
+
+
 def write_fixtures(build):
     """Write the generated files the cases name (bad kernels, a two-member
     gzip kernel, huge/small modules, a kernel with no header) into
@@ -750,6 +779,9 @@ def write_fixtures(build):
     with open(os.path.join(data, "tk-members.gz"), "wb") as f:  # 2 members
         f.write(gzip.compress(k[:5000], 9, mtime=0) +
                 gzip.compress(k[5000:], 9, mtime=0))
+    for name, virt in (("tk-hh-phys.elf", False), ("tk-hh-virt.elf", True)):
+        with open(os.path.join(data, name), "wb") as f:
+            f.write(higher_half(k, 0xC0000000, virt))
     with open(os.path.join(data, "huge.bin"), "wb") as f:
         f.truncate(200 << 20)
     with open(os.path.join(data, "small.bin"), "wb") as f:

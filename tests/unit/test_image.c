@@ -872,10 +872,36 @@ static void test_elf_virtual_entry(void)
 	build_mb_elf(&e, 0);
 	CHECK_EQ_U(probe(0x3000, 0), MB_OK);
 	CHECK_EQ_U(img.entry, 0x200ff0);
-	/* The physical address of the entry is not a valid entry. */
+	/* Linked higher-half with a physical e_entry (inside a segment's
+	 * physical range, no virtual one): used as it is, as the stock
+	 * module and QEMU -kernel do (issue 20). */
 	e.entry = 0x10000c;
 	build_mb_elf(&e, 0);
+	CHECK_EQ_U(probe(0x3000, 0), MB_OK);
+	CHECK_EQ_U(img.entry, 0x10000c);
+	e.entry = 0x200ff0;	/* the second segment's BSS, physically */
+	build_mb_elf(&e, 0);
+	CHECK_EQ_U(probe(0x3000, 0), MB_OK);
+	CHECK_EQ_U(img.entry, 0x200ff0);
+	/* In neither range: still refused. */
+	e.entry = 0x101000;	/* between the segments, physically */
+	build_mb_elf(&e, 0);
 	CHECK_EQ_U(probe(0x3000, 0), MB_E_ENTRY);
+	CHECK_CONTAINS(err.msg, "0x101000");
+	e.entry = 0xc0101000u;	/* between them, virtually */
+	build_mb_elf(&e, 0);
+	CHECK_EQ_U(probe(0x3000, 0), MB_E_ENTRY);
+	/* Both readings possible: the virtual one wins.  Segment 0 maps
+	 * virtual 0x200000 to physical 0x100000; segment 1 sits at
+	 * physical 0x200000: the entry 0x200010 is segment 0's virtual
+	 * 0x200010 -> 0x100010, not segment 1's physical byte. */
+	e = elf_spec(1);
+	e.entry = 0x200010;
+	add_ph(&e, PT_LOAD, 0x1000, 0x200000, 0x100000, 0x1000, 0x1000);
+	add_ph(&e, PT_LOAD, 0x2000, 0xc0200000u, 0x200000, 0x100, 0x1000);
+	build_mb_elf(&e, 0);
+	CHECK_EQ_U(probe(0x3000, 0), MB_OK);
+	CHECK_EQ_U(img.entry, 0x100010);
 
 	/* ELF64 with the usual -2 GiB kernel mapping. */
 	e = elf_spec(2);
@@ -890,6 +916,11 @@ static void test_elf_virtual_entry(void)
 	e.entry = 0x80100040ull;
 	build_mb_elf(&e, 0);
 	CHECK_EQ_U(probe(0x3000, 0), MB_E_ENTRY);
+	/* ELF64 higher-half with a physical entry (Xen-style link). */
+	e.entry = 0x100040;
+	build_mb_elf(&e, 0);
+	CHECK_EQ_U(probe(0x3000, 0), MB_OK);
+	CHECK_EQ_U(img.entry, 0x100040);
 }
 
 /** Random byte changes to valid images: probe succeeds with a sane image
