@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "digest.h"
 #include "format.h"
+#include "ipappend.h"
 #include "util.h"
 
 /** True for the separators PXELINUX itself splits arguments on. */
@@ -79,6 +80,8 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_MB1, MB_OK;
 		if (token_is(s, n, "-mb2"))
 			return req->opts |= MB_OPT_MB2, MB_OK;
+		if (n >= 10 && !mb_memcmp(s, "-ipappend=", 10))
+			return mb_ipappend_option(req, s + 10, n - 10, err);
 		if (n > 10 && !mb_memcmp(s, "-fallback=", 10)) {
 			if (n - 10 >= sizeof(req->fallback))
 				return mb_fail(err, MB_E_BAD_OPTION,

@@ -61,6 +61,8 @@ struct mb_request {
 	unsigned opts;			/* MB_OPT_* */
 	unsigned nfiles;		/* files[0] is the kernel */
 	char fallback[64];		/* -fallback=LABEL: run on failure */
+	unsigned ipappend_mode;		/* -ipappend=: MB_IPAPPEND_* (ipappend.h) */
+	unsigned ipappend_part;		/* with MB_IPAPPEND_PART */
 	struct mb_file_req files[MB_MAX_FILES];
 	char text[MB_CMDLINE_MAX + MB_MAX_FILES * 2];
 };
