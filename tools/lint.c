@@ -132,10 +132,14 @@ bool lint_is_xen(const uint8_t *buf, size_t len)
 	return len >= sizeof(sig) && memmem(buf, len, sig, sizeof(sig) - 1);
 }
 
+int lint_xen_at(const struct mb_request *req, const struct lint_file *files)
+{
+	return files[0].xen ? 0 : req->nfiles > 1 && files[1].xen ? 1 : -1;
+}
+
 void lint_files(const struct mb_request *req, const struct lint_file *files)
 {
-	int at = files[0].xen ? 0 :
-		 req->nfiles > 1 && files[1].xen ? 1 : -1;	/* Xen's file */
+	int at = lint_xen_at(req, files);	/* Xen's file */
 	bool xen = at >= 0;
 	unsigned first = (unsigned)at + 1;	/* dom0's kernel, for Xen */
 	unsigned nmods = xen ? req->nfiles - first : 0;

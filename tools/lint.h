@@ -55,6 +55,9 @@ enum lint_kind lint_kind_of(const uint8_t *head, size_t len);
 /** True if the decompressed kernel @buf (@len bytes) is Xen. */
 bool lint_is_xen(const uint8_t *buf, size_t len);
 
+/** Which file is Xen: 0 (the kernel), 1 (under tboot), or -1. */
+int lint_xen_at(const struct mb_request *req, const struct lint_file *files);
+
 /**
  * Checks that need the files (@files indexed like @req->files).  Xen is
  * the kernel, or module 1 under a kernel that boots it as its first

@@ -37,6 +37,7 @@
 #include "pxecfg.h"
 #include "pxemodel.h"
 #include "pxename.h"
+#include "xenlint.h"
 
 /* SHA-256 digests on the line (-sha256=HEX, lib/cmdline.c + lib/digest.c). */
 #if defined(__has_include)
@@ -453,6 +454,47 @@ static void size_module(unsigned i)
 	if (!lint[i].gzip)
 		look_at(&lint[i], data, len);
 	free(data);
+}
+
+/**
+ * xenlint_read_fn: file @i whole as the kernel gets it (decompressed when
+ * marked -gunzip, or always with @ctx non-NULL); NULL when not read here.
+ */
+static uint8_t *read_as_received(void *ctx, unsigned i, size_t *len)
+{
+	struct mb_error err;
+	uint8_t *data, *out = NULL;
+	size_t out_len;
+
+	if (!readable[i] || !(data = read_whole(where[i].path, len)))
+		return NULL;
+	if (!gz_is_gzip(data, *len) ||
+	    (!ctx && !(req.files[i].opts & MB_FILE_GUNZIP)))
+		return data;
+	if (inflate_kernel(data, *len, req.files[i].name, &out, &out_len,
+			   &err) || !out) {
+		free(data);
+		return NULL;	/* reported by size_module() */
+	}
+	free(data);
+	*len = out_len;
+	return out;
+}
+
+/** Stage: Xen's own sorting of its modules (tools/xenlint.c). */
+static void lint_xen(void)
+{
+	int at = lint_xen_at(&req, lint);
+	size_t len = 0;
+	uint8_t *xen;
+
+	if (at < 0)
+		return;
+	xen = at == 0 ? kernel : read_as_received((void *)1, 1, &len);
+	xenlint_check(&req, (unsigned)at, xen, at == 0 ? kernel_len : len,
+		      read_as_received, NULL);
+	if (at)
+		free(xen);
 }
 
 /* The information inputs, as com32/main.c describe_inputs() fills them
@@ -946,8 +988,10 @@ int main(int argc, char **argv)
 		place_kernel(have_memory);
 	for (unsigned i = 1; i < req.nfiles; i++)
 		size_module(i);
-	if (kernel_ok)
+	if (kernel_ok) {
 		lint_files(&req, lint);
+		lint_xen();
+	}
 	if (!kernel_ok || diag_count(DIAG_ERROR))
 		goto verdict;
 	if (!describe_inputs())

@@ -498,6 +498,9 @@ def xen_cases(r, build):
               r"63 \(module 64 is ignored\); Xen 4\.19 and earlier use all 64"])
     r.expect("xen 63 modules", ["--line", line + " --- vmlinuz" * 61, root], 0,
              [], [r"warning: \d+ modules"])
+    # Xen's own sorting of its modules (tools/xenlint.c): xenmods.py.
+    import xenmods  # noqa: E402
+    xenmods.cases(r, root, line)
     # The module's own dry run (-n -v) of the same entry in QEMU, -m 1024:
     # its table and the checker's, row for row.
     if not getattr(r, "no_qemu", False):
