@@ -45,13 +45,39 @@ static int apply_sha256(struct mb_request *req, unsigned part,
 		mb_snprintf(what, sizeof(what), "module %u", part);
 	else
 		mb_snprintf(what, sizeof(what), "the kernel");
-	if (f->opts & MB_FILE_SHA256)
+	if ((f->opts & MB_FILE_SHA256) || f->cat_sha_mask)
 		return mb_fail(err, MB_E_BAD_OPTION, "-sha256 given twice for %s",
 			       what);
-	int rc = mb_sha256_parse(hex, n, what, f->sha256, err);
-	if (!rc)
-		f->opts |= MB_FILE_SHA256;
-	return rc;
+	/* "H0+H1+...": one digest per file of a -cat name, in its order; an
+	 * empty one leaves that file unchecked.  Whether the part is -cat
+	 * (and has that many files) is judged at the end of the part. */
+	for (unsigned k = 0;; k++) {
+		size_t m = 0;
+		while (m < n && hex[m] != '+')
+			m++;
+		if (k == MB_CAT_MAX)
+			return mb_fail(err, MB_E_BAD_OPTION,
+				       "-sha256 for %s lists more than %u digests",
+				       what, MB_CAT_MAX);
+		if (m || (k == 0 && m == n)) {	/* a lone "-sha256=": an error */
+			int rc = mb_sha256_parse(hex, m, what,
+						 k ? f->cat_sha256[k] : f->sha256,
+						 err);
+			if (rc)
+				return rc;
+			if (k)
+				f->cat_sha_mask |= 1u << k;
+			else
+				f->opts |= MB_FILE_SHA256;
+		}
+		if (m == n)
+			return MB_OK;
+		hex += m + 1;
+		n -= m + 1;
+		if (!n)
+			return mb_fail(err, MB_E_BAD_OPTION,
+				       "-sha256 for %s ends in '+'", what);
+	}
 }
 
 /**
@@ -80,6 +106,15 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_MB1, MB_OK;
 		if (token_is(s, n, "-mb2"))
 			return req->opts |= MB_OPT_MB2, MB_OK;
+		/* The stock module's option; "-no" turns it off (stock 6.04
+		 * strips "-no" and then compares with "-solaris", so its own
+		 * "-nosolaris" never matched: lib/solaris.h). */
+		if (token_is(s, n, "-solaris"))
+			return req->opts = (req->opts & ~MB_OPT_NOSOLARIS) |
+					   MB_OPT_SOLARIS, MB_OK;
+		if (token_is(s, n, "-nosolaris"))
+			return req->opts = (req->opts & ~MB_OPT_SOLARIS) |
+					   MB_OPT_NOSOLARIS, MB_OK;
 		if (n >= 10 && !mb_memcmp(s, "-ipappend=", 10))
 			return mb_ipappend_option(req, s + 10, n - 10, err);
 		if (n > 10 && !mb_memcmp(s, "-fallback=", 10)) {
@@ -95,24 +130,77 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 	} else if (token_is(s, n, "-gunzip")) {
 		req->files[req->nfiles].opts |= MB_FILE_GUNZIP;
 		return MB_OK;
+	} else if (token_is(s, n, "-cat")) {
+		req->files[req->nfiles].opts |= MB_FILE_CAT;
+		return MB_OK;
 	}
 	return mb_fail(err, MB_E_BAD_OPTION,
 		       "unknown %s option \"%.*s\" (file names may not start with '-')",
 		       part ? "module" : "loader", (int)n, s);
 }
 
-int mb_parse_cmdline(const char *line, struct mb_request *req,
-		     struct mb_error *err)
+/**
+ * The checks at the end of part @part (file @f, named @name, @name_len
+ * characters): a -cat name splits into 1 to MB_CAT_MAX non-empty files
+ * and has no more digests than files; a list of digests needs -cat; and
+ * -cat does not go with -gunzip.  Returns MB_OK or MB_E_BAD_OPTION.
+ */
+static int check_part(const struct mb_file_req *f, unsigned part,
+		      const char *name, size_t name_len, struct mb_error *err)
+{
+	if (!(f->opts & MB_FILE_CAT)) {
+		if (f->cat_sha_mask)
+			return mb_fail(err, MB_E_BAD_OPTION,
+				       "module %u: a list of -sha256 digests needs -cat", part);
+		return MB_OK;
+	}
+	if (f->opts & MB_FILE_GUNZIP)
+		return mb_fail(err, MB_E_BAD_OPTION,
+			       "module %u: -cat and -gunzip cannot be combined", part);
+	unsigned files = 1;
+	for (size_t k = 0; k < name_len; k++) {
+		if (name[k] != '+')
+			continue;
+		if (k == 0 || k + 1 == name_len || name[k + 1] == '+')
+			return mb_fail(err, MB_E_BAD_OPTION,
+				       "module %u: -cat name \"%.*s\" has an empty file name",
+				       part, (int)name_len, name);
+		files++;
+	}
+	if (files > MB_CAT_MAX)
+		return mb_fail(err, MB_E_BAD_OPTION,
+			       "module %u: -cat joins %u files; the limit is %u",
+			       part, files, MB_CAT_MAX);
+	if (f->cat_sha_mask >> files)
+		return mb_fail(err, MB_E_BAD_OPTION,
+			       "module %u: -sha256 lists more digests than the %u files of \"%.*s\"",
+			       part, files, (int)name_len, name);
+	return MB_OK;
+}
+
+/**
+ * The parser proper: @line (below @limit characters) into @req's files;
+ * with @parts_only, "-c" is refused and the loader options already in
+ * @req are kept (mb_parse_parts).
+ */
+static int parse_line(const char *line, size_t limit, int parts_only,
+		      struct mb_request *req, struct mb_error *err)
 {
 	size_t len = mb_strlen(line);
 	char *out = req->text;
 	const char *p = line, *end = line + len;
 
-	mb_memset(req, 0, sizeof(*req) - sizeof(req->text));
-	if (len >= MB_CMDLINE_MAX)
+	if (!parts_only)
+		mb_memset(req, 0, sizeof(*req) - sizeof(req->text));
+	else
+		mb_memset(req->files, 0, sizeof(req->files));
+	req->nfiles = 0;
+	if (len >= limit)
 		return mb_fail(err, MB_E_CMDLINE_TOO_LONG,
-			       "command line is %zu characters; the limit is %u",
-			       len, MB_CMDLINE_MAX - 1);
+			       "%s is %zu characters; the limit is %zu",
+			       parts_only ? "the boot.cfg's kernel and modules line" :
+					    "command line",
+			       len, limit - 1);
 
 	for (unsigned part = 0;; part++) {
 		const char *args_start = NULL, *args_end = NULL, *name = NULL;
@@ -139,7 +227,27 @@ int mb_parse_cmdline(const char *line, struct mb_request *req,
 				more = 1;
 				break;
 			}
-			if (!name && t[0] == '-') {
+			if (!name && part == 0 && token_is(t, n, "-c")) {
+				/* -c FILE: the file is the next word. */
+				while (p < end && is_space(*p))
+					p++;
+				t = p;
+				while (p < end && !is_space(*p))
+					p++;
+				n = (size_t)(p - t);
+				if (parts_only)
+					return mb_fail(err, MB_E_BAD_OPTION,
+						       "-c inside a boot.cfg (a boot.cfg cannot name another)");
+				if (!n || is_separator(t, n))
+					return mb_fail(err, MB_E_BAD_OPTION,
+						       "-c needs a file name (-c boot.cfg)");
+				if (n >= sizeof(req->cfgfile))
+					return mb_fail(err, MB_E_BAD_OPTION,
+						       "-c file name is %zu characters; the limit is %zu",
+						       n, sizeof(req->cfgfile) - 1);
+				mb_memcpy(req->cfgfile, t, n);
+				req->cfgfile[n] = '\0';
+			} else if (!name && t[0] == '-') {
 				int rc = apply_option(req, part, t, n, err);
 				if (rc)
 					return rc;
@@ -153,6 +261,15 @@ int mb_parse_cmdline(const char *line, struct mb_request *req,
 			}
 		}
 
+		if (!name && part == 0 && req->cfgfile[0] && !more) {
+			/* -c FILE alone: the files come from FILE. */
+			req->nfiles = 0;
+			return MB_OK;
+		}
+		if (name && part == 0 && req->cfgfile[0] && !parts_only)
+			return mb_fail(err, MB_E_USAGE,
+				       "-c %s names the kernel and modules; the line names \"%.*s\" too",
+				       req->cfgfile, (int)name_len, name);
 		if (!name) {
 			if (part == 0)
 				return mb_fail(err, MB_E_USAGE,
@@ -163,6 +280,9 @@ int mb_parse_cmdline(const char *line, struct mb_request *req,
 		}
 
 		struct mb_file_req *f = &req->files[part];
+		int rc = check_part(f, part, name, name_len, err);
+		if (rc)
+			return rc;
 		f->name = out;
 		mb_memcpy(out, name, name_len);
 		out += name_len;
@@ -179,6 +299,20 @@ int mb_parse_cmdline(const char *line, struct mb_request *req,
 			return MB_OK;
 		}
 	}
+}
+
+int mb_parse_cmdline(const char *line, struct mb_request *req,
+		     struct mb_error *err)
+{
+	return parse_line(line, MB_CMDLINE_MAX, 0, req, err);
+}
+
+int mb_parse_parts(const char *line, size_t limit, struct mb_request *req,
+		   struct mb_error *err)
+{
+	if (limit > MB_CFG_LINE_MAX)
+		limit = MB_CFG_LINE_MAX;
+	return parse_line(line, limit, 1, req, err);
 }
 
 size_t mb_file_cmdline_len(const struct mb_file_req *f)

@@ -27,6 +27,11 @@
 
 /* PXELINUX refuses command lines of this length or more (MAX_CMDLINE_LEN). */
 #define MB_CMDLINE_MAX 2048
+/* -c FILE (lib/bootcfg.h): the kernel and module parts a boot.cfg comes to,
+ * written as one line, stay below this many characters. */
+#define MB_CFG_LINE_MAX 32768
+/* -cat: at most this many files joined into one module (com32/catmod.h). */
+#define MB_CAT_MAX 4
 /* Kernel plus modules (Xen itself reads only the first 64 modules up to
  * 4.19, 63 from 4.20: tools/lint.h). */
 #define MB_MAX_FILES 128
@@ -43,9 +48,15 @@
 #define MB_OPT_MB1	(1u << 5)	/* boot through the Multiboot 1 header */
 #define MB_OPT_MB2	(1u << 6)	/* boot through the Multiboot 2 header */
 #define MB_OPT_DRY_RUN	(1u << 7)	/* -n, -dry-run: all but the hand-off */
+/* -solaris: the DHCP ACK in the Multiboot 1 drives fields, as the stock
+ * module does for Solaris/illumos (lib/solaris.h); -nosolaris: never, even
+ * for an ELF whose OS ABI byte says Solaris. */
+#define MB_OPT_SOLARIS	(1u << 10)
+#define MB_OPT_NOSOLARIS (1u << 11)
 /* Per-file options. */
 #define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
 #define MB_FILE_SHA256	(1u << 9)	/* -sha256=HEX: check the file's digest */
+#define MB_FILE_CAT	(1u << 12)	/* -cat: NAME is files joined by '+' */
 
 /** One file of the request: its name and argument text, as typed. */
 struct mb_file_req {
@@ -54,6 +65,11 @@ struct mb_file_req {
 	unsigned opts;		/* MB_FILE_* */
 	uint8_t sha256[32];	/* with MB_FILE_SHA256: the expected digest
 				   of the file as fetched (before gunzip) */
+	/* -cat with "-sha256=H0+H1+...": digest k (k >= 1) of file k of
+	 * the joined name, when bit k of cat_sha_mask is set (file 0's is
+	 * sha256 above, with MB_FILE_SHA256). */
+	unsigned cat_sha_mask;
+	uint8_t cat_sha256[MB_CAT_MAX][32];
 };
 
 /** The parsed command line. */
@@ -63,8 +79,9 @@ struct mb_request {
 	char fallback[64];		/* -fallback=LABEL: run on failure */
 	unsigned ipappend_mode;		/* -ipappend=: MB_IPAPPEND_* (ipappend.h) */
 	unsigned ipappend_part;		/* with MB_IPAPPEND_PART */
+	char cfgfile[256];		/* -c FILE: the boot.cfg, or "" */
 	struct mb_file_req files[MB_MAX_FILES];
-	char text[MB_CMDLINE_MAX + MB_MAX_FILES * 2];
+	char text[MB_CFG_LINE_MAX + MB_MAX_FILES * 2];
 };
 
 /**
@@ -76,6 +93,23 @@ struct mb_request {
  */
 int mb_parse_cmdline(const char *line, struct mb_request *req,
 		     struct mb_error *err);
+
+/*
+ * With "-c FILE" the line names no kernel: mb_parse_cmdline then returns
+ * MB_OK with nfiles 0 and cfgfile set, and the caller fetches FILE and
+ * hands its text to mb_bootcfg_apply (lib/bootcfg.h), which fills in the
+ * files through mb_parse_parts.
+ */
+
+/**
+ * Parse @line (below @limit characters) as the kernel and module parts
+ * of a request, into @req's files and text, keeping @req's loader
+ * options, fallback and cfgfile (those of the KERNEL line): what a
+ * boot.cfg's kernel=, kernelopt= and modules= come to.  Errors as
+ * mb_parse_cmdline's; "-c" is refused here (no boot.cfg inside one).
+ */
+int mb_parse_parts(const char *line, size_t limit, struct mb_request *req,
+		   struct mb_error *err);
 
 /**
  * Length of the command line the kernel receives for @f: its name, then a

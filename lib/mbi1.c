@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "mbi1.h"
+#include "solaris.h"
 #include "util.h"
 
 size_t mb1_info_size(const struct mb1_input *in)
@@ -17,6 +18,8 @@ size_t mb1_info_size(const struct mb1_input *in)
 	n += mb_strlen(in->loader_name) + 1;
 	if (in->apm)
 		n = MB_ALIGN_UP(n, (size_t)4) + sizeof(struct mb1_apm);
+	if (in->solaris_dhcp)
+		n = MB_ALIGN_UP(n, (size_t)4) + in->solaris_dhcp_len;
 	return n;
 }
 
@@ -109,6 +112,18 @@ size_t mb1_info_build(const struct mb1_input *in, void *buf, uint32_t addr)
 		info->apm_table = addr + (uint32_t)off;
 		info->flags |= MB1_IF_APM;
 		s = (char *)base + off + sizeof(*in->apm);
+	}
+	if (in->solaris_dhcp) {
+		/* The stock module's layout: drives fields hold the ACK, flag
+		 * 7 stays clear (they are not a drive list), flag 1 set. */
+		size_t off = MB_ALIGN_UP((size_t)((uint8_t *)s - base), (size_t)4);
+		mb_memset(s, 0, off - (size_t)((uint8_t *)s - base));
+		mb_memcpy(base + off, in->solaris_dhcp, in->solaris_dhcp_len);
+		info->drives_addr = addr + (uint32_t)off;
+		info->drives_length = in->solaris_dhcp_len;
+		info->boot_device = MB_SOLARIS_BOOT_DEVICE;
+		info->flags = (info->flags & ~MB1_IF_DRIVES) | MB1_IF_BOOTDEV;
+		s = (char *)base + off + in->solaris_dhcp_len;
 	}
 	return (size_t)((uint8_t *)s - base);
 }

@@ -35,6 +35,11 @@ struct mb1_input {
 	/* The APM table (flag 10), laid out as the Multiboot 1 spec's
 	 * apm_table; NULL when the BIOS has no 32-bit APM interface. */
 	const struct mb1_apm *apm;
+	/* -solaris (lib/solaris.h): the DHCP ACK, copied after everything
+	 * else and pointed at by drives_addr/drives_length, boot_device
+	 * MB_SOLARIS_BOOT_DEVICE, flag 1 set; NULL: none of it. */
+	const void *solaris_dhcp;
+	uint32_t solaris_dhcp_len;
 };
 
 /** Bytes needed for the blob describing @in. */
