@@ -17,8 +17,9 @@ summary line, so its row says so), the module's transfer rate (from that
 summary line), the time from PXELINUX's banner to the kernel's verdict
 and from QEMU's start to it, and the ratios of the banner -> verdict
 times against the stock module.  The table also goes to
-BUILD/bench/fetchbench.md (docs/BENCH.md's section).  Not part of the
-tests.
+BUILD/bench/fetchbench.md (docs/BENCH.md's section), its numbers to
+BUILD/bench/fetchbench.json (tests/bench/figures.py's throughput
+figure).  Not part of the tests.
 
     python3 qemu/fetchbench.py [--build B] [--only REGEX] [--size MiB] [-v]
 
@@ -133,6 +134,10 @@ def main():
             ("ours-pxelinux", ours, "big.bin", "-pxelinux"),
             ("stock-tftp-name", pxeboot.STOCK_MBOOT, "big.bin", ""),
         ]
+        # Who serves each name: QEMU's user network answers TFTP itself
+        # (its built-in server, -netdev user,tftp=), http:// names nginx.
+        servers = {name: "nginx" if mod.startswith("http://") else
+                   "QEMU user-net TFTP" for name, _, mod, _ in runs}
         for name, loader, mod, opts in runs:
             if args.only and not re.search(args.only, name):
                 continue
@@ -162,6 +167,12 @@ def main():
             "ok" if ok else "NOT CHECKED"))
     print("\n".join(out))
     sec.add(out)
+    # The numbers behind the table (tests/bench/figures.py's throughput
+    # figure): per run its path and rate as our module's line gave them.
+    sec.data = {"bytes": SIZE, "runs": [
+        {"run": name, "server": servers[name], "via": via, "rate": rate,
+         "banner_to_verdict": since, "total": total, "crc_ok": ok}
+        for name, rate, since, total, ok, via in rows]}
     sec.write()
     return 0 if rows and all(r[4] for r in rows) else 1
 

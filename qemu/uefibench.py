@@ -43,7 +43,11 @@ the initrd reaching dom0 byte-exact); a failed boot is marked.
 
 Logs: BUILD/uefi/bench-ours-<i>.log (ours, through uefitest.xen_boot),
 BUILD/uefibench/grub-<i>.log.  The tables also go to
-BUILD/bench/uefibench.md (docs/BENCH.md's section).  Not part of the tests.
+BUILD/bench/uefibench.md (docs/BENCH.md's section); per boot the console
+times and each TFTP transfer of the trace (read request to last DATA, the
+capture's host clock turned into seconds since QEMU started) to
+BUILD/bench/uefibench.json (tests/bench/figures.py's boot timeline).
+Not part of the tests.
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -157,6 +161,58 @@ def tftp_phases(pcap):
     return xen_rrq - first_rrq, last_data - xen_rrq, nbytes
 
 
+def tftp_transfers(pcap):
+    """From a pcap of one boot: {"dhcp": the first DHCP packet's time,
+    "files": [{"name", "rrq", "last", "bytes"}]} in the capture's clock
+    (the host's), or None.  Per file name the transfer that carried the
+    most data (a loader may ask for a file's size first and fetch it in a
+    second session): its read request and its last DATA packet, matched by
+    the client's port; ordered by read request."""
+    try:
+        with open(pcap, "rb") as f:
+            d = f.read()
+    except OSError:
+        return None
+    if len(d) < 24 or struct.unpack("<I", d[:4])[0] != 0xa1b2c3d4:
+        return None
+    off = 24
+    dhcp = None
+    sessions = []           # [name, rrq, last DATA, bytes]
+    by_port = {}            # client port -> its latest session
+    while off + 16 <= len(d):
+        sec, usec, incl, orig = struct.unpack("<IIII", d[off:off + 16])
+        p = d[off + 16:off + 16 + incl]
+        off += 16 + incl
+        t = sec + usec / 1e6
+        if len(p) < 42 or p[12:14] != b"\x08\x00" or p[23] != 17:
+            continue
+        u = 14 + (p[14] & 15) * 4
+        sport, dport, ulen = struct.unpack(">HHH", p[u:u + 6])
+        if dport == 67 or sport == 67:
+            if dhcp is None:
+                dhcp = t
+            continue
+        pl = p[u + 8:]
+        if len(pl) < 4:
+            continue
+        op = struct.unpack(">H", pl[:2])[0]
+        if dport == 69 and op == 1:             # RRQ
+            s = [pl[2:].split(b"\0")[0].decode("latin-1"), t, None, 0]
+            sessions.append(s)
+            by_port[sport] = s
+        elif op == 3 and dport in by_port:      # DATA to that client port
+            s = by_port[dport]
+            s[2] = t
+            s[3] += ulen - 8 - 4
+    best = {}
+    for s in sessions:
+        if s[2] is not None and (s[0] not in best or s[3] > best[s[0]][3]):
+            best[s[0]] = s
+    files = sorted(best.values(), key=lambda s: s[1])
+    return {"dhcp": dhcp, "files": [{"name": n, "rrq": r, "last": l,
+                                     "bytes": b} for n, r, l, b in files]}
+
+
 def boot_grub(args, name):
     demo, debs, initrd = uefitest.xen_files(args)
     ipath, isize, imd5 = initrd
@@ -259,6 +315,27 @@ def main():
                 ok, _, reasons, _ = demo.analyse(
                     b, outcome, demo.XEN_ARGS, dom0_args, initrd, False)
             t = times(b)
+            t["linux"] = (b.first(demo.RE_LINUX.pattern)
+                          if t["xen"] is not None else None)
+            # The trace's events in seconds since QEMU started: the
+            # capture's host clock minus the host's clock at QEMU's start.
+            tr = tftp_transfers(pcap_path(args, name))
+            xen_rrq = min([x["rrq"] for x in (tr or {}).get("files", [])
+                           if x["name"].lstrip("/").endswith("xen.gz")] or
+                          [None])
+            if tr and getattr(b, "wall_start", None) is not None and \
+                    xen_rrq is not None:
+                w0 = b.wall_start
+                t["trace"] = {
+                    "dhcp": None if tr["dhcp"] is None else tr["dhcp"] - w0,
+                    "files": [{"name": x["name"], "bytes": x["bytes"],
+                               "start": x["rrq"] - w0,
+                               "end": x["last"] - w0,
+                               # xen.gz and after: the loader's own files
+                               "payload": x["rrq"] >= xen_rrq}
+                              for x in tr["files"]]}
+            else:
+                t["trace"] = None
             ph = tftp_phases(pcap_path(args, name))
             t.update(startup=ph and ph[0], files=ph and ph[1],
                      rate=ph and ph[2] / ph[1] / 1e6 if ph and ph[1] else None)
@@ -323,6 +400,11 @@ def main():
         emit("uefibench: ours %s GRUB" % ("slower than" if worse else
                                           "no slower than"))
     sec.add(out)
+    # Per boot, the console's times and the trace's per-file transfers
+    # (tests/bench/figures.py's boot timeline).
+    sec.data = {"loaders": label, "boots": [
+        {k: r[k] for k in ("run", "loader", "ok", "nbp", "xen", "linux",
+                           "marker", "trace")} for r in rows]}
     sec.write()
     return 1 if failed else 0
 

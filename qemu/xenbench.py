@@ -21,10 +21,12 @@ own TFTP client), "iPXE (http://...)" for http:// names, "PXELINUX" with
 
 It prints two Markdown tables (times, rates and paths; the ratios issue #8
 asks for) and writes them to BUILD/bench/xenbench.md (docs/BENCH.md's
-section).  Our module is snapshotted to BUILD/xenbench/mboot.c32 first, so
-a rebuild during the runs changes nothing.  Logs: BUILD/xenbench/<run>-
-<size>.log (demo.py's console logs), results.json and report.md.  Not part
-of the tests.
+section) and the numbers behind them, per boot (each file's transfer
+times, Xen's, dom0's and the marker's), to BUILD/bench/xenbench.json
+(tests/bench/figures.py's boot timeline).  Our module is snapshotted to
+BUILD/xenbench/mboot.c32 first, so a rebuild during the runs changes
+nothing.  Logs: BUILD/xenbench/<run>-<size>.log (demo.py's console logs),
+results.json and report.md.  Not part of the tests.
 
     python3 qemu/xenbench.py [--build build] [--only REGEX] [--repeat N]
                              [--sizes 0,200]
@@ -167,6 +169,22 @@ def analyse(lines, initrd_bytes):
                               "s": float(m.group(3)),
                               "rate": float(m.group(4)), "via": m.group(5)})
     r["transfers"] = transfers
+    # The boot's timeline for tests/bench/figures.py (seconds after QEMU
+    # started): each file's transfer as [start, end].  Ours: the summary
+    # line's console time is the end, minus the seconds it reports; stock:
+    # "Loading NAME..." (the line's start) to its " ok".
+    files = []
+    for t, b, l in lines:
+        if boot and t > boot[0]:
+            break
+        for m in RE_SUMMARY.finditer(l):
+            files.append({"name": m.group(1), "bytes": int(m.group(2)),
+                          "start": round(t - float(m.group(3)), 3),
+                          "end": t})
+    linux = first(demo.RE_LINUX, xen[0]) if xen else None
+    r["timeline"] = {"banner": r["banner"], "files": files,
+                     "booting": boot and boot[0], "xen": r["xen"],
+                     "linux": linux and linux[0], "marker": r["marker"]}
     big = [x for x in transfers if re.search(r"initrd[^/]*$", x["name"])]
     if big:
         x = big[-1]
@@ -185,6 +203,9 @@ def analyse(lines, initrd_bytes):
     last = boot or (stock and stock[-1])
     if last and xen:
         r["handover"] = xen[0] - last[0]
+    if stock:
+        r["timeline"]["files"] = [{"name": name, "bytes": None, "start": b,
+                                   "end": t} for t, b, name in stock]
     for t, b, name in stock:
         if re.search(r"initrd[^/]*$", name) and t > b:
             r["initrd_s"] = t - b
@@ -431,6 +452,18 @@ def main():
     text = "\n".join(out)
     print(text)
     sec.add(out[2:])
+    # The numbers behind the tables, per boot (tests/bench/figures.py
+    # draws the boot timeline from them).
+    sec.data = {"sizes": {label: initrds[label][1] for label, _ in sizes},
+                "boots": [{"run": key, "loader": loader,
+                           "transport": transport, "opts": opts,
+                           "size": label, "repeat": i, "ok": r["ok"],
+                           "verdict": r["verdict"],
+                           "timeline": r.get("timeline")}
+                          for label, _ in sizes
+                          for key, loader, transport, opts in RUNS
+                          for i, r in enumerate(results.get((key, label),
+                                                            []))]}
     with open(os.path.join(bench, "report.md"), "w") as fh:
         fh.write(text + "\n")
     with open(os.path.join(bench, "results.json"), "w") as fh:
