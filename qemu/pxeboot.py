@@ -63,6 +63,10 @@ class Boot:
         self.exit_code = None  # QEMU's status, None if we ended it
         self.reason = ""       # "exit", "stop:<pattern>", "timeout"
         self.seconds = 0.0
+        # The host's clock (time.time()) when QEMU was started: what
+        # turns a packet capture's timestamps (QEMU filter-dump writes the
+        # host's clock) into seconds since start (qemu/uefibench.py).
+        self.wall_start = None
 
     @property
     def text(self):
@@ -91,6 +95,7 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
     rxs = [re.compile(p) for p in stop_patterns]
     prompts = [re.compile(p) for p in prompt_patterns]
     start = time.monotonic()
+    boot.wall_start = time.time()
     replies = list(replies)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT,
