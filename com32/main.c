@@ -5,6 +5,7 @@
  * input:
  *
  *   parse    the KERNEL line into a request             lib/cmdline.c
+ *            (IPAPPEND strings taken off its end)       lib/ipappend.c
  *   fetch    the kernel (gunzip it if compressed)       com32/fetch.c, lib/gzip.c
  *   probe    its Multiboot header and segments          lib/image.c
  *   size     every module (opened, not yet read)        com32/fetch.c
@@ -37,6 +38,7 @@
 #include "../lib/gunzip.h"
 #include "../lib/gzip.h"
 #include "../lib/image.h"
+#include "../lib/ipappend.h"
 #include "../lib/loadplan.h"
 #include "../lib/mb2.h"
 #include "../lib/mbi1.h"
@@ -69,6 +71,9 @@ static struct mb_load_plan plan;
 /* Modules left open between sizing and reading (see size_module). */
 static struct fetch held[MB_MAX_FILES];
 static bool is_held[MB_MAX_FILES];
+
+/* The IPAPPEND/SYSAPPEND strings found at the end of the line. */
+static struct mb_ipappend ipa;
 
 /** Print unless -quiet was given. */
 #define say(...) do { if (!(req.opts & MB_OPT_QUIET)) printf(__VA_ARGS__); } while (0)
@@ -420,6 +425,44 @@ static void print_table(void)
 }
 
 /**
+ * Give the IPAPPEND strings found (if any) to part @part and say so.
+ */
+static int give_ipappend(unsigned part, struct mb_error *err)
+{
+	static char what[MB_CMDLINE_MAX + 32];
+	int rc;
+
+	if (!ipa.count)
+		return MB_OK;
+	rc = mb_ipappend_give(&req, &ipa, part, err);
+	if (!rc)
+		say("mboot: IPAPPEND strings \"%s\" go to %s\n", ipa.text,
+		    mb_ipappend_part_name(&req, part, what, sizeof(what)));
+	return rc;
+}
+
+/** mb_ipappend_target's test, on module @i in its final place. */
+static bool module_is_linux(void *ctx, unsigned i)
+{
+	(void)ctx;
+	return mb_is_bzimage((const uint8_t *)(uintptr_t)file_addr[i],
+			     file_len[i]);
+}
+
+/**
+ * Stage, right after parsing and before any download: -ipappend= checked
+ * against the line, and the strings given now when the option names the
+ * part (the default waits for the modules' contents).
+ */
+static int route_ipappend(struct mb_error *err)
+{
+	int rc = mb_ipappend_check(&req, err);
+	if (rc || req.ipappend_mode == MB_IPAPPEND_AUTO)
+		return rc;
+	return give_ipappend(mb_ipappend_target(&req, NULL, NULL), err);
+}
+
+/**
  * Stage: the kernel, whole and decompressed (streamed when it can be),
  * probed, relocated if it asks for it; and the memory maps.
  */
@@ -517,6 +560,8 @@ static int make_plan(struct mb_error *err)
 		.move_image = mb_load_image_must_move(
 			&img, (uintptr_t)heap_data[0], file_len[0]),
 		.elfsec_size = have_esec ? esec.size : 0,
+		/* Strings still to be given get room (fetch_and_describe). */
+		.info_room = ipa.given ? 0 : mb_ipappend_room(&ipa),
 		.ram = ram, .nram = nram, .space = space, .nspace = nspace,
 	};
 	int rc = mb_load_plan(&load, &plan, err);
@@ -573,6 +618,20 @@ static int fetch_and_describe(struct mb_error *err)
 	if (load.move_image)
 		memcpy((void *)(uintptr_t)plan.allocs[MB_SLOT_IMAGE].addr,
 		       heap_data[0], file_len[0]);
+	/* The default part is known now that every module is in place. */
+	if (!ipa.given) {
+		rc = give_ipappend(mb_ipappend_target(&req, module_is_linux,
+						      NULL), err);
+		if (rc)
+			return rc;
+		/* The plan kept info_room for them: checked, not assumed. */
+		size_t need = proto == 1 ? mb1_info_size(&in1) :
+					   mb2_info_size(&in2);
+		if (need > plan.allocs[MB_SLOT_INFO].size)
+			return mb_fail(err, MB_E_BOOT,
+				       "the Multiboot information grew to %zu bytes with the IPAPPEND strings, more than the %u planned",
+				       need, plan.allocs[MB_SLOT_INFO].size);
+	}
 
 	/* Built in its slot for the address the kernel will find it at. */
 	void *info = (void *)(uintptr_t)plan.allocs[MB_SLOT_INFO].addr;
@@ -634,7 +693,12 @@ static void dry_run_report(void)
  */
 static int run(const char *line, struct mb_error *err)
 {
-	int rc = mb_parse_cmdline(line, &req, err);
+	const struct syslinux_ipappend_strings *sa = syslinux_ipappend_strings();
+	mb_ipappend_find(line, sa->ptr, sa->count > 0 ? (unsigned)sa->count : 0,
+			 &ipa);
+	int rc = mb_parse_cmdline(ipa.line, &req, err);
+	if (!rc)
+		rc = route_ipappend(err);
 	if (!rc)
 		rc = fw_init(err);
 	if (!rc)

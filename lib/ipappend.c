@@ -50,10 +50,12 @@ void mb_ipappend_find(const char *line, const char *const *strings,
 	ipa->given = false;
 	ipa->part = 0;
 	ipa->text[0] = '\0';
-	if (len >= sizeof(ipa->line))
-		len = sizeof(ipa->line) - 1;	/* refused by the parser */
-	mb_memcpy(ipa->line, line, len);
-	ipa->line[len] = '\0';
+	if (len >= MB_CMDLINE_MAX) {	/* refused by the parser */
+		mb_memcpy(ipa->line, line, MB_CMDLINE_MAX);
+		ipa->line[MB_CMDLINE_MAX] = '\0';
+		return;
+	}
+	mb_memcpy(ipa->line, line, len + 1);
 	end = len;
 	while (end && is_ws(ipa->line[end - 1]))
 		end--;

@@ -49,7 +49,9 @@
 
 /** What mb_ipappend_find() found, and where it goes. */
 struct mb_ipappend {
-	char line[MB_CMDLINE_MAX];	/* the line without them */
+	/* The line without them; one byte more than a line may have, so a
+	 * line too long stays too long for the parser to refuse. */
+	char line[MB_CMDLINE_MAX + 1];
 	char text[MB_CMDLINE_MAX];	/* "ip=... BOOTIF=...", "" if none */
 	uint32_t mask;			/* bit i: SYSAPPEND string i found */
 	unsigned count;			/* how many */
@@ -74,8 +76,8 @@ size_t mb_ipappend_mangle(const char *src, char *dst, size_t cap);
  * appended in bit order), each that is the line's last token, with
  * whitespace before it, is taken off.  Fills @ipa: line (without them),
  * text (as they stood, in order), mask, count.  A @line of MB_CMDLINE_MAX
- * characters or more is copied as far as it fits, with nothing found
- * (the parser then refuses it).
+ * characters or more is copied as MB_CMDLINE_MAX of them, with nothing
+ * found: still too long, the parser refuses it.
  */
 void mb_ipappend_find(const char *line, const char *const *strings,
 		      unsigned n, struct mb_ipappend *ipa);

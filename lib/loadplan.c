@@ -35,8 +35,8 @@ int mb_load_plan(const struct mb_load_input *in, struct mb_load_plan *plan,
 {
 	const struct mb_request *req = in->req;
 	struct mb_alloc *a = plan->allocs;
-	size_t info = in->proto == 1 ? mb1_info_size(in->in1) :
-				       mb2_info_size(in->in2);
+	size_t info = (in->proto == 1 ? mb1_info_size(in->in1) :
+					mb2_info_size(in->in2)) + in->info_room;
 
 	mb_memset(plan, 0, sizeof(*plan));
 	plan->info_size = (uint32_t)info;

@@ -73,6 +73,10 @@ struct mb_load_input {
 	uint32_t boot_area_size;	/* fw_boot_area_size(img->nsegs) */
 	bool move_image;		/* place a copy of the kernel image */
 	uint32_t elfsec_size;		/* mb_elf_sections.size, 0 if none */
+	/* Bytes the information may still grow by after the plan: the
+	 * IPAPPEND strings given to a part once the modules are read
+	 * (mb_ipappend_room, lib/ipappend.h); 0 for none. */
+	uint32_t info_room;
 	const struct mb_range *ram;	/* segments must lie inside */
 	unsigned nram;
 	const struct mb_range *space;	/* allocations are made inside */

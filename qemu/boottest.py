@@ -40,7 +40,8 @@ class Case:
     def __init__(self, name, kernel, kargs="", modules=(), mem=512,
                  expect="pass", message=None, expect_fails=(), loader="ours",
                  opts="", line=None, forbid=None, extra_cfg="",
-                 table=False, dry_first=False, option_rom=None):
+                 table=False, dry_first=False, option_rom=None,
+                 ipappend=None, ipappend_to=None):
         self.name, self.kernel, self.kargs = name, kernel, kargs
         self.modules = list(modules)  # (file, size or bytes, extra args, -opts)
         self.mem, self.expect, self.message = mem, expect, message
@@ -55,6 +56,30 @@ class Case:
         self.dry_first = dry_first
         # An option ROM (a file in BUILD/boottest/data) QEMU gives SeaBIOS.
         self.option_rom = option_rom
+        # IPAPPEND value of the label booted (the line becomes a LABEL's
+        # APPEND), and who must get the strings: "kernel" or a module
+        # index (0 = the first module).
+        self.ipappend, self.ipappend_to = ipappend, ipappend_to
+
+
+# What PXELINUX appends under QEMU's user network (slirp's defaults:
+# client 10.0.2.15, server and gateway 10.0.2.2, a /24) for the first NIC
+# with QEMU's default MAC 52:54:00:12:34:56, by IPAPPEND bit.
+IPAPPEND_STRINGS = ["ip=10.0.2.15:10.0.2.2:10.0.2.2:255.255.255.0",
+                    "BOOTIF=01-52-54-00-12-34-56"]
+
+
+def ipappend_text(value):
+    """The strings PXELINUX appends for IPAPPEND @value, as one text."""
+    return " ".join(s for i, s in enumerate(IPAPPEND_STRINGS)
+                    if value & (1 << i))
+
+
+def fake_bzimage(seed, size):
+    """@size bytes that look like a Linux bzImage: "HdrS" at 0x202."""
+    b = bytearray(random_bytes(seed, size))
+    b[0x202:0x206] = b"HdrS"
+    return bytes(b)
 
 
 def random_bytes(seed, size):
@@ -170,9 +195,21 @@ def build_case(case, build, default_line=None):
             files[word] = os.path.join(data_dir, word)
     loader = os.path.join(build, "mboot.c32") if case.loader == "ours" \
         else pxeboot.STOCK_MBOOT
+    extra_cfg = case.extra_cfg
+    want_cmdline = kname + " " + kargs
+    if case.ipappend is not None:
+        # PXELINUX appends the strings to a label's line: boot one.
+        extra_cfg += "LABEL ipa\n  KERNEL mboot.c32\n  APPEND %s\n  IPAPPEND %d\n" % (
+            line.split(" ", 1)[1], case.ipappend)
+        default_line = "ipa"
+        text = ipappend_text(case.ipappend)
+        if case.ipappend_to == "kernel":
+            want_cmdline += " " + text
+        elif case.ipappend_to is not None:
+            mod_strings[case.ipappend_to] += " " + text
     pxeboot.make_tftp_root(root, loader, files, default_line or line,
-                           case.extra_cfg)
-    return root, line, kname + " " + kargs, mod_strings
+                           extra_cfg)
+    return root, line, want_cmdline, mod_strings
 
 
 def parse_kernel(boot):
@@ -640,6 +677,39 @@ def cases():
                      r"^mboot: mod-gz\.gz: \d+ bytes in (.|\n)*"
                      r"^mboot: error: huge\.bin: out of memory: needs 209715200 bytes",
              forbid=r"huge\.bin: \d+ bytes in"),
+        # IPAPPEND 1, 2, 3: the strings PXELINUX appends to the label's
+        # line (so to the last module) go to the first module that is a
+        # Linux bzImage (here the second: the first is not one); a
+        # look-alike typed at the end of the APPEND line stays where it
+        # was typed; with no Linux kernel they go to the Multiboot kernel;
+        # -ipappend=keep leaves them on the last module.
+        Case("ipappend-1", "tk-elf32.elf", "", [
+            ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
+            ("initrd.bin", 5000, "", ""),
+        ], ipappend=1, ipappend_to=0,
+             message=r'mboot: IPAPPEND strings "ip=10\.0\.2\.15:[^"]*" go to module 1 bz\.bin'),
+        Case("ipappend-2", "tk-elf32.elf", "", [
+            ("notbz.bin", 3000, "", ""),
+            ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
+            ("initrd.bin", 5000, "BOOTIF=01-aa-bb-cc-dd-ee-ff", ""),
+        ], ipappend=2, ipappend_to=1),
+        Case("ipappend-3", "tk-elf32.elf", "", [
+            ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
+            ("initrd.bin", 5000, "", ""),
+        ], ipappend=3, ipappend_to=0),
+        Case("ipappend-nolinux", "tk-elf32.elf", "", [
+            ("notbz.bin", 3000, "", ""), ("initrd.bin", 5000, "", ""),
+        ], ipappend=3, ipappend_to="kernel"),
+        Case("ipappend-keep", "tk-elf32.elf", "", [
+            ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
+            ("initrd.bin", 5000, "", ""),
+        ], opts="-ipappend=keep", ipappend=3, ipappend_to=1),
+        # A part that does not exist: refused before any download.
+        Case("ipappend-bad-part", "tk-elf32.elf", "", [
+            ("bz.bin", fake_bzimage("bz", 9000), "", ""),
+        ], opts="-ipappend=2", ipappend=2, expect="error",
+             message=r"mboot: error: -ipappend=2: there is no module 2 \(the line has the kernel and 1 module\)",
+             forbid=r"bytes in"),
         Case("sha256-bad-hex", "tk-elf32.elf", expect="error",
              message=r"mboot: error: -sha256 for module 1 has 63 hex digits; a SHA-256 digest has 64",
              line="mboot.c32 tk-elf32.elf --- -sha256=" + "0" * 63 + " x.bin"),
@@ -652,6 +722,12 @@ def cases():
     # The stock module knows no Multiboot 2: it loads tk-mb2.elf's ELF
     # segments anyway (no Multiboot 1 header needed) and enters it with the
     # Multiboot 1 magic and information.
+    # The stock module leaves the strings where PXELINUX put them: on
+    # the last module, where no kernel reads them.
+    ip3 = [c for c in ours if c.name == "ipappend-3"][0]
+    stock.append(Case(ip3.name, ip3.kernel, ip3.kargs, ip3.modules,
+                      loader="stock", ipappend=3, ipappend_to=1,
+                      expect_fails={"seg.fs", "seg.gs"}))
     mb2 = [c for c in ours if c.name == "mb2"][0]
     stock.append(Case("mb2", mb2.kernel, mb2.kargs, mb2.modules, loader="stock",
                       expect="kernel-fail", message=r"INFO protocol=mb1",

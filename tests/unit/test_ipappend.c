@@ -140,6 +140,14 @@ static void test_lookalikes_stay(void)
 	mb_ipappend_find(BOOTIF, strings, 19, &ipa);
 	CHECK_EQ_U(ipa.count, 0);
 	CHECK_STR(ipa.line, BOOTIF);
+	/* A line too long stays too long: the parser refuses it. */
+	static char longline[MB_CMDLINE_MAX + 64];
+	memset(longline, 'a', sizeof(longline) - 1);
+	memcpy(longline + sizeof(longline) - 1 - strlen(BOOTIF), BOOTIF,
+	       strlen(BOOTIF));
+	longline[sizeof(longline) - 2 - strlen(BOOTIF)] = ' ';
+	CHECK_EQ_U(find_and_parse(longline), MB_E_CMDLINE_TOO_LONG);
+	CHECK_EQ_U(ipa.count, 0);
 	/* No strings known (not PXELINUX): nothing found. */
 	static const char *none[19];
 	mb_ipappend_find("k --- m " BOOTIF, none, 19, &ipa);

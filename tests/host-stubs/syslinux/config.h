@@ -32,6 +32,21 @@ union syslinux_derivative_info {
 	} pxe;
 };
 
+/* The IPAPPEND/SYSAPPEND strings: none here (main.c finds nothing to
+ * move on the host). */
+struct syslinux_ipappend_strings {
+	int count;
+	const char *const *ptr;
+};
+
+/** The machine's IPAPPEND strings: an empty set on the host. */
+static inline const struct syslinux_ipappend_strings *
+syslinux_ipappend_strings(void)
+{
+	static const struct syslinux_ipappend_strings none = { 0, 0 };
+	return &none;
+}
+
 const struct syslinux_version *syslinux_version(void);
 enum syslinux_filesystem syslinux_filesystem(void);
 const union syslinux_derivative_info *syslinux_derivative_info(void);
