@@ -44,6 +44,7 @@ suite lint tests/lint.sh
 suite readme tests/readme-check.sh
 suite errors tests/errors-check.sh
 suite readme-figures tests/bench/readme-figures.sh
+suite figures python3 tests/bench/test-figures.py
 suite install tests/install-test.sh "$B"
 suite deb tests/deb-test.sh "$B"
 suite fuzz make -s fuzz-smoke

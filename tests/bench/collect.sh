@@ -19,7 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${2:-"$ROOT/docs/BENCH.md"}
 # In the order of the Makefile's bench target.
-SECTIONS="inflate memcpy sha256 fuzz membench fetchbench xenbench uefibench netbench"
+SECTIONS="inflate memcpy sha256 fuzz membench fetchbench xenbench uefibench netbench figures"
 
 # How QEMU is started: the harness passes no accelerator (TCG) unless a
 # script names one; say which, from the scripts themselves.

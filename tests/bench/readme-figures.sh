@@ -10,7 +10,8 @@
 # README is refreshed after each make bench: make bench-readme); and when
 # docs/BENCH.md's header records a default-form run of
 # tests/bench/run-bench.sh (make bench), that it took at most 40 minutes,
-# the budget README states (no such run recorded: a skip).
+# the budget README states (no such run recorded: a skip); and every
+# figure the section names (docs/bench/*.svg) exists and is SVG.
 # Prints "readme-figures: N passed, M failed, K skipped".
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -65,6 +66,18 @@ else
 	passed=$((passed + 1))
 fi
 rm -f "$tmp.cmd"
+# Every figure the section shows ("Figure: PATH (TITLE)", from docs/BENCH.md's
+# figures section) is a committed SVG file that parses as one (none named:
+# no check, make bench has not drawn them yet).
+figs=$(grep -o '^Figure: [^ ]*' "$tmp" | cut -d' ' -f2)
+for f in $figs; do
+	if python3 -c 'import sys, xml.etree.ElementTree as E
+sys.exit(E.parse(sys.argv[1]).getroot().tag != "{http://www.w3.org/2000/svg}svg")' "$f" 2>/dev/null; then
+		passed=$((passed + 1))
+	else
+		fail "README shows figure $f, which is missing or not an SVG document"
+	fi
+done
 if grep -qiE 'ceiling at|us/call|µs/call' "$BENCH" "$README"; then
 	fail "a per-call ceiling (a constant, not a measurement) is shown"
 else

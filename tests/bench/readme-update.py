@@ -13,6 +13,9 @@ figures in it), and the section's own text and tables:
 
   * a fenced block (a table the script printed) -> its lines indented by 4;
   * a Markdown table line ("|...") -> the same line;
+  * a Markdown image ("![TITLE](PATH)", the figures section's links to
+    docs/bench/*.svg, PATH relative to docs/) -> "Figure: docs/PATH
+    (TITLE)";
   * a text line ending in ":" or longer than 100 characters (a legend or
     a description) -> a paragraph wrapped at 72 columns;
   * any other text line (a short result line such as "uefibench: ours
@@ -77,6 +80,12 @@ DESCRIPTIONS = {
         "OVMF's own PXE; seconds from QEMU's start; startup and files from "
         "the network trace (the boot program's request to xen.gz's, then "
         "to the last data packet).",
+    "figures":
+        "Plain SVG drawn by tests/bench/figures.py from the numbers the "
+        "steps above wrote beside their sections (BUILD/bench/NAME.json) "
+        "and from netbench's results file, never from typed numbers; each "
+        "figure names the commit, date and machine of its data and what it "
+        "does not show.",
     "netbench":
         "Stock against ours in qemu/netlab.py's lab (a private network "
         "namespace with dnsmasq and nginx; tftpd-hpa and atftpd in the "
@@ -88,6 +97,7 @@ RE_COMMIT = re.compile(r"^Commit: (\S+); ran (.+?) to (.+?); load average "
                        r"\(1/5/15 min\) at start (\S+) \S+ \S+, at end "
                        r"(\S+) \S+ \S+ *$")
 RE_FORM = re.compile(r"^Form: (default|full|by hand)\b")
+RE_IMAGE = re.compile(r"^!\[(.*)\]\((.*)\)$")
 
 
 class Section:
@@ -107,7 +117,8 @@ class Section:
         None for a section with no command (e.g. "Not run")."""
         if not self.command:
             return None
-        m = re.search(r"bench-(\w+)\.sh|qemu/(\w+)\.py", self.command)
+        m = re.search(r"bench-(\w+)\.sh|(?:qemu|tests/bench)/(\w+)\.py",
+                      self.command)
         return (m.group(1) or m.group(2)) if m else None
 
 
@@ -169,8 +180,14 @@ def render_body(body):
         if line.startswith("```"):
             fenced = not fenced
             continue
+        image = RE_IMAGE.match(line)
         if fenced:
             out.append("    " + line if line.strip() else "")
+        elif image:
+            path = image.group(2)
+            out.extend(wrap("Figure: %s (%s)" % (
+                path if os.path.isabs(path) else "docs/" + path,
+                image.group(1))))
         elif line.startswith("|") or not line.strip():
             out.append(line)
         elif line.rstrip().endswith(":") or len(line) > 100:

@@ -7,9 +7,9 @@
 #
 #   default  the budgeted form: at most 40 minutes on the 2-CPU reference
 #            machine with nothing else running (the per-step budgets below
-#            add up to 36 minutes; each was chosen from the step's measured
-#            duration, see the table).  Every table still has the peers
-#            side by side and its ratios; what is smaller than the full
+#            add up to 36 minutes 10 s; each was chosen from the step's
+#            measured duration, see the table).  Every table still has the
+#            peers side by side and its ratios; what is smaller than the full
 #            form: the fuzz targets run 60 s each instead of 600 s,
 #            membench's largest-module search and boots run with -m 256
 #            instead of -m 1024, xenbench and uefibench boot once per cell
@@ -21,10 +21,13 @@
 #
 # BENCH_FORM=FORM is exported, so every section the scripts write says
 # which form produced it (benchmd.sh, benchmd.py).  Before each step its
-# old section (BUILD_DIR/bench/NAME.md) is removed, so a step that writes
-# none shows as "Not run" in docs/BENCH.md instead of an older run's
-# figures.  Every step runs even when an earlier one failed (a QEMU bench
-# with a failed boot exits 1 after writing its table); the step's exit
+# old section (BUILD_DIR/bench/NAME.md) and data (NAME.json) are removed,
+# so a step that writes none shows as "Not run" in docs/BENCH.md (and as
+# no data in the figures) instead of an older run's figures.  The last
+# step, figures, draws docs/bench/*.svg from the data the others wrote
+# (tests/bench/figures.py).  Every step runs even when an earlier one
+# failed (a QEMU bench with a failed boot exits 1 after writing its
+# table); the step's exit
 # status, its time and its budget go to BUILD_DIR/bench/run.md, which
 # collect.sh puts in docs/BENCH.md's header.  Exits 1 if any step failed.
 #
@@ -75,6 +78,10 @@ mkdir -p "$B/bench"
 #               runs (stock, ours: 4 clients on a 2 MB/s server link) took
 #               about 3 min at load 2-8 (engineer la, 22:22-22:25 UTC);
 #               774 s together under load, less idle
+#   figures     tests/bench/figures.py: docs/bench/*.svg from the JSON files
+#               the steps before wrote beside their sections (and netbench's
+#               results), and its own section linking them: 0.2 s (2026-12-08
+#               01:10 UTC)
 STEPS="inflate;60;tests/bench/bench-inflate.sh $B;tests/bench/bench-inflate.sh $B
 memcpy;30;tests/bench/bench-memcpy.sh $B;tests/bench/bench-memcpy.sh $B
 sha256;30;tests/bench/bench-sha256.sh $B;tests/bench/bench-sha256.sh $B
@@ -83,7 +90,8 @@ membench;270;python3 qemu/membench.py --build $B --mem 256;python3 qemu/membench
 fetchbench;150;python3 qemu/fetchbench.py --build $B;python3 qemu/fetchbench.py --build $B
 xenbench;480;python3 qemu/xenbench.py --build $B --sizes 0,200;python3 qemu/xenbench.py --build $B --sizes 0,200 --repeat 3
 uefibench;120;python3 qemu/uefibench.py --build $B;python3 qemu/uefibench.py --build $B --repeat 3
-netbench;840;python3 qemu/netbench.py --build $B;python3 qemu/netbench.py --build $B --full"
+netbench;840;python3 qemu/netbench.py --build $B;python3 qemu/netbench.py --build $B --full
+figures;10;python3 tests/bench/figures.py --build $B;python3 tests/bench/figures.py --build $B"
 
 now() { date -u '+%Y-%m-%d %H:%M:%S UTC'; }
 
@@ -100,7 +108,7 @@ while IFS=';' read -r name budget cmd_default cmd_full; do
 	if [ -n "$ONLY" ] && ! echo "$name" | grep -qE -- "$ONLY"; then continue; fi
 	if [ "$FORM" = default ]; then cmd=$cmd_default; else cmd=$cmd_full; fi
 	budget_all=$((budget_all + budget))
-	rm -f "$B/bench/$name.md"
+	rm -f "$B/bench/$name.md" "$B/bench/$name.json"
 	echo "bench: $name ($FORM form): $cmd" >&2
 	t0=$(date +%s)
 	# The command strings hold quoted arguments and VAR=value prefixes.
