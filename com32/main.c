@@ -46,6 +46,9 @@
 #include "../lib/place.h"
 #include "../lib/plantable.h"
 #include "../lib/probe.h"
+#include "../lib/solaris.h"
+#include "catmod.h"
+#include "cfgfile.h"
 #include "fetch.h"
 #include "firmware.h"
 
@@ -278,6 +281,14 @@ static int size_module(unsigned i, struct mb_error *err)
 	struct fetch f;
 	int rc;
 
+	if (req.files[i].opts & MB_FILE_CAT) {	/* joined in the heap */
+		size_t len;
+		rc = catmod_load(&req.files[i], fetch_flags(),
+				 req.opts & MB_OPT_QUIET, &heap_data[i], &len, err);
+		if (!rc)
+			heap_len[i] = file_len[i] = (uint32_t)len;
+		return rc;
+	}
 	if (req.files[i].opts & MB_FILE_GUNZIP) {
 		rc = load_to_heap(i, 0, err);
 		if (rc || !gz_is_gzip(heap_data[i], heap_len[i]))
@@ -512,6 +523,11 @@ static int describe_inputs(struct mb_error *err)
 		.map = e820, .nmap = nmap, .loader_name = loader_name(),
 		.apm = fwi.apm,
 	};
+	if (proto == 1 && fwi.dhcp_ack &&
+	    mb_solaris_wanted(req.opts, heap_data[0], file_len[0])) {
+		in1.solaris_dhcp = fwi.dhcp_ack;
+		in1.solaris_dhcp_len = fwi.dhcp_ack_len;
+	}
 	in2 = (struct mb2_input){
 		.req = &req, .mod_addr = file_addr, .mod_len = file_len,
 		.map = e820, .nmap = nmap, .loader_name = in1.loader_name,
@@ -701,6 +717,9 @@ static int run(const char *line, struct mb_error *err)
 		rc = route_ipappend(err);
 	if (!rc)
 		rc = fw_init(err);
+	if (!rc && req.cfgfile[0])	/* -c FILE: the files are in FILE */
+		rc = cfgfile_load(&req, fetch_flags(), req.opts & MB_OPT_QUIET,
+				  err);
 	if (!rc)
 		rc = load_kernel(err);
 	for (unsigned i = 1; i < req.nfiles && !rc; i++)

@@ -145,6 +145,54 @@ def same_file(path, content):
         return f.read() == content
 
 
+def bootcfg(case, name="boot.cfg"):
+    """@case with its kernel and modules in a VMware boot.cfg @name (at
+    the TFTP root, so names need no prefix) booted by "mboot.c32 -c"."""
+    case.bootcfg = name
+    return case
+
+
+def write_bootcfg(case, data_dir, files, kopts, kname, kargs, parts):
+    """Write case.bootcfg into @data_dir for the kernel part (@kopts,
+    @kname, @kargs) and the module @parts (each "[opts] name args"), with
+    the keys VMware's own files have that ours ignores, a comment and CR
+    LF endings on some lines; add it to @files; return the KERNEL line."""
+    text = ("# written by qemu/boottest.py\r\n"
+            "bootstate=0\n"
+            "title=boottest %s\r\n"
+            "timeout=5\n"
+            "kernel=%s%s\n"
+            "kernelopt=%s\n"
+            "modules=%s\n"
+            "build=1.0\n"
+            "updated=0\n") % (case.name, kopts + " " if kopts else "",
+                               kname, kargs, " --- ".join(parts))
+    path = os.path.join(data_dir, "%s-%s" % (case.name, case.bootcfg))
+    with open(path, "w") as f:
+        f.write(text)
+    files[case.bootcfg] = path
+    return "mboot.c32 -c " + case.bootcfg
+
+
+def write_cat(case, data_dir, files, content, mopts):
+    """The files of a -cat module (@content: [(name, bytes)]) written into
+    @data_dir and added to @files; returns (their bytes joined, @mopts
+    with -sha256=@ as every file's digest joined by '+', or
+    -sha256=@last-wrong: all right but the last)."""
+    for name, data in content:
+        with open(os.path.join(data_dir, name), "wb") as f:
+            f.write(data)
+        files[name] = os.path.join(data_dir, name)
+    digests = [hashlib.sha256(d).hexdigest() for _, d in content]
+    for name, data in content:
+        case.digests[name] = (hashlib.sha256(data).hexdigest(), len(data))
+    if "-sha256=@last-wrong" in mopts:
+        mopts = mopts.replace("-sha256=@last-wrong", "-sha256=" +
+                              "+".join(digests[:-1] + [WRONG_SHA256]))
+    mopts = mopts.replace("-sha256=@", "-sha256=" + "+".join(digests))
+    return b"".join(d for _, d in content), mopts
+
+
 def build_case(case, build, default_line=None):
     """Create the TFTP root for @case; returns (root, default line,
     expected kernel cmdline, expected module strings).  @default_line
@@ -169,6 +217,13 @@ def build_case(case, build, default_line=None):
             kopts = resolve_sha256(case, kopts, kname, f.read())
     parts.append((kopts + " " if kopts else "") + kname + " " + kargs)
     for i, (mname, content, extra, mopts) in enumerate(case.modules):
+        if isinstance(content, list):  # -cat: one module of several files
+            payload, mopts = write_cat(case, data_dir, files, content, mopts)
+            margs = "len=%d crc=%08x name=%s %s" % (
+                len(payload), zlib.crc32(payload) & 0xffffffff, mname, extra)
+            parts.append(mopts + " " + mname + " " + margs.strip())
+            mod_strings.append(mname + " " + margs.strip())
+            continue
         path = os.path.join(data_dir, mname)
         if content is not None:
             if isinstance(content, int):
@@ -190,6 +245,9 @@ def build_case(case, build, default_line=None):
         parts.append((mopts + " " if mopts else "") + mname + " " + margs)
         mod_strings.append(mname + " " + margs)
     line = case.line or ("mboot.c32 " + " --- ".join(parts))
+    if getattr(case, "bootcfg", None):
+        line = write_bootcfg(case, data_dir, files, kopts, kname, kargs,
+                             parts[1:])
     for word in line.split():  # files named only in a hand-written line
         if word not in files and os.path.isfile(os.path.join(data_dir, word)):
             files[word] = os.path.join(data_dir, word)
@@ -497,6 +555,39 @@ def cases():
         # module boots both (its cases below).
         Case("hh-phys", "tk-hh-phys.elf", "", [("mod-e.bin", 5000, "", "")]),
         Case("hh-virt", "tk-hh-virt.elf", "", [("mod-e.bin", 5000, "", "")]),
+        # -solaris: the DHCP ACK in the drives fields (tk.solaris=1 checks
+        # them), as the stock module gives it (its case below); on its own
+        # for an ELF32 whose OS ABI byte is 6, unless -nosolaris.
+        Case("solaris", "tk-elf32.elf", "tk.solaris=1",
+             [("mod-e.bin", 5000, "", "")], opts="-solaris"),
+        Case("solaris-abi", "tk-solaris.elf", "tk.solaris=1", []),
+        Case("nosolaris", "tk-solaris.elf", "tk.solaris=0", [],
+             opts="-nosolaris"),
+        Case("no-solaris", "tk-elf32.elf", "tk.solaris=0", []),
+        # -c FILE: a boot.cfg with 120 modules (far past the 2047
+        # characters of an APPEND line); every module's length and CRC
+        # checked by the kernel, and its string.
+        bootcfg(Case("bootcfg-120", "tk-elf32.elf", "",
+                     [("c%03d.bin" % i, 100 + 37 * i, "", "")
+                      for i in range(120)], opts="-quiet")),
+        # An ESXi kernel has no Multiboot header: the error says so.
+        bootcfg(Case("bootcfg-noheader", "noheader.bin", expect="error",
+                     message=r"mboot: error: noheader\.bin: no Multiboot header in the first 8192 bytes \(not a Multiboot kernel\)")),
+        # -cat: a module of two files joined (a shared initrd and a
+        # per-host overlay), each with its own digest; the kernel checks
+        # the joined length and CRC.
+        Case("cat", "tk-elf32.elf", "", [
+            ("base.bin+host.bin", [("base.bin", random_bytes("base", 70000)),
+                                   ("host.bin", random_bytes("host", 3001))],
+             "", "-cat -sha256=@"),
+            ("mod-e.bin", 5000, "", "")],
+             message=r"mboot: base\.bin\+host\.bin: 2 files joined, 73001 bytes"),
+        Case("cat-bad-sha", "tk-elf32.elf", "", [
+            ("base.bin+host.bin", [("base.bin", random_bytes("base", 70000)),
+                                   ("host.bin", random_bytes("host", 3001))],
+             "", "-cat -sha256=@last-wrong")], expect="error",
+             message=r"mboot: error: host\.bin: SHA-256 mismatch: expected @WRONG@, "
+                     r"got @SHA(host.bin)@ \(over the 3001 bytes fetched\)"),
         # A kernel gzip of two members: ISIZE alone undercounts.
         Case("gzip-members", "tk-members.gz", "", [("mod-f.bin", 777, "", "")]),
         # 5 GiB: QEMU puts 2 GiB of it above 4 GiB; tk.highmem=1 makes
@@ -732,6 +823,12 @@ def cases():
     stock.append(Case("mb2", mb2.kernel, mb2.kargs, mb2.modules, loader="stock",
                       expect="kernel-fail", message=r"INFO protocol=mb1",
                       expect_fails=STOCK_EXPECTED_FAILS["mb2"]))
+    # The stock module's -solaris gives the same ACK (the test kernel's
+    # solaris check passes).
+    sol = [c for c in ours if c.name == "solaris"][0]
+    stock.append(Case("solaris", sol.kernel, sol.kargs, sol.modules,
+                      loader="stock", opts=sol.opts,
+                      expect_fails=STOCK_EXPECTED_FAILS["solaris"]))
     return ours + stock
 
 
@@ -746,6 +843,7 @@ STOCK_EXPECTED_FAILS = {
     "elf64": {"seg.fs", "seg.gs"},
     "big": {"seg.fs", "seg.gs"},
     "hh-phys": {"seg.fs", "seg.gs"},
+    "solaris": {"seg.fs", "seg.gs"},
     # Booted with Multiboot 1 (EAX 0x2BADB002) though it has only a
     # Multiboot 2 header; the kernel then checks the Multiboot 1 MBI.
     "mb2": {"magic", "seg.fs", "seg.gs"},
@@ -858,6 +956,8 @@ def write_fixtures(build):
     for name, virt in (("tk-hh-phys.elf", False), ("tk-hh-virt.elf", True)):
         with open(os.path.join(data, name), "wb") as f:
             f.write(higher_half(k, 0xC0000000, virt))
+    with open(os.path.join(data, "tk-solaris.elf"), "wb") as f:
+        f.write(k[:7] + bytes([6]) + k[8:])  # OS ABI: Solaris
     with open(os.path.join(data, "huge.bin"), "wb") as f:
         f.truncate(200 << 20)
     with open(os.path.join(data, "small.bin"), "wb") as f:

@@ -1088,6 +1088,30 @@ static void mb1_checks(void)
 		print("INFO apm none (flag 10 clear)\n");
 	}
 
+	/* ---- tk.solaris=1|0: the stock module's Solaris DHCP hack ---- */
+	{
+		const char *v = cmdline ? find_arg(cmdline, "tk.solaris=", 0) : 0;
+		const uint8_t *ack =
+			(const uint8_t *)(uintptr_t)mbi->drives_addr;
+
+		/* 1: the DHCP ACK in drives_addr/drives_length (a BOOTREPLY
+		 * with the DHCP magic cookie), boot_device 0x20ffffff, flag
+		 * 1 set and flag 7 clear.  0: none of it. */
+		if (v && *v == '1')
+			check((flags & MBI_BOOTDEV) && !(flags & MBI_DRIVES) &&
+			      mbi->boot_device == 0x20ffffffu &&
+			      mbi->drives_length >= 240 && ack && ack[0] == 2 &&
+			      ack[236] == 99 && ack[237] == 130 &&
+			      ack[238] == 83 && ack[239] == 99,
+			      "solaris", "flags=0x%X boot_device=0x%x drives=0x%x+%u op=%u",
+			      flags, mbi->boot_device, mbi->drives_addr,
+			      mbi->drives_length, ack ? ack[0] : 0);
+		else if (v)
+			check(!(flags & MBI_BOOTDEV) && !mbi->drives_length,
+			      "solaris", "flags=0x%X drives_length=%u", flags,
+			      mbi->drives_length);
+	}
+
 	/* ---- modules ---- */
 	{
 		uint32_t count = (flags & MBI_MODS) ? mbi->mods_count : 0;
