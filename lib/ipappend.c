@@ -184,6 +184,34 @@ uint32_t mb_ipappend_room(const struct mb_ipappend *ipa)
 	return (uint32_t)mb_strlen(ipa->text) + MB_IPAPPEND_ROOM_EXTRA;
 }
 
+/* SYSLINUX 6.04's strings by bit (com32/include/syslinux/sysappend.h;
+ * the keys from core/fs/pxe/pxe.c, core/sysappend.c and core/dmi.c). */
+static const char *const keys[] = {
+	"ip=", "BOOTIF=", "SYSUUID=", "CPU=", "SYSVENDOR=", "SYSPRODUCT=",
+	"SYSVERSION=", "SYSSERIAL=", "SYSSKU=", "SYSFAMILY=", "MBVENDOR=",
+	"MBPRODUCT=", "MBVERSION=", "MBSERIAL=", "MBASSET=", "BIOSVENDOR=",
+	"BIOSVERSION=", "SYSFF=", "FSUUID=",
+};
+
+char *mb_ipappend_keys(uint32_t mask, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < 32 && n < cap; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (i < sizeof(keys) / sizeof(keys[0]))
+			n += mb_snprintf(buf + n, cap - n, "%s%s", n ? ", " : "",
+					 keys[i]);
+		else
+			n += mb_snprintf(buf + n, cap - n, "%sbit %u", n ? ", " : "",
+					 i);
+	}
+	return buf;
+}
+
 char *mb_ipappend_part_name(const struct mb_request *req, unsigned part,
 			    char *buf, size_t cap)
 {

@@ -130,6 +130,12 @@ int mb_ipappend_give(struct mb_request *req, struct mb_ipappend *ipa,
 uint32_t mb_ipappend_room(const struct mb_ipappend *ipa);
 
 /**
+ * The keys of the strings in @mask ("ip=, BOOTIF=") into @buf (@cap
+ * bytes), SYSLINUX 6.04's names by bit ("bit N=" past them); returns @buf.
+ */
+char *mb_ipappend_keys(uint32_t mask, char *buf, size_t cap);
+
+/**
  * Describe part @part of @req for messages ("the Multiboot kernel xen.gz",
  * "module 1 vmlinuz") into @buf (@cap bytes); returns @buf.
  */

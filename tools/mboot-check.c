@@ -27,12 +27,14 @@
 #include "../lib/cmdline.h"
 #include "../lib/gunzip.h"
 #include "../lib/gzip.h"
+#include "../lib/ipappend.h"
 #include "../lib/loadplan.h"
 #include "../lib/mb2.h"
 #include "../lib/plantable.h"
 #include "../lib/probe.h"
 #include "diag.h"
 #include "inflatefile.h"
+#include "ipacheck.h"
 #include "lint.h"
 #include "pxecfg.h"
 #include "pxemodel.h"
@@ -96,12 +98,13 @@ static const char usage_text[] =
 "    QEMU/SeaBIOS: PXELINUX's largest heap block less 2 MiB), then the\n"
 "    placement table mboot.c32 -v prints.\n"
 "  - Lints: a trailing or doubled \"---\", a lone \"--\" before a file\n"
-"    name, a module option after a file name, INITRD/IPAPPEND adding text\n"
-"    to the line, a -fallback label missing from the config, a\n"
+"    name, a module option after a file name, INITRD adding text to the\n"
+"    line, a -fallback label missing from the config, a\n"
 "    mboot.c32 in the root that is not this mboot; for Xen (the\n"
 "    kernel, or module 1 under tboot): dom0's kernel not the file after\n"
 "    it, more modules than Xen reads (64 up to Xen 4.19, 63 from 4.20);\n"
 "    a gzip initrd marked -gunzip.\n"
+"  - IPAPPEND/SYSAPPEND: which part mboot.c32 gives the strings to.\n"
 "\n"
 "options:\n"
 "  -c, --config FILE    the pxelinux.cfg file (instead of the 2nd argument)\n"
@@ -949,9 +952,6 @@ int main(int argc, char **argv)
 			goto verdict;
 		command = choice.command[0] == '.' ?	/* ".com32 NAME ..." */
 			  strchr(choice.command, ' ') + 1 : choice.command;
-		if (choice.sysappend)
-			diag(DIAG_WARNING, "IPAPPEND/SYSAPPEND %u adds strings (ip=, BOOTIF=, ...) to the line: they become arguments of the last file, %s",
-			     choice.sysappend, "and are not checked here");
 		if (choice.has_initrd)
 			diag(DIAG_WARNING, "INITRD adds \"initrd=...\" to the line: mboot.c32 does not load it; it becomes an argument of the last file (give the initrd as a module after \"---\")");
 	} else {
@@ -972,7 +972,8 @@ int main(int argc, char **argv)
 	}
 
 	lint_separators(line, name_exists, NULL);
-	if (mb_parse_cmdline(line, &req, &err)) {
+	if (mb_parse_cmdline(line, &req, &err) ||
+	    mb_ipappend_check(&req, &err)) {
 		diag(DIAG_ERROR, "%s", err.msg);
 		goto verdict;
 	}
@@ -988,6 +989,8 @@ int main(int argc, char **argv)
 		place_kernel(have_memory);
 	for (unsigned i = 1; i < req.nfiles; i++)
 		size_module(i);
+	if (opt.config)		/* where the IPAPPEND strings will go */
+		ipacheck_report(&req, choice.sysappend, lint);
 	if (kernel_ok) {
 		lint_files(&req, lint);
 		lint_xen();

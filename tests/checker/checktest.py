@@ -301,6 +301,9 @@ def own_cases(r, build):
     bad[-8] ^= 0xff  # the CRC-32 field
     write(os.path.join(root, "boot", "badcrc.gz"), bytes(bad))
     write(os.path.join(root, "www", "h.bin"), b"over http\n")
+    bz = bytearray(8192)
+    bz[0x202:0x206] = b"HdrS"  # a Linux bzImage's header
+    write(os.path.join(root, "boot", "bz.bin"), bytes(bz))
     inc = os.path.join(root, "boot", "pxelinux.cfg", "labels.inc")
     write(inc, "LABEL two\n  KERNEL mboot.c32\n"
           "  APPEND tk.elf --- ::abs/m1.bin --- m2.bin\n", "w")
@@ -338,6 +341,18 @@ def own_cases(r, build):
         "  KERNEL mboot.c32",
         "  APPEND tk.elf --- m2.bin",
         "  IPAPPEND 2",
+        "LABEL sysappend-bz",
+        "  KERNEL mboot.c32",
+        "  APPEND tk.elf --- ::abs/m1.bin --- bz.bin --- m2.bin",
+        "  IPAPPEND 3",
+        "LABEL sysappend-keep",
+        "  KERNEL mboot.c32",
+        "  APPEND -ipappend=keep tk.elf --- m2.bin",
+        "  IPAPPEND 2",
+        "LABEL sysappend-bad",
+        "  KERNEL mboot.c32",
+        "  APPEND -ipappend=5 tk.elf --- m2.bin",
+        "  IPAPPEND 2",
         "LABEL viapath",
         "  KERNEL mboot.c32",
         "  APPEND tk.elf --- m2.bin",
@@ -374,8 +389,8 @@ def own_cases(r, build):
         r"would boot \(Multiboot 1\), 3 files"])
     r.expect("--all", ["--all", "-q"] + ram + [root, cfg], 1, [
         r'=== label "one"', r'=== label "badcrc"',
-        r"all: 12 entries run mboot\.c32 \(1 other label skipped\): "
-        r"10 would boot, 2 would not"], [r'=== label "notmboot"'])
+        r"all: 15 entries run mboot\.c32 \(1 other label skipped\): "
+        r"12 would boot, 3 would not"], [r'=== label "notmboot"'])
     r.expect("usage: --all with a label", ["--all", root, cfg, "one"], 2)
     # CONFIG FILE DIR (as qemu/fetchtest.py's subdir case): FILE from the
     # working directory, then DIR appended to it for the new file's names.
@@ -424,9 +439,23 @@ def own_cases(r, build):
     r.expect("lint -gunzip initrd", ram + [root, cfg, "gunzip-initrd"], 0, [
         r"warning: module 1 \(initrd\.gz\) is a gzip initrd marked -gunzip",
         r"module 1 initrd\.gz"])
-    r.expect("lint IPAPPEND", [root, cfg, "sysappend"], 0,
-             [r"warning: IPAPPEND/SYSAPPEND 2 adds strings"])
-    r.expect("strict fails on warnings", ["--strict", root, cfg, "sysappend"], 1,
+    # IPAPPEND: where mboot.c32 puts the strings (lib/ipappend.h), from
+    # the files' contents: here no module is a Linux kernel.
+    r.expect("IPAPPEND to the kernel", [root, cfg, "sysappend"], 0,
+             [r"^mboot-check: IPAPPEND/SYSAPPEND 2 adds BOOTIF= at the end of the line: "
+              r"mboot\.c32 takes them off the last module, m2\.bin, and gives them to the "
+              r"Multiboot kernel tk\.elf \(no module is a Linux kernel\)$"],
+             [r"warning:"])
+    r.expect("IPAPPEND to a Linux kernel", [root, cfg, "sysappend-bz"], 0,
+             [r"IPAPPEND/SYSAPPEND 3 adds ip=, BOOTIF= at the end of the line: "
+              r"mboot\.c32 takes them off the last module, m2\.bin, and gives them to "
+              r"module 2 bz\.bin \(the first module that is a Linux kernel\)$"])
+    r.expect("IPAPPEND -ipappend=keep", [root, cfg, "sysappend-keep"], 0,
+             [r"warning: IPAPPEND/SYSAPPEND 2 adds BOOTIF= at the end of the line: "
+              r"with -ipappend=keep they stay on the last file, module 1 m2\.bin"])
+    r.expect("IPAPPEND -ipappend=N past the last", [root, cfg, "sysappend-bad"], 1,
+             [r"error: -ipappend=5: there is no module 5 \(the line has the kernel and 1 module\)"])
+    r.expect("strict fails on warnings", ["--strict", root, cfg, "sysappend-keep"], 1,
              [r"--strict: fails"])
     r.expect("module gzip CRC", [root, cfg, "badcrc"], 1, [
         r"error: badcrc\.gz: gzip data error at compressed offset \d+: CRC-32 mismatch"])
@@ -549,6 +578,9 @@ def main():
     if not a.no_qemu:
         table_cases(r, build)
         limit_cases(r, build)
+    # SYSLINUX's files and their versions (tools/sysver.c).
+    import sysvercases  # noqa: E402
+    sysvercases.cases(r, build, a.no_qemu)
     if not a.no_xen:
         try:
             xen_cases(r, build)

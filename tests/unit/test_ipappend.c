@@ -300,8 +300,22 @@ static void test_room(void)
 	CHECK_CONTAINS(err.msg, "vmlinuz: its arguments");
 }
 
+/* The keys named for a mask (the checker's message). */
+static void test_keys(void)
+{
+	char buf[128];
+
+	CHECK_STR(mb_ipappend_keys(3, buf, sizeof(buf)), "ip=, BOOTIF=");
+	CHECK_STR(mb_ipappend_keys(2, buf, sizeof(buf)), "BOOTIF=");
+	CHECK_STR(mb_ipappend_keys((1u << 18) | (1u << 20), buf, sizeof(buf)),
+		  "FSUUID=, bit 20");
+	CHECK_STR(mb_ipappend_keys(0, buf, sizeof(buf)), "");
+	CHECK_STR(mb_ipappend_keys(0xffffffffu, buf, 12), "ip=, BOOTIF");
+}
+
 int main(void)
 {
+	test_keys();
 	test_mangle();
 	test_find_ipappend_values();
 	test_lookalikes_stay();
