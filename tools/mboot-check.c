@@ -39,6 +39,7 @@
 #include "pxecfg.h"
 #include "pxemodel.h"
 #include "pxename.h"
+#include "sysver.h"
 #include "xenlint.h"
 
 /* SHA-256 digests on the line (-sha256=HEX, lib/cmdline.c + lib/digest.c). */
@@ -103,7 +104,14 @@ static const char usage_text[] =
 "    mboot.c32 in the root that is not this mboot; for Xen (the\n"
 "    kernel, or module 1 under tboot): dom0's kernel not the file after\n"
 "    it, more modules than Xen reads (64 up to Xen 4.19, 63 from 4.20);\n"
-"    a gzip initrd marked -gunzip.\n"
+"    a gzip initrd marked -gunzip; Xen's sorting of its modules: ucode=N\n"
+"    naming no module, the XSM policy or no microcode, ucode=scan finding\n"
+"    no uncompressed microcode cpio, a microcode-only cpio as dom0's\n"
+"    initrd, several initrd candidates, a FLASK policy Xen will not use.\n"
+"  - SYSLINUX: the versions of pxelinux.0, lpxelinux.0 and syslinux.efi,\n"
+"    the compilers of ldlinux.c32, libcom32.c32 and mboot.c32 (they record\n"
+"    no version), and every symbol one of them needs that nothing loaded\n"
+"    before it defines (\"Failed to load COM32 file\").\n"
 "  - IPAPPEND/SYSAPPEND: which part mboot.c32 gives the strings to.\n"
 "\n"
 "options:\n"
@@ -740,6 +748,30 @@ static void check_module_version(const char *name, const uint8_t *elf,
 		     name, version);
 }
 
+static bool find_module(char *mod, size_t cap);
+
+/**
+ * sysver_find_fn: SYSLINUX's file @name as ldlinux finds a module (the
+ * working directory, then PATH), else from the TFTP root (a core the DHCP
+ * server names from there); its host path in @path.
+ */
+static bool find_sysfile(void *ctx, const char *name, char *path, size_t cap)
+{
+	char mod[1100];
+	struct pxe_resolved r;
+
+	(void)ctx;
+	snprintf(mod, sizeof(mod), "%s", name);
+	if (!find_module(mod, sizeof(mod))) {
+		snprintf(mod, sizeof(mod), "::%s", name);
+		if (!name_exists(NULL, mod))
+			return false;
+	}
+	pxe_resolve(&names, mod, &r);
+	snprintf(path, cap, "%s", r.path);
+	return true;
+}
+
 /**
  * The heap mboot.c32's own image takes (the model needs it): from the
  * module file @name as the root has it, else the measured build's.
@@ -756,6 +788,7 @@ static void measure_module(const char *name)
 		size = pxe_model_module_image(elf, len);
 		check_module_version(name, elf, len);
 		free(elf);
+		sysver_check(name, find_sysfile, NULL);
 	}
 	if (size)
 		module_image = size;

@@ -136,6 +136,8 @@ def cases(r, root, line):
         r"warning: module 3 \(policy\.bin\) is an XSM/FLASK policy; Xen takes "
         r"it but does not enforce it: xsm=dummy selects another XSM module"],
         [r"warning: dom0's initrd has 2 candidates"])
+    check("policy xsm=silo", xsm + " xsm=silo", [initrd, "policy.bin"], [
+        r"does not enforce it: xsm=silo selects another XSM module"])
     check("policy flask=disabled", xsm + " flask=disabled",
           [initrd, "policy.bin"], [r"does not enforce it: flask=disabled"])
     check("policy default", xsm, [initrd, "policy.bin"], [
