@@ -203,6 +203,11 @@ xen-tboot-test: $(B)/mboot.c32
 		echo "xen-tboot: 1 passed, 0 failed"; \
 	else echo "xen-tboot: 0 passed, 1 failed"; exit 1; fi
 
+# Measured boot (qemu/tpmtest.py): swtpm under SeaBIOS and OVMF, the PCRs
+# the test kernels read against mboot-check --pcrs.
+tpm-tests: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(B)/mboot-check testkernels
+	python3 qemu/tpmtest.py --build $(B)
+
 # FIRMWARE=efi: the same Xen boot through syslinux.efi under OVMF.
 FIRMWARE    ?= bios
 demo: deps
@@ -269,5 +274,5 @@ install: $(B)/mboot.c32 $(B)/efi64/mboot.c32 $(B)/mboot-check
 clean: efi64-clean
 	rm -rf $(B)/bios $(B)/host $(B)/fuzz $(B)/tk $(B)/mboot.elf $(B)/mboot.c32
 
-.PHONY: all unit checker-tests fuzz fuzz-smoke testkernels boot-tests xen-test xen-mb2-test demo deps \
+.PHONY: all unit checker-tests fuzz fuzz-smoke testkernels boot-tests tpm-tests xen-test xen-mb2-test demo deps \
 	check bench bench-full bench-readme install clean

@@ -125,7 +125,8 @@ int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 			f->at_eof = 1;
 			break;
 		}
-		if (f->sha256_want)	/* what the caller gets, as it arrives */
+		if (f->sha256_want || f->sha256_out)	/* what the caller
+							 * gets, as it arrives */
 			mb_sha256_update(&f->sha256, (uint8_t *)dst + have, n);
 		have += n;
 		f->done += n;
@@ -138,8 +139,15 @@ int fetch_read(struct fetch *f, void *dst, size_t len, size_t *got,
 void fetch_expect_sha256(struct fetch *f, const uint8_t *want)
 {
 	f->sha256_want = want;
-	if (want)
+	if (want && !f->sha256_out)
 		mb_sha256_init(&f->sha256);
+}
+
+void fetch_record_sha256(struct fetch *f, uint8_t *out)
+{
+	if (out && !f->sha256_want && !f->sha256_out)
+		mb_sha256_init(&f->sha256);
+	f->sha256_out = out;
 }
 
 int fetch_verify(struct fetch *f, struct mb_error *err)
@@ -148,7 +156,7 @@ int fetch_verify(struct fetch *f, struct mb_error *err)
 	uint8_t got[MB_SHA256_SIZE];
 	size_t n;
 
-	if (!f->sha256_want)
+	if (!f->sha256_want && !f->sha256_out)
 		return MB_OK;
 	while (!f->at_eof) {	/* the caller stopped early: hash the rest */
 		int rc = fetch_read(f, rest, sizeof(rest), &n, err);
@@ -158,6 +166,10 @@ int fetch_verify(struct fetch *f, struct mb_error *err)
 			break;
 	}
 	mb_sha256_final(&f->sha256, got);
+	if (f->sha256_out)
+		memcpy(f->sha256_out, got, MB_SHA256_SIZE);
+	if (!f->sha256_want)
+		return MB_OK;
 	int rc = mb_sha256_verdict(f->name, f->sha256_want, got, f->done, err);
 	f->sha256_ok = !rc;	/* said by fetch_close(), after the summary */
 	return rc;
@@ -255,6 +267,13 @@ int fetch_read_rest(struct fetch *f, uint8_t **buf, size_t *cap,
 int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	       uint8_t **data, size_t *len, struct mb_error *err)
 {
+	return fetch_file_digest(name, flags, sha256, NULL, data, len, err);
+}
+
+int fetch_file_digest(const char *name, unsigned flags, const uint8_t *sha256,
+		      uint8_t *digest_out, uint8_t **data, size_t *len,
+		      struct mb_error *err)
+{
 	struct fetch f;
 	uint8_t *buf = NULL;
 	size_t cap = 0, have = 0;
@@ -263,6 +282,7 @@ int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	if (rc)
 		return rc;
 	fetch_expect_sha256(&f, sha256);
+	fetch_record_sha256(&f, digest_out);
 	/* Known size: one buffer, one pass.  A short or long transfer is
 	 * reported as such, not as a wrong digest. */
 	rc = fetch_read_rest(&f, &buf, &cap, &have, err);

@@ -51,6 +51,8 @@ struct fetch {
 	unsigned quiet;		/* no progress display */
 	/* -sha256: the digest of every byte fetch_read() returned */
 	const uint8_t *sha256_want;	/* expected digest; NULL: none */
+	uint8_t *sha256_out;		/* measured boot: where the digest
+					   goes (fetch_record_sha256) */
 	struct mb_sha256 sha256;
 	int at_eof;			/* fetch_read() met the end of file */
 	int sha256_ok;			/* fetch_verify() found it right */
@@ -100,6 +102,15 @@ void fetch_close(struct fetch *f);
 void fetch_expect_sha256(struct fetch *f, const uint8_t *want);
 
 /**
+ * Measured boot: have fetch_verify() write the SHA-256 of every byte of
+ * @f to @out (32 bytes; NULL: not wanted), whether or not a digest is
+ * expected.  It is the same running digest -sha256 uses, so the file is
+ * hashed once either way.  Call it, like fetch_expect_sha256(), before
+ * the first read.
+ */
+void fetch_record_sha256(struct fetch *f, uint8_t *out);
+
+/**
  * The verdict for @f (MB_OK when no digest is expected): reads what is
  * left of the file first (hashing it, so the digest is always of the whole
  * file as sent), then compares.  MB_E_DIGEST names the file and both
@@ -140,6 +151,12 @@ int fetch_read_rest(struct fetch *f, uint8_t **buf, size_t *cap,
  */
 int fetch_file(const char *name, unsigned flags, const uint8_t *sha256,
 	       uint8_t **data, size_t *len, struct mb_error *err);
+
+/** fetch_file(), and the file's SHA-256 written to @digest_out (32 bytes)
+ *  when it is not NULL (fetch_record_sha256). */
+int fetch_file_digest(const char *name, unsigned flags, const uint8_t *sha256,
+		      uint8_t *digest_out, uint8_t **data, size_t *len,
+		      struct mb_error *err);
 
 /**
  * One transport read of up to @len bytes at f->done (*@got = 0: end of

@@ -51,6 +51,7 @@
 #include "cfgfile.h"
 #include "fetch.h"
 #include "firmware.h"
+#include "measure.h"
 
 #ifndef MBOOT_VERSION
 #define MBOOT_VERSION "0.1"
@@ -125,11 +126,17 @@ static int stream_kernel(struct mb_error *err)
 	size_t got, out_len = 0, out_cap;
 	uint32_t cap;
 	int plain = 0;
-	int rc = fetch_open(&f, name, fetch_flags(), err), gzrc = GZ_NEED_INPUT;
+	int rc, gzrc = GZ_NEED_INPUT;
 
+	/* Measured on UEFI: the firmware hashes the file itself, so it is
+	 * read whole and kept as fetched (measure.h). */
+	if (measure_wants_raw())
+		return 1;
+	rc = fetch_open(&f, name, fetch_flags(), err);
 	if (rc)
 		return rc;
 	fetch_expect_sha256(&f, file_sha256(0));
+	fetch_record_sha256(&f, measure_digest_slot(0));
 	if (!f.size || f.size > STREAM_IN_MAX || !(chunk = malloc(STREAM_CHUNK)))
 		goto fallback;
 	cap = (uint32_t)f.size * 8 + (1u << 20);	/* <= STREAM_OUT_MAX */
@@ -215,8 +222,8 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 	const char *name = req.files[i].name;
 	uint8_t *data;
 	size_t len;
-	int rc = fetch_file(name, fetch_flags(), file_sha256(i), &data, &len,
-			    err);
+	int rc = fetch_file_digest(name, fetch_flags(), file_sha256(i),
+				   measure_digest_slot(i), &data, &len, err);
 
 	if (rc)
 		return rc;
@@ -255,7 +262,8 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 			cap = next > FETCH_HEAP_MAX ? FETCH_HEAP_MAX : (uint32_t)next;
 			rc = MB_OK;
 		}
-		free(data);
+		if (!measure_hold(i, data, len, true))	/* as fetched */
+			free(data);
 		if (rc) {
 			free(out);
 			return rc;
@@ -263,6 +271,8 @@ static int load_to_heap(unsigned i, int inflate, struct mb_error *err)
 		say("mboot: %s: decompressed to %zu bytes\n", name, out_len);
 		data = out;
 		len = out_len;
+	} else {
+		measure_hold(i, data, len, false);
 	}
 	heap_data[i] = data;
 	heap_len[i] = file_len[i] = (uint32_t)len;
@@ -353,7 +363,8 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 		} else {
 			memcpy(dst, heap_data[i], heap_len[i]);
 		}
-		free(heap_data[i]);
+		if (!measure_hold(i, heap_data[i], heap_len[i], true))
+			free(heap_data[i]);
 		heap_data[i] = NULL;
 		return rc;
 	}
@@ -367,6 +378,7 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 			return rc;
 	}
 	fetch_expect_sha256(&f, file_sha256(i));	/* nothing read yet */
+	fetch_record_sha256(&f, measure_digest_slot(i));
 	rc = fetch_read(&f, dst, file_len[i], &got, err);
 	if (!rc && got != file_len[i])
 		rc = mb_fail(err, MB_E_READ,
@@ -379,6 +391,8 @@ static int fetch_into_place(unsigned i, struct mb_error *err)
 	if (!rc)
 		rc = fetch_verify(&f, err);
 	fetch_close(&f);
+	if (!rc)
+		measure_hold(i, dst, file_len[i], false);
 	if (!rc && (req.opts & MB_OPT_VERBOSE))
 		printf("mboot: %s: crc32 %08x at 0x%08x\n", name,
 		       crc32_update(0, dst, file_len[i]), file_addr[i]);
@@ -648,6 +662,12 @@ static int fetch_and_describe(struct mb_error *err)
 				       "the Multiboot information grew to %zu bytes with the IPAPPEND strings, more than the %u planned",
 				       need, plan.allocs[MB_SLOT_INFO].size);
 	}
+	/* Every file is in and every command line final: measured before
+	 * the information is built (on UEFI the firmware's log may take
+	 * memory, and the EFI map is taken below). */
+	rc = measure_all(&req, err);
+	if (rc)
+		return rc;
 
 	/* Built in its slot for the address the kernel will find it at. */
 	void *info = (void *)(uintptr_t)plan.allocs[MB_SLOT_INFO].addr;
@@ -717,6 +737,8 @@ static int run(const char *line, struct mb_error *err)
 		rc = route_ipappend(err);
 	if (!rc)
 		rc = fw_init(err);
+	if (!rc)
+		rc = measure_begin(&req, err);
 	if (!rc && req.cfgfile[0])	/* -c FILE: the files are in FILE */
 		rc = cfgfile_load(&req, fetch_flags(), req.opts & MB_OPT_QUIET,
 				  err);
@@ -763,6 +785,7 @@ int main(int argc, char *argv[])
 		free(heap_data[i]);
 		heap_data[i] = NULL;
 	}
+	measure_end();
 	if (rc == MB_OK)	/* a dry run: back to the boot: prompt */
 		return 0;
 	printf("mboot: error: %s\n", err.msg);

@@ -183,3 +183,54 @@ def run(cmd, timeout, stop_patterns=(), echo=False, log_path=None,
             rawlog.close()
     boot.seconds = time.monotonic() - start
     return boot
+
+
+class SwTpm:
+    """A software TPM 2.0 for one QEMU run (measured boot tests): swtpm
+    (package swtpm) serving a fresh state in @directory over a Unix socket
+    there; tpm_args(device) are QEMU's options for it (device "tpm-tis":
+    the FIFO interface at 0xFED40000 that SeaBIOS, OVMF and the test
+    kernel use).  The PCRs start at zero with each instance.  Use as a
+    context manager, or call stop()."""
+
+    def __init__(self, directory):
+        if os.path.isdir(directory):
+            shutil.rmtree(directory)
+        os.makedirs(directory)
+        self.sock = os.path.join(directory, "swtpm.sock")
+        self.log = os.path.join(directory, "swtpm.log")
+        self.proc = subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--terminate",
+             "--tpmstate", "dir=" + directory,
+             "--ctrl", "type=unixio,path=" + self.sock,
+             "--log", "file=%s,level=1" % self.log],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for _ in range(100):       # the socket appears once it listens
+            if os.path.exists(self.sock) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(self.sock):
+            self.stop()
+            raise RuntimeError("swtpm did not start (see %s)" % self.log)
+
+    def tpm_args(self, device="tpm-tis"):
+        """QEMU's options for this TPM."""
+        return ["-chardev", "socket,id=chrtpm,path=" + self.sock,
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm",
+                "-device", device + ",tpmdev=tpm0"]
+
+    def stop(self):
+        """End swtpm (it ends by itself when QEMU disconnects)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -36,6 +36,7 @@
 #include "inflatefile.h"
 #include "ipacheck.h"
 #include "lint.h"
+#include "pcrs.h"
 #include "pxecfg.h"
 #include "pxemodel.h"
 #include "pxename.h"
@@ -130,6 +131,8 @@ static const char usage_text[] =
 "  -H, --http-root DIR  the directory an http:// server serves\n"
 "  -A, --all            check every label that runs mboot.c32, one run\n"
 "                       each, then a summary (exit 1 if any would fail)\n"
+"  -P, --pcrs           print what a measured boot extends into PCRs 8\n"
+"                       and 9 and their expected SHA-256 values (from 0)\n"
 "  -s, --strict         warnings fail too (exit status 1)\n"
 "  -q, --quiet          print only errors, warnings and the verdict\n"
 "  -h, --help           this text\n"
@@ -154,7 +157,7 @@ struct options {
 	const char *root, *config, *label, *line, *memmap, *http_root,
 		*prefix;
 	uint64_t ram;
-	bool strict, quiet, all;
+	bool strict, quiet, all, pcrs;
 };
 
 static struct options opt;
@@ -644,6 +647,7 @@ static void parse_options(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "http-root", required_argument, NULL, 'H' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "pcrs", no_argument, NULL, 'P' },
 		{ "all", no_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -652,7 +656,7 @@ static void parse_options(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:l:a:m:M:p:H:sAqhV", longopts,
+	while ((c = getopt_long(argc, argv, "c:l:a:m:M:p:H:sPAqhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c': opt.config = optarg; break;
@@ -669,6 +673,7 @@ static void parse_options(int argc, char **argv)
 		case 'p': opt.prefix = optarg; break;
 		case 'H': opt.http_root = optarg; break;
 		case 's': opt.strict = true; break;
+		case 'P': opt.pcrs = true; break;
 		case 'A': opt.all = true; break;
 		case 'q': opt.quiet = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
@@ -1028,6 +1033,8 @@ int main(int argc, char **argv)
 		lint_files(&req, lint);
 		lint_xen();
 	}
+	if (opt.pcrs)	/* measured boot (tools/pcrs.c) */
+		pcr_predict(&req, where, readable);
 	if (!kernel_ok || diag_count(DIAG_ERROR))
 		goto verdict;
 	if (!describe_inputs())

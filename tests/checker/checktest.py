@@ -558,6 +558,7 @@ def xen_cases(r, build):
         [tp[0], tp[1], tp[3], tp[2]]), troot], 0, [
         r"warning: module 3 \(vmlinuz\) is a Linux kernel but module 2 "
         r"\(initrd\.gz\) is not"])
+    xenmods.tboot_cases(r, troot, tline)
     r.expect("xen too little RAM", ["--ram", "16M", root, cfg], 1,
              [r"error: .*out of memory|error: less than 2048 KiB"])
 

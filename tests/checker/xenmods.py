@@ -150,3 +150,24 @@ def cases(r, root, line):
           [initrd, "policy.bin"], [
               r"warning: ucode=2 names module 3 \(policy\.bin\), which Xen "
               r"already took as its XSM policy"])
+
+
+def tboot_cases(r, root, line):
+    """Under tboot (@line: "tboot.gz ARGS --- -gunzip xen.gz ARGS ---
+    vmlinuz ARGS --- initrd.gz" in @root) Xen is module 1, and its module
+    N is the line's module N + 2."""
+    tboot, xen, dom0, initrd = line.split(" --- ")
+    lay_out(root, initrd)
+
+    def check(name, xen_part, modules, present):
+        r.expect("tboot " + name, ["--line", " --- ".join(
+            [tboot, xen_part, dom0] + modules), root], 0, present)
+
+    check("ucode=N raw Intel", xen + " ucode=2", [initrd, "intel.bin"], [
+        r"ucode=2 names module 4 \(intel\.bin\), an Intel microcode update"])
+    check("ucode=N not microcode", xen + " ucode=1", [initrd, "intel.bin"], [
+        r"warning: ucode=1 names module 3 \(initrd\.gz\), which is not "
+        r"microcode"])
+    check("microcode-only initrd", xen + " ucode=scan",
+          ["ucode.cpio", initrd], [
+              r"warning: module 3 \(ucode\.cpio\), dom0's initrd for Xen"])

@@ -1,8 +1,9 @@
 /*
  * main_stubs.h - what com32/main.c and com32/fetch.c call that the host
  * tests do not compile in: the firmware layer (fw_*; nothing of it runs in
- * the cases, which stop before the plan) and mboot's TFTP transport (it
- * does not apply: no PXE UDP here).  Include once, after main.c.
+ * the cases, which stop before the plan), mboot's TFTP transport (it
+ * does not apply: no PXE UDP here) and the TPM (none).  Include once,
+ * after main.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -126,5 +127,31 @@ const struct fetch_ops fetch_tftp_ops = {
 	.name = "PXE UDP",
 	.open = stub_tftp_open,
 };
+
+/* Measured boot (com32/measure.c, compiled in here) over no TPM: the
+ * cases boot nothing, so nothing is measured. */
+#include "../../com32/measure.c"
+
+/** The host has no TPM. */
+int tpm_fw_probe(char *what, size_t cap)
+{
+	snprintf(what, cap, "host test");
+	return 0;
+}
+
+/** The digest would do (never asked: there is no TPM). */
+int tpm_fw_needs_data(void)
+{
+	return 0;
+}
+
+/** Never called without a TPM. */
+int tpm_fw_extend(const struct mb_tcg_event *ev, const void *data, size_t len,
+		  struct mb_error *err)
+{
+	(void)data;
+	(void)len;
+	return mb_fail(err, MB_E_FIRMWARE, "%s: no TPM on the host", ev->desc);
+}
 
 #endif
