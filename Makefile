@@ -107,7 +107,8 @@ $(B)/host/test_pxe_udp: tests/unit/test_pxe_udp.c com32/pxe_udp.c com32/pxe_udp.
 # main.c in, against the stub SYSLINUX headers and the simulated iPXE of
 # tests/host-stubs, under ASan and UBSan (its cases are memory errors).
 FETCH_HOST_DEPS := com32/fetch.c com32/fetch_retry.c com32/fetch_ipxe.c \
-	com32/main.c com32/catmod.c com32/cfgfile.c $(COM32_HDRS) \
+	com32/main.c com32/autogunzip.c com32/catmod.c com32/cfgfile.c \
+	$(COM32_HDRS) \
 	$(wildcard tests/host-stubs/*.h tests/host-stubs/*/*.h)
 $(B)/host/test_fetch_bounds: tests/unit/test_fetch_bounds.c $(FETCH_HOST_DEPS) \
 		$(LIB_SRCS) $(LIB_HDRS) $(wildcard tests/unit/*.h)

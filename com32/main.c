@@ -47,6 +47,7 @@
 #include "../lib/plantable.h"
 #include "../lib/probe.h"
 #include "../lib/solaris.h"
+#include "autogunzip.h"
 #include "catmod.h"
 #include "cfgfile.h"
 #include "fetch.h"
@@ -299,6 +300,11 @@ static int size_module(unsigned i, struct mb_error *err)
 			heap_len[i] = file_len[i] = (uint32_t)len;
 		return rc;
 	}
+	/* A ".gz" ELF (a kernel for a loader such as tboot): as -gunzip. */
+	rc = autogunzip_apply(&req.files[i], fetch_flags(),
+			      req.opts & MB_OPT_QUIET, err);
+	if (rc)
+		return rc;
 	if (req.files[i].opts & MB_FILE_GUNZIP) {
 		rc = load_to_heap(i, 0, err);
 		if (rc || !gz_is_gzip(heap_data[i], heap_len[i]))

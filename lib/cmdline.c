@@ -106,8 +106,6 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_MB1, MB_OK;
 		if (token_is(s, n, "-mb2"))
 			return req->opts |= MB_OPT_MB2, MB_OK;
-		if (token_is(s, n, "-tpm-required"))
-			return req->opts |= MB_OPT_TPM_REQUIRED, MB_OK;
 		/* The stock module's option; "-no" turns it off (stock 6.04
 		 * strips "-no" and then compares with "-solaris", so its own
 		 * "-nosolaris" never matched: lib/solaris.h). */
@@ -132,6 +130,9 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 	} else if (token_is(s, n, "-gunzip")) {
 		req->files[req->nfiles].opts |= MB_FILE_GUNZIP;
 		return MB_OK;
+	} else if (token_is(s, n, "-nogunzip")) {
+		req->files[req->nfiles].opts |= MB_FILE_NOGUNZIP;
+		return MB_OK;
 	} else if (token_is(s, n, "-cat")) {
 		req->files[req->nfiles].opts |= MB_FILE_CAT;
 		return MB_OK;
@@ -144,12 +145,15 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 /**
  * The checks at the end of part @part (file @f, named @name, @name_len
  * characters): a -cat name splits into 1 to MB_CAT_MAX non-empty files
- * and has no more digests than files; a list of digests needs -cat; and
- * -cat does not go with -gunzip.  Returns MB_OK or MB_E_BAD_OPTION.
+ * and has no more digests than files; a list of digests needs -cat; -cat
+ * does not go with -gunzip, nor -gunzip with -nogunzip.  Returns MB_OK or MB_E_BAD_OPTION.
  */
 static int check_part(const struct mb_file_req *f, unsigned part,
 		      const char *name, size_t name_len, struct mb_error *err)
 {
+	if ((f->opts & MB_FILE_GUNZIP) && (f->opts & MB_FILE_NOGUNZIP))
+		return mb_fail(err, MB_E_BAD_OPTION,
+			       "module %u: -gunzip and -nogunzip cannot be combined", part);
 	if (!(f->opts & MB_FILE_CAT)) {
 		if (f->cat_sha_mask)
 			return mb_fail(err, MB_E_BAD_OPTION,

@@ -48,9 +48,6 @@
 #define MB_OPT_MB1	(1u << 5)	/* boot through the Multiboot 1 header */
 #define MB_OPT_MB2	(1u << 6)	/* boot through the Multiboot 2 header */
 #define MB_OPT_DRY_RUN	(1u << 7)	/* -n, -dry-run: all but the hand-off */
-/* -tpm-required: no TPM 2.0, or one that fails, stops the boot (measured
- * boot, com32/measure.c); without it the boot goes on unmeasured. */
-#define MB_OPT_TPM_REQUIRED	(1u << 16)
 /* -solaris: the DHCP ACK in the Multiboot 1 drives fields, as the stock
  * module does for Solaris/illumos (lib/solaris.h); -nosolaris: never, even
  * for an ELF whose OS ABI byte says Solaris. */
@@ -60,6 +57,8 @@
 #define MB_FILE_GUNZIP	(1u << 8)	/* decompress this module if gzipped */
 #define MB_FILE_SHA256	(1u << 9)	/* -sha256=HEX: check the file's digest */
 #define MB_FILE_CAT	(1u << 12)	/* -cat: NAME is files joined by '+' */
+/* -nogunzip: never decompress, not even a ".gz" ELF (lib/gzelf.h). */
+#define MB_FILE_NOGUNZIP (1u << 13)
 
 /** One file of the request: its name and argument text, as typed. */
 struct mb_file_req {

@@ -145,6 +145,15 @@ def same_file(path, content):
         return f.read() == content
 
 
+def auto_gunzip(name, content, mopts):
+    """True if ours decompresses module @name (@content) without -gunzip
+    (lib/gzelf.h): a ".gz" name, gzip holding an ELF file, no -nogunzip
+    and no -cat."""
+    return (name.lower().endswith(".gz") and content[:2] == b"\x1f\x8b"
+            and "-nogunzip" not in mopts and "-cat" not in mopts
+            and gzip.decompress(content)[:4] == b"\x7fELF")
+
+
 def bootcfg(case, name="boot.cfg"):
     """@case with its kernel and modules in a VMware boot.cfg @name (at
     the TFTP root, so names need no prefix) booted by "mboot.c32 -c"."""
@@ -233,7 +242,7 @@ def build_case(case, build, default_line=None):
                     f.write(content)
             files[mname] = path
             payload = content
-            if "-gunzip" in mopts:
+            if "-gunzip" in mopts or auto_gunzip(mname, content, mopts):
                 payload = gzip.decompress(content)
             margs = "len=%d crc=%08x name=%s" % (
                 len(payload), zlib.crc32(payload) & 0xffffffff, mname)
@@ -539,6 +548,9 @@ def run_case(case, build, verbose=False):
 def cases():
     """Every case, ours first, then the stock module for comparison."""
     gz_module = gzip.compress(text_bytes("gzmod", 60000), 9, mtime=0)
+    # What the rule looks at: gzip whose contents start with an ELF
+    # identification (the rest need not be a kernel: it is a module).
+    gz_elf = gzip.compress(b"\x7fELF" + text_bytes("gzelf", 50000), 9, mtime=0)
     ours = [
         Case("elf32", "tk-elf32.elf", "tk.loader=PXELINUX  x=--  y", [
             ("mod-a.bin", 100000, "first module", ""),
@@ -564,6 +576,16 @@ def cases():
         Case("nosolaris", "tk-solaris.elf", "tk.solaris=0", [],
              opts="-nosolaris"),
         Case("no-solaris", "tk-elf32.elf", "tk.solaris=0", []),
+        # A ".gz" module holding an ELF file (Xen under tboot) is
+        # decompressed as the stock module does, with no option; a gzip
+        # initrd stays byte-exact; -nogunzip keeps the ELF one too.
+        Case("gz-elf-module", "tk-elf32.elf", "", [
+            ("kern-elf.gz", gz_elf, "", ""),
+            ("mod-gz.gz", gz_module, "", "")],
+             message=r"mboot: kern-elf\.gz: a gzip-compressed ELF image: decompressed"),
+        Case("gz-elf-nogunzip", "tk-elf32.elf", "", [
+            ("kern-elf.gz", gz_elf, "", "-nogunzip")],
+             forbid=r"decompressed"),
         # -c FILE: a boot.cfg with 120 modules (far past the 2047
         # characters of an APPEND line); every module's length and CRC
         # checked by the kernel, and its string.

@@ -73,6 +73,7 @@ static void *fz_realloc(void *p, size_t n)
 #include "../../com32/fetch_retry.c"
 #include "../../com32/fetch_ipxe.c"
 #include "../../com32/main.c"
+#include "../../com32/autogunzip.c"
 #include "../../com32/catmod.c"
 #include "../../com32/cfgfile.c"
 #undef main
