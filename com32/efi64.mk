@@ -18,7 +18,7 @@ EFI64_MODULES ?= /usr/lib/syslinux/modules/efi64
 EFI_INCLUDE   ?= /usr/include/efi
 
 EFI64_BIOS_ONLY := com32/fw_bios.c com32/memmap.c com32/arena.c com32/handoff.c \
-	com32/pxe_udp.c
+	com32/pxe_udp.c com32/tpm_bios.c
 EFI64_SRCS := $(LIB_SRCS) $(filter-out $(EFI64_BIOS_ONLY),$(COM32_SRCS))
 EFI64_OBJS := $(patsubst %.c,$(B)/efi64/%.o,$(EFI64_SRCS))
 

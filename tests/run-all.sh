@@ -54,6 +54,7 @@ suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
 suite xen-tboot make -s xen-tboot-test
 suite uefi make -s uefi-tests
+suite tpm make -s tpm-tests
 suite netlab python3 qemu/netbench.py --build "$B" --ci
 echo
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"

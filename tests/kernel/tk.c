@@ -990,6 +990,79 @@ static void check_overlaps(uint32_t count, uint32_t info_size)
 
 /* --------------------------------------------------- Multiboot 1 info */
 
+/* ---- tk.tpm=1: PCR 8 and 9 read from the TPM (measured boot) ----------
+ * Through the TPM's FIFO (TIS) interface at 0xFED40000, locality 0 (TCG
+ * PC Client Platform TPM Profile): request the locality, commandReady,
+ * the command into the FIFO, tpmGo, wait for dataAvail, read the
+ * response.  The command is TPM2_PCR_Read of PCRs 8 and 9, SHA-256 bank.
+ * Lines: "TK PCR <n> sha256 <64 hex>" and check tpm.pcr_read; with
+ * tk.tpm=2 also the firmware's event log, found through the ACPI TPM2
+ * table (LASA, LAML), as "TK TPMLOG <hex>" lines of 32 bytes up to 32
+ * bytes past its last non-zero byte (the reader finds where the records
+ * end), and check tpm.log. */
+#include "tis.h"
+
+static void tpm_dump_log(void)
+{
+	const uint8_t *p, *rsdt = 0, *t = 0;
+	uint32_t i, laml = 0, lasa = 0, used = 0;
+
+	for (p = (const uint8_t *)0xe0000; p < (const uint8_t *)0x100000; p += 16)
+		if (!memcmp(p, "RSD PTR ", 8)) {
+			rsdt = (const uint8_t *)(uintptr_t)le32(p + 16);
+			break;
+		}
+	for (i = 36; rsdt && i + 4 <= le32(rsdt + 4) && !t; i += 4) {
+		const uint8_t *c = (const uint8_t *)(uintptr_t)le32(rsdt + i);
+		if (!memcmp(c, "TPM2", 4) && le32(c + 4) >= 76)
+			t = c;
+	}
+	if (t) {
+		laml = le32(t + 64);
+		lasa = le32(t + 68);
+	}
+	if (!lasa || !laml) {
+		check(0, "tpm.log", "no ACPI TPM2 table with a log area");
+		return;
+	}
+	p = (const uint8_t *)(uintptr_t)lasa;
+	for (i = 0; i < laml; i++)
+		if (p[i])
+			used = i + 1;
+	/* The last record may end in zero bytes (its text's NUL): 32 more. */
+	used = (used + 31) / 32 * 32 + 32;
+	if (used > laml)
+		used = laml;
+	for (i = 0; i < used; i += 32) {
+		uint32_t k;
+		puts_("TK TPMLOG ");
+		for (k = i; k < i + 32 && k < used; k++)
+			put_hex(p[k], 2);
+		putc_('\n');
+	}
+	check(used > 0, "tpm.log", "lasa=0x%x laml=%u used=%u", lasa, laml, used);
+}
+
+static void tpm_report(const char *cmdline)
+{
+	const char *v = cmdline ? find_arg(cmdline, "tk.tpm=", 0) : 0;
+	uint8_t pcr[2][32];
+	const char *why;
+
+	if (!v || (*v != '1' && *v != '2'))
+		return;
+	why = tis_pcr_read(pcr);
+	for (uint32_t i = 0; !why && i < 2; i++) {
+		print("TK PCR %u sha256 ", 8 + i);
+		for (uint32_t k = 0; k < 32; k++)
+			put_hex(pcr[i][k], 2);
+		putc_('\n');
+	}
+	check(!why, "tpm.pcr_read", why ? "%s" : "PCRs 8 and 9 read", why);
+	if (*v == '2')
+		tpm_dump_log();
+}
+
 static void mb1_checks(void)
 {
 	const struct mbi *mbi = (const struct mbi *)(uintptr_t)tk_save.ebx;
@@ -1067,6 +1140,7 @@ static void mb1_checks(void)
 	      (flags >> 2) & 1, (flags & MBI_CMDLINE) ? mbi->cmdline : 0);
 	if (cmdline)
 		check_cmdline_name(cmdline);
+	tpm_report(cmdline);
 
 	/* ---- loader name ---- */
 	check_loader((flags & MBI_LOADER) ?
