@@ -48,6 +48,9 @@
 #define MB_OPT_MB1	(1u << 5)	/* boot through the Multiboot 1 header */
 #define MB_OPT_MB2	(1u << 6)	/* boot through the Multiboot 2 header */
 #define MB_OPT_DRY_RUN	(1u << 7)	/* -n, -dry-run: all but the hand-off */
+/* -tpm-required: no TPM 2.0, or one that fails, stops the boot (measured
+ * boot, com32/measure.c); without it the boot goes on unmeasured. */
+#define MB_OPT_TPM_REQUIRED	(1u << 16)
 /* -solaris: the DHCP ACK in the Multiboot 1 drives fields, as the stock
  * module does for Solaris/illumos (lib/solaris.h); -nosolaris: never, even
  * for an ELF whose OS ABI byte says Solaris. */
