@@ -9,6 +9,11 @@ checked by the kernel) in QEMU (TCG, -m 1024), one run at a time:
   ours-http-name   our mboot.c32, an http:// name served by nginx
   ours-pxelinux    our mboot.c32 -pxelinux, a plain name
   stock-tftp-name  SYSLINUX's mboot.c32, a plain name
+  ipxe-own-http    no PXELINUX, no module: the NIC's iPXE ROM itself runs
+                   `imgfetch` of the http:// name (an iPXE script as the
+                   DHCP boot file): the reference our module's iPXE path
+                   reads through
+  ipxe-own-tftp    the same over TFTP (iPXE's own TFTP client)
 
 and prints a Markdown table: per run, the transport our module says it
 used (the "via X" of its summary line, e.g. "PXE UDP (tftp://...)" for its
@@ -16,7 +21,10 @@ own TFTP client: nothing here assumes a path; the stock module prints no
 summary line, so its row says so), the module's transfer rate (from that
 summary line), the time from PXELINUX's banner to the kernel's verdict
 and from QEMU's start to it, and the ratios of the banner -> verdict
-times against the stock module.  The table also goes to
+times against the stock module; for iPXE's own runs the rate is the
+module's bytes over the time between the script's lines before and after
+`imgfetch` (iPXE's screen mirrored to the serial port by SeaBIOS), and
+the check is iPXE's `imgstat` size (no CRC).  The table also goes to
 BUILD/bench/fetchbench.md (docs/BENCH.md's section), its numbers to
 BUILD/bench/fetchbench.json (tests/bench/figures.py's throughput
 figure).  Not part of the tests.
@@ -29,6 +37,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import sys
 import zlib
 
@@ -100,6 +109,56 @@ def run(name, build, loader, module_name, crc, opts="", verbose=False):
     return (name, rate, since_banner, verdict, crc_ok, via)
 
 
+# iPXE's script for its own fetch: lines before and after imgfetch give
+# the time, imgstat the size it holds.
+IPXE_SCRIPT = """#!ipxe
+echo FETCHBENCH-IPXE-START
+imgfetch --name big %s || echo FETCHBENCH-IPXE-FAILED
+echo FETCHBENCH-IPXE-DONE
+imgstat big
+echo FETCHBENCH-IPXE-END
+"""
+
+
+def run_ipxe(name, build, url, verbose=False):
+    """iPXE's own fetch of @url (no PXELINUX, no module): the DHCP boot
+    file is an iPXE script; returns run()'s tuple, the size iPXE's imgstat
+    reports standing in for the CRC check."""
+    bench = os.path.join(build, "fetchbench")
+    root = os.path.join(bench, "root-" + name)
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    os.makedirs(root)
+    with open(os.path.join(root, "fetch.ipxe"), "w") as f:
+        f.write(IPXE_SCRIPT % url)
+    big = os.path.join(bench, "www", "big.bin")
+    try:
+        os.link(big, os.path.join(root, "big.bin"))
+    except OSError:
+        shutil.copyfile(big, os.path.join(root, "big.bin"))
+    # SeaBIOS mirrors the screen (iPXE's output) to COM1 (sercon, port
+    # 0x3f8): iPXE itself writes nothing to the serial port.
+    sercon = os.path.join(bench, "sercon-port")
+    with open(sercon, "wb") as f:
+        f.write(b"\xf8\x03")
+    cmd = [a.replace("bootfile=pxelinux.0", "bootfile=fetch.ipxe")
+           for a in pxeboot.qemu_command(root, mem=1024, extra=[
+               "-fw_cfg", "name=etc/sercon-port,file=" + sercon])]
+    log = os.path.join(bench, name + ".log")
+    boot = pxeboot.run(cmd, timeout=600, stop_patterns=[
+        r"FETCHBENCH-IPXE-END", r"FETCHBENCH-IPXE-FAILED"], echo=verbose,
+        log_path=log)
+    t0 = boot.first(r"^FETCHBENCH-IPXE-START")
+    t1 = boot.first(r"^FETCHBENCH-IPXE-DONE")
+    size_ok = boot.first(r"^big : %d bytes" % SIZE) is not None
+    rate = SIZE / 1e6 / (t1 - t0) if t0 is not None and t1 and t1 > t0 \
+        and size_ok else None
+    via = ("iPXE's own imgfetch (%s)" % url if size_ok else
+           "(failed: %s)" % (boot.first(r"FETCHBENCH-IPXE-FAILED") and
+                             "imgfetch failed" or boot.reason))
+    return (name, rate, None, t1, size_ok, via)
+
+
 def fmt(v, spec):
     return spec % v if v is not None else "-"
 
@@ -133,6 +192,9 @@ def main():
              "http://10.0.2.2:%d/big.bin" % web.port, ""),
             ("ours-pxelinux", ours, "big.bin", "-pxelinux"),
             ("stock-tftp-name", pxeboot.STOCK_MBOOT, "big.bin", ""),
+            ("ipxe-own-http", None,
+             "http://10.0.2.2:%d/big.bin" % web.port, ""),
+            ("ipxe-own-tftp", None, "tftp://10.0.2.2/big.bin", ""),
         ]
         # Who serves each name: QEMU's user network answers TFTP itself
         # (its built-in server, -netdev user,tftp=), http:// names nginx.
@@ -141,7 +203,10 @@ def main():
         for name, loader, mod, opts in runs:
             if args.only and not re.search(args.only, name):
                 continue
-            r = run(name, build, loader, mod, crc, opts, args.v)
+            if loader is None:      # iPXE's own fetch, the reference
+                r = run_ipxe(name, build, mod, args.v)
+            else:
+                r = run(name, build, loader, mod, crc, opts, args.v)
             print("fetchbench: %s: %s MB/s, banner->TK %s s, total %s s, "
                   "%s, %s" % (r[0], fmt(r[1], "%.1f"), fmt(r[2], "%.1f"),
                               fmt(r[3], "%.1f"), "crc ok" if r[4] else
@@ -154,7 +219,10 @@ def main():
            "banner to the test kernel's verdict (console arrival, s); "
            "total: QEMU start to the verdict; stock/it: the stock module's "
            "banner -> verdict over this run's; crc: the kernel's CRC-32 "
-           "check of the module.", "",
+           "check of the module.  ipxe-own-*: iPXE's ROM fetching the "
+           "file itself (no PXELINUX, no module), MB/s from its script's "
+           "lines around imgfetch, total: QEMU start to its end, checked "
+           "by the size iPXE's imgstat reports.", "",
            "| run | transfer path (module's own line) | MB/s | "
            "banner -> verdict s | total s | stock/it | crc |",
            "|---|---|---:|---:|---:|---:|---|"]
@@ -164,14 +232,17 @@ def main():
         out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
             name, via.replace("|", "\\|"), fmt(rate, "%.1f"),
             fmt(since, "%.1f"), fmt(total, "%.1f"), ratio,
-            "ok" if ok else "NOT CHECKED"))
+            ("size ok" if name.startswith("ipxe-own") else "ok") if ok
+            else "NOT CHECKED"))
     print("\n".join(out))
     sec.add(out)
     # The numbers behind the table (tests/bench/figures.py's throughput
     # figure): per run its path and rate as our module's line gave them.
     sec.data = {"bytes": SIZE, "runs": [
         {"run": name, "server": servers[name], "via": via, "rate": rate,
-         "banner_to_verdict": since, "total": total, "crc_ok": ok}
+         "banner_to_verdict": since, "total": total, "crc_ok": ok,
+         # iPXE fetching the file itself: the figure's reference line
+         "reference": name.startswith("ipxe-own")}
         for name, rate, since, total, ok, via in rows]}
     sec.write()
     return 0 if rows and all(r[4] for r in rows) else 1

@@ -604,10 +604,22 @@ def draw_throughput(fetch, net, out):
     data)."""
     missing = []
     rows = []          # (label, MB/s or a str, tip, source)
+    refs = []          # iPXE's own fetches: (label, MB/s, tip)
     if isinstance(fetch, Source):
         mib = fetch.data.get("bytes", 0) / 1048576.0
         for r in fetch.data["runs"]:
             via = re.sub(r" \(.*$", "", r["via"])
+            if r.get("reference"):
+                scheme = re.search(r"\((\w+)://", r["via"])
+                label = "iPXE's own %s" % (scheme.group(1).upper()
+                                           if scheme else r["run"])
+                if r["rate"] is None:
+                    missing.append("%s reference line (%s: %s)" % (
+                        label, r["run"], r["via"].strip("()")))
+                else:
+                    refs.append((label, r["rate"], "%s, %d MiB: %s" % (
+                        r["run"], mib, r["via"])))
+                continue
             if r["rate"] is None:
                 rows.append(("%d MiB: %s" % (mib, r["run"]),
                              "no rate: %s" % r["via"].strip("()"), "",
@@ -629,25 +641,40 @@ def draw_throughput(fetch, net, out):
                            "bench-full)")
     else:
         missing.append(net)
-    missing.append("a reference line for iPXE's own rate (iPXE fetching "
-                   "the file itself, no module in between): no bench "
-                   "measures it")
+    if not refs:
+        missing.append("a reference line for iPXE's own rate (iPXE "
+                       "fetching the file itself, no module in between): "
+                       "this run measured none")
     missing.append("the stock mboot.c32's rate (it prints none)")
     bar, gap = 20, 8
     svg = Svg(WIDTH, 0, "Fetch throughput per transport and server")
     svg.text(16, 24, "Fetch throughput per transport and server: MB/s "
              "(10^6 bytes) as our module's summary line reports it",
              size=15, font_weight="bold")
-    svg.text(16, 44, "fetchbench: one module (size in the row), one "
+    svg.text(16, 42, "fetchbench: one module (size in the row), one "
              "client, QEMU's user network; lab: every client's Xen files "
-             "at 0 % loss, the case's clients at once", size=11,
+             "at 0 % loss, the case's clients at once;", size=11,
              fill="#333")
-    y = 64
+    svg.text(16, 56, "dashed: iPXE's ROM fetching fetchbench's module "
+             "itself (no PXELINUX, no module in between)", size=11,
+             fill="#333")
+    y = 78 + 16 * len(refs)     # the reference lines' labels above the rows
     x0, x1 = LEFT + 120, WIDTH - RIGHT
     rates = [r[1] for r in rows if not isinstance(r[1], str)]
     y_axis = y + (bar + gap) * len(rows)
-    scale = axis(svg, x0, x1, y_axis, max(rates) if rates else 1.0, "MB/s",
-                 "MB/s")
+    scale = axis(svg, x0, x1, y_axis, max(rates + [r[1] for r in refs])
+                 if rates or refs else 1.0, "MB/s", "MB/s")
+    # iPXE's own rate per transport: a dashed line across the rows, what
+    # our module's transfers through iPXE or PXE could reach at most.
+    for i, (label, rate, tip) in enumerate(refs):
+        x = x0 + rate * scale
+        svg.line(x, 76 + 16 * i, x, y_axis, stroke="#d9534f",
+                 stroke_width="1.5", stroke_dasharray="5,3",
+                 data={"reference": label, "value": rate})
+        svg.text(x - 4, 74 + 16 * i + 12, "%s: %s MB/s" % (label,
+                                                           fmt(rate)),
+                 size=10, anchor="end", fill="#d9534f",
+                 data={"label-of": label})
     colours = {"fetchbench": "#2e7dd7", "netbench": "#4cae4c"}
     for label, rate, tip, src in rows:
         svg.text(x0 - 8, y + bar - 6, label, size=11, anchor="end",
@@ -665,7 +692,7 @@ def draw_throughput(fetch, net, out):
                                            if isinstance(s, Source)],
                         missing)
     write(out, svg)
-    return missing, bool(rates)
+    return missing, bool(rates or refs)
 
 
 def write(path, svg):

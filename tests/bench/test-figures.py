@@ -12,7 +12,8 @@ scale, origin, phase boundary or value fails); the labels, the rows of
 loaders no bench measures, the "not run" points and the caption's
 commit, date and machine are present.  Then the refusals: a netbench
 JSON older than its section's run, and a missing xenbench.json, must
-be said in the figure and make figures.py exit 1.  The expected numbers
+be said in the figure and make figures.py exit 1, and a fetchbench run
+without iPXE's own fetches draws no reference line and says so.  The expected numbers
 below are the fixture's (tests/bench/fixtures/figures/), worked out by
 hand from it.
 
@@ -22,6 +23,7 @@ Prints "test-figures: N passed, M failed".
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
+import json
 import os
 import shutil
 import subprocess
@@ -319,9 +321,23 @@ def test_throughput(root):
     m = find(root, "text", missing="200 MiB: stock-tftp-name")
     check(len(m) == 1 and m[0].text.startswith("no rate"),
           "throughput: the stock run is a row saying it has no rate")
-    cap = " ".join(texts(root))
-    check("iPXE's own rate" in cap and "no bench measures it" in cap,
-          "throughput: the caption says iPXE's own rate is not measured")
+    # iPXE's own fetches: dashed lines across the rows, not bars.
+    for label, rate in (("iPXE's own HTTP", 40.0), ("iPXE's own TFTP",
+                                                    30.0)):
+        ln = find(root, "line", reference=label)
+        ok = (len(ln) == 1 and near(float(ln[0].get("x1")),
+                                    x0 + rate * scale) and
+              near(float(ln[0].get("x2")), x0 + rate * scale) and
+              ln[0].get("stroke-dasharray"))
+        check(ok, "throughput: %s is a dashed reference line at %g MB/s"
+              % (label, rate))
+        lab = find(root, "text", label_of=label)
+        check(len(lab) == 1 and lab[0].text == "%s: %.1f MB/s" % (label,
+                                                                  rate),
+              "throughput: %s's line labelled %.1f MB/s" % (label, rate))
+    check(not [r for r in find(root, "rect") if "ipxe-own" in
+               (r.get("data-row") or "")],
+          "throughput: iPXE's own fetches are no bars")
     check_caption(root, "throughput")
 
 
@@ -351,6 +367,14 @@ def main():
         os.utime(os.path.join(build, "netlab", "netbench-xen.json"),
                  (0, 0))
         os.remove(os.path.join(build, "bench", "xenbench.json"))
+        # fetchbench without iPXE's own runs: no line, the caption says so.
+        fb = os.path.join(build, "bench", "fetchbench.json")
+        with open(fb) as f:
+            j = json.load(f)
+        j["data"]["runs"] = [r for r in j["data"]["runs"]
+                             if not r["reference"]]
+        with open(fb, "w") as f:
+            json.dump(j, f)
         rc, text = run(build, out)
         check(rc == 1, "figures.py exits 1 when a figure has no data "
               "(exit %d)" % rc)
@@ -361,6 +385,15 @@ def main():
                                                      part="loader"),
                   "loss: a netbench JSON older than its section is "
                   "refused and said so")
+        tp = parse(os.path.join(out, "throughput.svg"), "throughput.svg "
+                   "(no iPXE runs)")
+        if tp is not None:
+            cap = " ".join(texts(tp))
+            check(not find(tp, "line", reference="iPXE's own HTTP") and
+                  "reference line for iPXE's own rate" in cap and
+                  "this run measured none" in cap,
+                  "throughput: without iPXE's own runs no reference line, "
+                  "the caption says so")
         tl = parse(os.path.join(out, "timeline.svg"), "timeline.svg (no "
                    "xenbench)")
         if tl is not None:
