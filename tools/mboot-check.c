@@ -110,7 +110,7 @@ static const char usage_text[] =
 "    no uncompressed microcode cpio, a microcode-only cpio as dom0's\n"
 "    initrd, several initrd candidates, a FLASK policy Xen will not use.\n"
 "  - SYSLINUX: the versions of pxelinux.0, lpxelinux.0 and syslinux.efi,\n"
-"    the compilers of ldlinux.c32, libcom32.c32 and mboot.c32 (they record\n"
+"    the compilers of ldlinux.c32/.e64, libcom32.c32, mboot.c32 (they record\n"
 "    no version), and every symbol one of them needs that nothing loaded\n"
 "    before it defines (\"Failed to load COM32 file\").\n"
 "  - IPAPPEND/SYSAPPEND: which part mboot.c32 gives the strings to.\n"

@@ -41,6 +41,7 @@ struct sysfile {
 struct core {
 	const char *name;
 	char path[4096];
+	bool efi;		/* syslinux.efi: x86-64, not compressed */
 	bool present, readable;
 	char banner[80];	/* "PXELINUX 6.04 PXE 20200816" */
 	uint8_t *img;		/* the decompressed image */
@@ -136,30 +137,58 @@ static const char *str_at(const uint8_t *d, uint32_t t, uint32_t tn,
 	return (const char *)d + t + off;
 }
 
-/**
- * An i386 ELF module's dynamic symbols, DT_NEEDED libraries and compiler
- * line, from its section headers (SYSLINUX's modules keep them).
- */
-static void read_elf32(struct sysfile *f, const uint8_t *d, size_t len)
-{
-	uint32_t shoff = rd32(d + 32);
-	uint16_t shentsize = rd16(d + 46), shnum = rd16(d + 48),
-		 shstrndx = rd16(d + 50);
+/** Where an ELF class keeps the fields read here. */
+struct elf_layout {
+	unsigned shoff, shoff_w;	/* e_shoff: offset, width (4 or 8) */
+	unsigned shentsize;		/* e_shentsize's offset */
+	unsigned sh_off, sh_size, sh_link, w;	/* in a section header */
+	unsigned dyn;			/* a dynamic entry's size */
+	unsigned sym, sym_info, sym_shndx;	/* a symbol's size, fields */
+};
 
-	if (shentsize < 40 || !inside(len, shoff, (uint32_t)shnum * shentsize))
+static const struct elf_layout elf32 = { 32, 4, 46, 16, 20, 24, 4, 8,
+					 16, 12, 14 };
+static const struct elf_layout elf64 = { 40, 8, 58, 24, 32, 40, 8, 16,
+					 24, 4, 6 };
+
+/** A word of @w (4 or 8) bytes at @p, as 32 bits (0xffffffff when it
+ * does not fit: then no range check passes). */
+static uint32_t rdw(const uint8_t *p, unsigned w)
+{
+	if (w == 8 && rd32(p + 4))
+		return 0xffffffffu;
+	return rd32(p);
+}
+
+/**
+ * A SYSLINUX module's dynamic symbols, DT_NEEDED libraries and compiler
+ * line, from its section headers (SYSLINUX's modules keep them), for
+ * the i386 (@L = elf32) or x86-64 (elf64) build.
+ */
+static void read_elf(struct sysfile *f, const uint8_t *d, size_t len,
+		     const struct elf_layout *L)
+{
+	uint32_t shoff = rdw(d + L->shoff, L->shoff_w);
+	uint16_t shentsize = rd16(d + L->shentsize),
+		 shnum = rd16(d + L->shentsize + 2),
+		 shstrndx = rd16(d + L->shentsize + 4);
+
+	if (shentsize < L->sh_link + 4 ||
+	    !inside(len, shoff, (uint32_t)shnum * shentsize))
 		return;
 	const uint8_t *sh = d + shoff;
 	uint32_t shstr = 0, shstr_n = 0;
 	if (shstrndx < shnum) {
-		shstr = rd32(sh + shstrndx * shentsize + 16);
-		shstr_n = rd32(sh + shstrndx * shentsize + 20);
+		shstr = rdw(sh + shstrndx * shentsize + L->sh_off, L->w);
+		shstr_n = rdw(sh + shstrndx * shentsize + L->sh_size, L->w);
 		if (!inside(len, shstr, shstr_n))
 			shstr = shstr_n = 0;
 	}
 	for (unsigned i = 0; i < shnum; i++) {
 		const uint8_t *s = sh + i * shentsize;
-		uint32_t type = rd32(s + 4), off = rd32(s + 16),
-			 size = rd32(s + 20), link = rd32(s + 24);
+		uint32_t type = rd32(s + 4), off = rdw(s + L->sh_off, L->w),
+			 size = rdw(s + L->sh_size, L->w),
+			 link = rd32(s + L->sh_link);
 		const char *sname = str_at(d, shstr, shstr_n, rd32(s));
 		if (!inside(len, off, size))
 			continue;
@@ -171,26 +200,28 @@ static void read_elf32(struct sysfile *f, const uint8_t *d, size_t len)
 		}
 		if ((type != 11 && type != 6) || link >= shnum)
 			continue;	/* not SHT_DYNSYM or SHT_DYNAMIC */
-		uint32_t t = rd32(sh + link * shentsize + 16),
-			 tn = rd32(sh + link * shentsize + 20);
+		const uint8_t *ls = sh + link * shentsize;
+		uint32_t t = rdw(ls + L->sh_off, L->w),
+			 tn = rdw(ls + L->sh_size, L->w);
 		if (!inside(len, t, tn))
 			continue;
 		if (type == 6) {	/* DT_NEEDED entries */
-			for (uint32_t e = 0; e + 8 <= size; e += 8) {
+			for (uint32_t e = 0; e + L->dyn <= size; e += L->dyn) {
+				const uint8_t *de = d + off + e;
 				const char *lib = str_at(d, t, tn,
-							 rd32(d + off + e + 4));
-				if (rd32(d + off + e) == 1 && lib &&
+							 rdw(de + L->w, L->w));
+				if (rdw(de, L->w) == 1 && lib &&
 				    f->nlibs < MAX_LIBS)
 					snprintf(f->libs[f->nlibs++],
 						 sizeof(f->libs[0]), "%s", lib);
 			}
 			continue;
 		}
-		for (uint32_t e = 16; e + 16 <= size; e += 16) {
+		for (uint32_t e = L->sym; e + L->sym <= size; e += L->sym) {
 			const uint8_t *sym = d + off + e;
 			const char *nm = str_at(d, t, tn, rd32(sym));
-			unsigned bind = sym[12] >> 4;
-			bool undef = rd16(sym + 14) == 0;
+			unsigned bind = sym[L->sym_info] >> 4;
+			bool undef = rd16(sym + L->sym_shndx) == 0;
 			if (!nm || !*nm)
 				continue;
 			if (undef && bind == 1)		/* STB_GLOBAL */
@@ -226,8 +257,8 @@ static void read_sysfile(struct sysfile *f, const char *name,
 		f->kind = SF_ELF32;
 	else
 		f->kind = SF_OTHER;
-	if (f->kind == SF_ELF32)
-		read_elf32(f, d, len);
+	if (f->kind == SF_ELF32 || f->kind == SF_ELF64)
+		read_elf(f, d, len, f->kind == SF_ELF32 ? &elf32 : &elf64);
 	free(d);
 }
 
@@ -271,6 +302,17 @@ static void read_core(struct core *c, sysver_find_fn find, void *ctx)
 	c->present = find(ctx, c->name, c->path, sizeof(c->path));
 	if (!c->present || !(d = slurp(c->path, &len)))
 		return;
+	if (c->efi) {	/* a PE file, its symbol names in plain bytes */
+		if (find_banner(d, len, "Syslinux ", c->banner,
+				sizeof(c->banner))) {
+			c->readable = true;
+			c->img = d;
+			c->img_len = len;
+		} else {
+			free(d);
+		}
+		return;
+	}
 	if (!(img = malloc(CORE_MAX))) {
 		free(d);
 		return;
@@ -340,21 +382,27 @@ static bool usable(const struct sysfile *f, const struct core *c,
 {
 	switch (f->kind) {
 	case SF_ELF32:
-		return true;
+		if (!c->efi)
+			return true;
+		diag(lv, "%s is an i386 ELF file, a module of SYSLINUX's BIOS build: %s (%s) is UEFI SYSLINUX (x86-64) and cannot load it",
+		     label(f), c->name, c->banner);
+		return false;
+	case SF_ELF64:
+		if (c->efi)
+			return true;
+		diag(lv, "%s is an x86-64 ELF file, a module of SYSLINUX's EFI build (efi64/): %s (%s) is BIOS PXELINUX and cannot load it",
+		     label(f), c->name, c->banner);
+		return false;
 	case SF_MISSING:
 		diag(lv, "%s is not in the root: %s (%s) cannot load %s",
 		     f->name, c->name, c->banner, f->name);
-		return false;
-	case SF_ELF64:
-		diag(lv, "%s is an x86-64 ELF file, a module of SYSLINUX's EFI build (efi64/): %s (%s) is BIOS PXELINUX and cannot load it",
-		     label(f), c->name, c->banner);
 		return false;
 	case SF_COM32:
 		diag(lv, "%s is a COM32 binary of SYSLINUX 4 or earlier: %s (%s) loads only ELF modules (SYSLINUX 5 and later)",
 		     f->name, c->name, c->banner);
 		return false;
 	default:
-		diag(lv, "%s is not a SYSLINUX module (not a 32-bit ELF file): %s (%s) cannot load it",
+		diag(lv, "%s is not a SYSLINUX module (not an ELF file): %s (%s) cannot load it",
 		     f->name, c->name, c->banner);
 		return false;
 	}
@@ -427,8 +475,8 @@ static void check_against(const struct core *c, struct sysfile *ld,
 		return;
 	by[0] = ld;
 	for (unsigned i = 0; i < nlibs; i++) {
-		snprintf(what, sizeof(what), "ldlinux.c32 cannot load %.60s, nor so %.60s (\"Failed to load COM32 file %.60s\")",
-			 libs[i].name, mod->name, mod->name);
+		snprintf(what, sizeof(what), "%.60s cannot load %.60s, nor so %.60s (\"Failed to load COM32 file %.60s\")",
+			 ld->name, libs[i].name, mod->name, mod->name);
 		if (!usable(&libs[i], c, lv) ||
 		    !resolve(&libs[i], c, by, 1 + i, what, lv))
 			return;
@@ -436,8 +484,8 @@ static void check_against(const struct core *c, struct sysfile *ld,
 	}
 	if (!usable(mod, c, lv))
 		return;
-	snprintf(what, sizeof(what), "ldlinux.c32 refuses %.60s (\"Undef symbol FAIL: SYMBOL\", then \"Failed to load COM32 file %.60s\")",
-		 mod->name, mod->name);
+	snprintf(what, sizeof(what), "%.60s refuses %.60s (\"Undef symbol FAIL: SYMBOL\", then \"Failed to load COM32 file %.60s\")",
+		 ld->name, mod->name, mod->name);
 	if (resolve(mod, c, by, 1 + nlibs, what, lv))
 		diag(DIAG_NOTE, "%s (%s): %s, %s%s%s find every symbol they need",
 		     c->name, c->banner, ld->name, nlibs ? libs[0].name : "",
@@ -446,32 +494,30 @@ static void check_against(const struct core *c, struct sysfile *ld,
 
 void sysver_check(const char *module, sysver_find_fn find, void *ctx)
 {
-	static struct core cores[2] = { { .name = "pxelinux.0" },
-					{ .name = "lpxelinux.0" } };
-	static struct sysfile ld, libs[MAX_LIBS], mod;
-	char path[4096], efi[80], v0[80], v1[80];
+	static struct core cores[3] = { { .name = "pxelinux.0" },
+					{ .name = "lpxelinux.0" },
+					{ .name = "syslinux.efi", .efi = true } };
+	static struct sysfile ld[2], libs[MAX_LIBS], mod;
+	char v0[80], v1[80];
 	unsigned nlibs = 0, ncores = 0;
-	size_t len = 0;
-	uint8_t *d;
+	int primary = -1;
 
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < 3; i++) {
 		free(cores[i].img);
-		cores[i] = (struct core){ .name = cores[i].name };
+		cores[i] = (struct core){ .name = cores[i].name,
+					  .efi = cores[i].efi };
 		read_core(&cores[i], find, ctx);
 		if (cores[i].readable) {
 			diag(DIAG_NOTE, "%s: %s", cores[i].name, cores[i].banner);
 			ncores++;
+			if (primary < 0)
+				primary = (int)i;
 		} else if (cores[i].present) {
-			diag(DIAG_WARNING, "%s is not a PXELINUX core this checker can read (no LZO-compressed image with a \"PXELINUX n.nn\" banner): its SYSLINUX version is not checked",
-			     cores[i].name);
+			diag(DIAG_WARNING, "%s is not a %s core this checker can read (no %s with a \"%s n.nn\" banner): its SYSLINUX version is not checked",
+			     cores[i].name, cores[i].efi ? "SYSLINUX" : "PXELINUX",
+			     cores[i].efi ? "file" : "LZO-compressed image",
+			     cores[i].efi ? "Syslinux" : "PXELINUX");
 		}
-	}
-	if (find(ctx, "syslinux.efi", path, sizeof(path)) &&
-	    (d = slurp(path, &len))) {
-		if (find_banner(d, len, "Syslinux ", efi, sizeof(efi)))
-			diag(DIAG_NOTE, "syslinux.efi: %s (UEFI: loads ldlinux.e64, not checked here)",
-			     efi);
-		free(d);
 	}
 	if (cores[0].readable && cores[1].readable) {
 		version_of(cores[0].banner, v0, sizeof(v0));
@@ -481,29 +527,35 @@ void sysver_check(const char *module, sysver_find_fn find, void *ctx)
 			     cores[0].banner, cores[1].banner);
 	}
 	if (!ncores) {
-		diag(DIAG_NOTE, "no pxelinux.0 or lpxelinux.0 in the root: the SYSLINUX files are not checked against a core");
+		diag(DIAG_NOTE, "no pxelinux.0, lpxelinux.0 or syslinux.efi in the root: the SYSLINUX files are not checked against a core");
 		return;
 	}
-	read_sysfile(&ld, "ldlinux.c32", find, ctx);
+	if (cores[0].readable || cores[1].readable)
+		read_sysfile(&ld[0], "ldlinux.c32", find, ctx);
+	if (cores[2].readable)
+		read_sysfile(&ld[1], "ldlinux.e64", find, ctx);
 	read_sysfile(&mod, module, find, ctx);
 	for (unsigned i = 0; i < mod.nlibs && nlibs < MAX_LIBS; i++)
 		read_sysfile(&libs[nlibs++], mod.libs[i], find, ctx);
-	const struct sysfile *all[] = { &ld, &mod };
-	for (unsigned i = 0; i < 2 + nlibs; i++) {
-		const struct sysfile *f = i < 2 ? all[i] : &libs[i - 2];
-		if (f->kind == SF_ELF32)
-			diag(DIAG_NOTE, "%s: no SYSLINUX version recorded in it (SYSLINUX writes it only into the core); built by %s",
-			     f->name, f->comment[0] ? f->comment : "an unnamed compiler");
+	const struct sysfile *all[] = { &ld[0], &ld[1], &mod };
+	for (unsigned i = 0; i < 3 + nlibs; i++) {
+		const struct sysfile *f = i < 3 ? all[i] : &libs[i - 3];
+		if (f->kind == SF_ELF32 || f->kind == SF_ELF64)
+			diag(DIAG_NOTE, "%s: no SYSLINUX version recorded in it (SYSLINUX writes it only into the core); %s, built by %s",
+			     f->name, f->kind == SF_ELF32 ? "i386" : "x86-64",
+			     f->comment[0] ? f->comment : "an unnamed compiler");
 	}
 	/* Which core the DHCP server names is not known here: the files are
-	 * judged against pxelinux.0 when it is there (errors: the entry
-	 * would not boot), and lpxelinux.0 too (then warnings). */
-	for (unsigned i = 0; i < 2; i++)
+	 * judged against each core in the root, the first of pxelinux.0,
+	 * lpxelinux.0 and syslinux.efi giving errors (the entry would not
+	 * boot), any other warnings. */
+	for (unsigned i = 0; i < 3; i++)
 		if (cores[i].readable)
-			check_against(&cores[i], &ld, libs, nlibs, &mod,
-				      i == 0 || !cores[0].readable ? DIAG_ERROR :
-								     DIAG_WARNING);
-	names_free(&ld.defs), names_free(&ld.needs);
+			check_against(&cores[i], &ld[i == 2], libs, nlibs, &mod,
+				      (int)i == primary ? DIAG_ERROR :
+							  DIAG_WARNING);
+	for (unsigned i = 0; i < 2; i++)
+		names_free(&ld[i].defs), names_free(&ld[i].needs);
 	names_free(&mod.defs), names_free(&mod.needs);
 	for (unsigned i = 0; i < nlibs; i++)
 		names_free(&libs[i].defs), names_free(&libs[i].needs);

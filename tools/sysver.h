@@ -1,6 +1,7 @@
 /*
- * sysver.h - the SYSLINUX files a BIOS PXE boot of mboot.c32 loads, their
- * versions, and whether they fit together.  SYSLINUX 6 writes its version
+ * sysver.h - the SYSLINUX files a PXE boot of mboot.c32 loads (BIOS:
+ * pxelinux.0 or lpxelinux.0, ldlinux.c32; UEFI: syslinux.efi,
+ * ldlinux.e64), their versions, and whether they fit together.  SYSLINUX 6 writes its version
  * only into the core (pxelinux.0, lpxelinux.0: "PXELINUX 6.04 PXE
  * 20200816", inside its LZO-compressed part; syslinux.efi: "Syslinux 6.04
  * (EFI; 20200816)"); ldlinux.c32, libcom32.c32 and the modules record
@@ -27,14 +28,16 @@ typedef bool (*sysver_find_fn)(void *ctx, const char *name, char *path,
 			       size_t cap);
 
 /**
- * Read the cores (pxelinux.0, lpxelinux.0, syslinux.efi), ldlinux.c32,
- * the libraries the module @module names and the module itself, found
- * through @find; note each one's version (or, for the ELF files, that
- * none is recorded and the compiler that built them); warn, naming the
- * files and versions, about two BIOS cores of different versions side by
- * side, a module that is not a 32-bit ELF file (an EFI x86-64 build, or
- * a COM32 binary of SYSLINUX 4 or earlier), and every symbol a file needs
- * that nothing loaded before it defines.  Reported through diag().
+ * Read the cores (pxelinux.0, lpxelinux.0, syslinux.efi), ldlinux.c32
+ * and ldlinux.e64, the libraries the module @module names and the module
+ * itself, found through @find; note each one's version (or, for the ELF
+ * files, that none is recorded and the compiler that built them); report,
+ * naming the files and versions, two BIOS cores of different versions
+ * side by side (a warning), and for each core a file of the other build
+ * (i386 or x86-64), a COM32 binary of SYSLINUX 4 or earlier and every
+ * symbol a file needs that nothing loaded before it defines: errors for
+ * the first core found, warnings for the others.  Reported through
+ * diag().
  */
 void sysver_check(const char *module, sysver_find_fn find, void *ctx);
 

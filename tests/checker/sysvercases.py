@@ -30,7 +30,8 @@ import shutil
 import pxeboot
 
 EFI_LOADER = "/usr/lib/SYSLINUX.EFI/efi64/syslinux.efi"
-EFI_LIBCOM32 = "/usr/lib/syslinux/modules/efi64/libcom32.c32"
+EFI_MODULES = "/usr/lib/syslinux/modules/efi64"
+EFI_LIBCOM32 = os.path.join(EFI_MODULES, "libcom32.c32")
 LPXELINUX = os.path.join(os.path.dirname(pxeboot.PXELINUX), "lpxelinux.0")
 
 
@@ -90,13 +91,11 @@ def cases(r, build, no_qemu):
 
     none = [r"error:", r"warning: .*(symbol|pxelinux|ldlinux|libcom32)"]
     check("debian 6.04 ours", dict(deb, **{
-        "lpxelinux.0": LPXELINUX, "syslinux.efi": EFI_LOADER,
-        "mboot.c32": ours}), 0, [
+        "lpxelinux.0": LPXELINUX, "mboot.c32": ours}), 0, [
             r"^mboot-check: pxelinux\.0: %s$" % q(pxe),
             r"^mboot-check: lpxelinux\.0: %s$" % q(lpxe),
-            r"^mboot-check: syslinux\.efi: %s \(UEFI" % q(efi),
             r"ldlinux\.c32: no SYSLINUX version recorded in it \(SYSLINUX "
-            r"writes it only into the core\); built by GCC",
+            r"writes it only into the core\); i386, built by GCC",
             r"pxelinux\.0 \(%s\): ldlinux\.c32, libcom32\.c32 and mboot\.c32 "
             r"find every symbol they need" % q(pxe),
             r"lpxelinux\.0 \(%s\): ldlinux\.c32, libcom32\.c32 and "
@@ -146,7 +145,8 @@ def cases(r, build, no_qemu):
             r"one of them" % (q(fake), q(lpxe))])
     check("efi64 libcom32", dict(deb, **{"libcom32.c32": EFI_LIBCOM32,
                                          "mboot.c32": ours}), 1, [
-        r"error: libcom32\.c32 is an x86-64 ELF file, a module of SYSLINUX's "
+        r"error: libcom32\.c32 \(built by [^)]*\) [^)]*\) is an x86-64 ELF "
+        r"file, a module of SYSLINUX's "
         r"EFI build \(efi64/\): pxelinux\.0 \(%s\) is BIOS PXELINUX and "
         r"cannot load it" % q(pxe)])
     check("COM32 binary", dict(deb, **{
@@ -158,10 +158,41 @@ def cases(r, build, no_qemu):
         r"error: ldlinux\.c32 is not in the root: pxelinux\.0 \(%s\) "
         r"cannot load ldlinux\.c32" % q(pxe)])
     check("no core", {"k.elf": kernel, "mboot.c32": ours}, 0, [
-        r"no pxelinux\.0 or lpxelinux\.0 in the root: the SYSLINUX files "
-        r"are not checked against a core"], none)
+        r"no pxelinux\.0, lpxelinux\.0 or syslinux\.efi in the root: the "
+        r"SYSLINUX files are not checked against a core"], none)
     noise = bytes(random.Random(7).randrange(256) for _ in range(40000))
     check("not a core", dict(deb, **{"pxelinux.0": noise,
                                      "mboot.c32": ours}), 0, [
         r"warning: pxelinux\.0 is not a PXELINUX core this checker can "
         r"read"])
+
+    # UEFI: syslinux.efi loads ldlinux.e64 and x86-64 modules.
+    efi_files = {"syslinux.efi": EFI_LOADER, "k.elf": kernel,
+                 "ldlinux.e64": os.path.join(EFI_MODULES, "ldlinux.e64"),
+                 "libcom32.c32": EFI_LIBCOM32,
+                 "mboot.c32": os.path.join(EFI_MODULES, "mboot.c32")}
+    check("efi 6.04 stock", efi_files, 0, [
+        r"^mboot-check: syslinux\.efi: %s$" % q(efi),
+        r"ldlinux\.e64: no SYSLINUX version recorded in it .*; x86-64, "
+        r"built by GCC",
+        r"syslinux\.efi \(%s\): ldlinux\.e64, libcom32\.c32 and mboot\.c32 "
+        r"find every symbol they need" % q(efi)], none)
+    check("efi bios libcom32", dict(efi_files, **{
+        "libcom32.c32": os.path.join(bios, "libcom32.c32")}), 1, [
+        r"error: libcom32\.c32 \(built by [^)]*\) [^)]*\) is an i386 ELF "
+        r"file, a module of SYSLINUX's BIOS build: syslinux\.efi \(%s\) is "
+        r"UEFI SYSLINUX \(x86-64\) and cannot load it" % q(efi)])
+    lde = os.path.join(base, "ldlinux-odd.e64")
+    renamed(efi_files["ldlinux.e64"], lde, b"mangle_name", b"mangle_namX")
+    check("efi ldlinux symbol", dict(efi_files, **{"ldlinux.e64": lde}), 1, [
+        r"error: ldlinux\.e64 \(built by .*\) needs 1 symbol that "
+        r"syslinux\.efi \(%s\) does not define: mangle_namX; .* and "
+        r"syslinux\.efi cannot load ldlinux\.e64" % q(efi)])
+    # BIOS and UEFI cores side by side: the first core found (pxelinux.0)
+    # judges with errors, the others with warnings.
+    check("bios and efi cores", dict(deb, **{
+        "syslinux.efi": EFI_LOADER, "mboot.c32": ours}), 0, [
+        r"pxelinux\.0 \(%s\): ldlinux\.c32, libcom32\.c32 and mboot\.c32 "
+        r"find every symbol they need" % q(pxe),
+        r"warning: ldlinux\.e64 is not in the root: syslinux\.efi \(%s\) "
+        r"cannot load ldlinux\.e64" % q(efi)], [r"error:"])
