@@ -108,9 +108,9 @@ static int apply_option(struct mb_request *req, unsigned part, const char *s,
 			return req->opts |= MB_OPT_MB2, MB_OK;
 		if (token_is(s, n, "-tpm-required"))
 			return req->opts |= MB_OPT_TPM_REQUIRED, MB_OK;
-		/* The stock module's option; "-no" turns it off (stock 6.04
-		 * strips "-no" and then compares with "-solaris", so its own
-		 * "-nosolaris" never matched: lib/solaris.h). */
+		/* The stock module's option, and its negation (stock 6.04
+		 * strips a leading -no and then compares with "-solaris", so
+		 * its own -nosolaris never matched: lib/solaris.h). */
 		if (token_is(s, n, "-solaris"))
 			return req->opts = (req->opts & ~MB_OPT_NOSOLARIS) |
 					   MB_OPT_SOLARIS, MB_OK;

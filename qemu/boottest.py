@@ -851,6 +851,11 @@ def cases():
     stock.append(Case("solaris", sol.kernel, sol.kargs, sol.modules,
                       loader="stock", opts=sol.opts,
                       expect_fails=STOCK_EXPECTED_FAILS["solaris"]))
+    # Its -nosolaris never worked: "-no" is stripped and "solaris" is
+    # compared with "-solaris", so the word is taken as the kernel's name.
+    stock.append(Case("nosolaris", "tk-solaris.elf", "tk.solaris=0", [],
+                      loader="stock", opts="-nosolaris", expect="error",
+                      message=r"Loading -nosolaris\.\.\. failed"))
     return ours + stock
 
 
