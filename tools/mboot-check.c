@@ -40,6 +40,8 @@
 #include "pxecfg.h"
 #include "pxemodel.h"
 #include "pxename.h"
+#include "catread.h"
+#include "cfgread.h"
 #include "sysver.h"
 #include "xenlint.h"
 
@@ -91,6 +93,8 @@ static const char usage_text[] =
 "  - Files, found as PXELINUX finds them: names relative to the path\n"
 "    prefix, ::name and host::name from the TFTP root, tftp:// URLs from\n"
 "    the root, http:// URLs from --http-root (other URLs: a warning).\n"
+"    With -c FILE the boot.cfg is read from there (the module's parser);\n"
+"    a -cat module's files are each found, digest-checked and joined.\n"
 "  - The kernel, with the module's own code: gzip inflated, Multiboot 1/2\n"
 "    header, required flags, ELF32/ELF64/a.out segments and entry, what a\n"
 "    BIOS boot cannot give.  Every gzip module: CRC-32 and size.  Every\n"
@@ -415,6 +419,22 @@ static void size_module(unsigned i)
 	size_t len = 0, hn;
 	FILE *f;
 
+	if (req.files[i].opts & MB_FILE_CAT) {	/* -cat: joined in the heap */
+		uint8_t *data;
+		if (!catread_join(&req.files[i], &names, &data, &len)) {
+			sizes_known = false;
+			return;
+		}
+		file_len[i] = (uint32_t)len;
+		held_bytes += (uint32_t)len;
+		nheld++;
+		lint[i].known = true;
+		lint[i].gzip = gz_is_gzip(data, len);
+		look_at(&lint[i], data, len);
+		diag(DIAG_NOTE, "%s: %zu bytes joined", name, len);
+		free(data);
+		return;
+	}
 	if (!locate(i))
 		return;
 	f = fopen(where[i].path, "rb");
@@ -1015,6 +1035,8 @@ int main(int argc, char **argv)
 		diag(DIAG_ERROR, "%s", err.msg);
 		goto verdict;
 	}
+	if (req.cfgfile[0] && !cfgread_apply(&req, &names))	/* -c FILE */
+		goto verdict;
 	if (req.fallback[0] && opt.config && !pxecfg_has_label(req.fallback))
 		diag(DIAG_WARNING, "-fallback=%s: %s has no label \"%s\": after a failure PXELINUX would not find it either",
 		     req.fallback, opt.config, req.fallback);
