@@ -171,7 +171,10 @@ int mb_bootcfg_apply(const char *text, size_t len, const char *cfgname,
 		     char *line, size_t cap, struct mb_request *req,
 		     struct mb_bootcfg *cfg, struct mb_error *err)
 {
-	struct span kernel = { 0 }, kopt = { 0 }, mods = { 0 }, prefix = { 0 };
+	/* "" rather than NULL: pointer arithmetic on an unset one is then
+	 * still defined (the length is 0). */
+	struct span kernel = { "", 0, 0 }, kopt = { "", 0, 0 },
+		    mods = { "", 0, 0 }, prefix = { "", 0, 0 };
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 

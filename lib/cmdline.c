@@ -269,7 +269,8 @@ static int parse_line(const char *line, size_t limit, int parts_only,
 			}
 		}
 
-		if (!name && part == 0 && req->cfgfile[0] && !more) {
+		if (!name && part == 0 && req->cfgfile[0] && !more &&
+		    !parts_only) {
 			/* -c FILE alone: the files come from FILE. */
 			req->nfiles = 0;
 			return MB_OK;

@@ -85,7 +85,9 @@ size_t mb_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			int n = 0;
-			while (s[n] && (prec < 0 || n < prec))
+			/* The precision first: a %.*s string need not be
+			 * NUL-terminated, so s[prec] may not be read. */
+			while ((prec < 0 || n < prec) && s[n])
 				n++;
 			for (int w = n; w < width; w++)
 				put(&o, ' ');

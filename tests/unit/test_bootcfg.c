@@ -142,6 +142,9 @@ static void test_errors(void)
 		   MB_E_EMPTY_MODULE);
 	CHECK_EQ_U(apply("boot.cfg", "kernel=-quite k\n"), MB_E_BAD_OPTION);
 	CHECK_CONTAINS(err.msg, "boot.cfg: unknown loader option \"-quite\"");
+	/* Options and no name (found by fuzz_bootcfg: it read as no files). */
+	CHECK_EQ_U(apply("boot.cfg", "kernel=-n\n"), MB_E_USAGE);
+	CHECK_CONTAINS(err.msg, "boot.cfg: no kernel given");
 	CHECK_EQ_U(apply("boot.cfg", "kernel=-c other.cfg k\n"), MB_E_BAD_OPTION);
 	CHECK_CONTAINS(err.msg, "a boot.cfg cannot name another");
 	static const char nul[] = "kernel=k\nti\0tle=x\n";
