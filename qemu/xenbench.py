@@ -12,6 +12,12 @@ names its KERNEL line gives, not by an assumed path:
   ours-tftp      our mboot.c32, plain names
   ours-http      our mboot.c32, http:// names
   ours-pxelinux  our mboot.c32 -pxelinux, plain names
+  ipxe-own-http  no PXELINUX, no mboot.c32: the NIC's iPXE ROM boots Xen
+                 itself (an iPXE script as the DHCP boot file: kernel,
+                 module, module, boot) over HTTP; Xen served gunzipped,
+                 as this iPXE (Debian's ipxe-qemu, 1.0.0+git-20190125)
+                 refuses xen.gz ("Exec format error"); its screen mirrored
+                 to the serial port by SeaBIOS (sercon)
 
 The path each file really took is read from our module's own summary line
 in the console log ("mboot: NAME: N bytes in S s (R MB/s) via TRANSPORT
@@ -37,6 +43,7 @@ as in our module's summary lines.
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -53,8 +60,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEMO = os.path.join(HERE, "xen", "demo.py")
 sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "xen"))
 import demo  # noqa: E402  (qemu/xen/demo.py: its regexes and initrd builder)
+import nginx  # noqa: E402
+import pxeboot  # noqa: E402  (run(): the iPXE boot's console)
 sys.path.insert(0, os.path.join(REPO, "tests", "bench"))
 import benchmd  # noqa: E402
 
@@ -67,6 +77,7 @@ RUNS = [
     ("ours-pxelinux", "ours", "tftp", "-pxelinux"),
     ("stock-http", "stock", "http", ""),
     ("ours-http", "ours", "http", ""),
+    ("ipxe-own-http", "ipxe", "http", ""),
 ]
 SIZES = [("small", 0), ("200M", 200)]
 
@@ -245,12 +256,98 @@ def run_one(args, key, loader, transport, opts, extra_mb, initrd_bytes):
     return r, log
 
 
+# iPXE's boot script: the times of its own lines (and of each "URL...
+# ok" iPXE prints when a file is in) give the timeline.
+IPXE_SCRIPT = """#!ipxe
+echo XENBENCH-IPXE-START
+kernel %(url)sxen %(xen_args)s || echo XENBENCH-IPXE-FAILED
+module %(url)svmlinuz %(dom0_args)s || echo XENBENCH-IPXE-FAILED
+module %(url)s%(initrd)s || echo XENBENCH-IPXE-FAILED
+echo XENBENCH-IPXE-BOOT
+boot || echo XENBENCH-IPXE-FAILED
+"""
+RE_IPXE_FILE = re.compile(r"^(http://\S+)\.\.\..* ok$")
+
+
+def run_ipxe(args, key, initrd):
+    """iPXE's own multiboot of Xen + dom0 (no PXELINUX, no module), judged
+    as demo.py judges a boot; returns run_one()'s (result, log path)."""
+    bench = os.path.join(args.build, "xenbench", "ipxe")
+    www = os.path.join(bench, "www")
+    root = os.path.join(bench, "tftp")
+    for d in (www, root):
+        os.makedirs(d, exist_ok=True)
+    debs = demo.fetch_debs(args.build, quiet=True)
+    xen = os.path.join(www, "xen")
+    if not os.path.exists(xen):
+        with open(debs["xen_gz"], "rb") as f, open(xen + ".tmp", "wb") as o:
+            o.write(gzip.decompress(f.read()))
+        os.replace(xen + ".tmp", xen)
+    for name, src in (("vmlinuz", debs["vmlinuz"]),
+                      (os.path.basename(initrd[0]), initrd[0])):
+        dst = os.path.join(www, name)
+        if os.path.exists(dst):
+            os.unlink(dst)
+        os.link(src, dst)
+    dom0_args = "%s mboot.initrd_size=%d mboot.initrd_md5=%s" % (
+        demo.DOM0_ARGS, initrd[1], initrd[2])
+    sercon = os.path.join(bench, "sercon-port")
+    with open(sercon, "wb") as f:
+        f.write(b"\xf8\x03")          # COM1, 0x3f8
+    log = os.path.join(bench, key + ".log")
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    with nginx.Nginx(www, os.path.join(bench, "nginx")) as web:
+        with open(os.path.join(root, "boot.ipxe"), "w") as f:
+            f.write(IPXE_SCRIPT % {
+                "url": "http://10.0.2.2:%d/" % web.port,
+                "xen_args": demo.XEN_ARGS, "dom0_args": dom0_args,
+                "initrd": os.path.basename(initrd[0])})
+        cmd = demo.QEMU_CMD + [
+            "-netdev", "user,id=n0,tftp=%s,bootfile=boot.ipxe" % root,
+            "-fw_cfg", "name=etc/sercon-port,file=" + sercon]
+        b = pxeboot.run(cmd, args.timeout, stop_patterns=[
+            r"MBOOT-DOM0-POWEROFF", r"XENBENCH-IPXE-FAILED",
+            r"Panic on CPU", r"Kernel panic"], log_path=log)
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    outcome = "timeout" if b.reason == "timeout" else b.reason
+    ok, fields, reasons, _ = demo.analyse(b, outcome, demo.XEN_ARGS,
+                                          dom0_args, initrd, False)
+    if b.first(r"XENBENCH-IPXE-FAILED"):
+        ok = False
+        reasons.append("iPXE's script failed")
+    verdict = "DEMO xb-%s: %s %s" % (key, "PASS" if ok else "FAIL(%s)" %
+                                     "; ".join(reasons), fields)
+    r = {"ok": ok, "verdict": verdict, "wall": wall, "t0": t0,
+         "t1": t0 + wall, "cpu": cpu,
+         "cpu_pct": 100.0 * cpu / wall if wall else None}
+    r.update(analyse(parse_log(log), initrd[1]))
+    # The timeline: iPXE's script starts where PXELINUX's banner would
+    # be; each file from the line before its "URL... ok" to that line.
+    start = b.first(r"^XENBENCH-IPXE-START")
+    files, t = [], start
+    for tl, line in b.lines:
+        m = RE_IPXE_FILE.match(line)
+        if m and start is not None and tl >= start:
+            files.append({"name": os.path.basename(m.group(1)),
+                          "bytes": None, "start": round(t, 3),
+                          "end": round(tl, 3)})
+            t = tl
+    r["timeline"].update(banner=start and round(start, 3), files=files,
+                         kind="ipxe")
+    return r, log
+
+
 def path_label(rs, loader):
     """The initrd's transfer path in runs @rs, as our module's summary
     line names it ("via PXE UDP (tftp://host/initrd.gz)" -> "PXE UDP,
     tftp://"); several if the runs differ; the stock module prints none."""
     if loader == "stock":
         return "(stock: prints no path)"
+    if loader == "ipxe":
+        return "(iPXE's own: HTTP, prints no rate)"
     seen = []
     for r in rs:
         via = r.get("via")
@@ -327,14 +424,17 @@ def main():
                 continue
             lpath = demo.STOCK_MBOOT if loader == "stock" else ours
             say("[%d/%d] %s %s ..." % (rep + 1, args.repeat, key, label))
-            r, log = run_one(args, key, lpath, transport, opts, n,
-                             initrds[label][1])
+            if loader == "ipxe":
+                r, log = run_ipxe(args, key, initrds[label])
+            else:
+                r, log = run_one(args, key, lpath, transport, opts, n,
+                                 initrds[label][1])
             r["loadwin"] = sampler.window(r["t0"], r["t1"])
             dst = os.path.join(bench, "%s-%s%s.log" % (
                 key, label, "-%d" % rep if args.repeat > 1 else ""))
             if os.path.exists(log):
                 shutil.copyfile(log, dst)
-            if transport == "http":
+            if transport == "http" and loader != "ipxe":
                 acc = os.path.join(args.build, "xen", "nginx-xb-" + key,
                                    "access.log")
                 if os.path.exists(acc):

@@ -69,6 +69,8 @@ COLOUR = {k: c for k, _, c in PHASES}
 # Loaders the issue names that no bench boots: shown as rows saying so.
 NOT_MEASURED_BIOS = ["iPXE's own multiboot", "GRUB netboot (BIOS)"]
 NOT_MEASURED_UEFI = ["stock mboot.c32 (efi64)", "iPXE's own multiboot"]
+LOADER_NAMES = {"stock": "stock mboot.c32", "ours": "our mboot.c32",
+                "ipxe": "iPXE's own multiboot"}
 
 
 class Source:
@@ -199,15 +201,18 @@ def axis(svg, x0, x1, y, vmax, label, data_axis):
 def segments_bios(tl):
     """[(phase, name, start, end)] of a BIOS boot's timeline (xenbench):
     start -> banner -> PXELINUX -> the files (with the loader's work
-    between them) -> hand-over -> Xen -> dom0."""
+    between them) -> hand-over -> Xen -> dom0; for iPXE's own boot (kind
+    "ipxe") its script's first line stands for the banner, and there is no
+    PXELINUX."""
     out = []
     files = tl.get("files") or []
     if tl.get("banner") is None:
         return out
-    out.append(("firmware", "QEMU start -> PXELINUX's banner", 0.0,
-                tl["banner"]))
+    ipxe = tl.get("kind") == "ipxe"     # iPXE's own: no PXELINUX
+    out.append(("firmware", "QEMU start -> iPXE runs its script" if ipxe
+                else "QEMU start -> PXELINUX's banner", 0.0, tl["banner"]))
     t = tl["banner"]
-    if files:
+    if files and not ipxe:
         out.append(("pxelinux", "banner -> the first file (ldlinux.c32's "
                     "config, libraries, the module)", t, files[0]["start"]))
         t = files[0]["start"]
@@ -293,19 +298,23 @@ def timeline_panels(xen, uefi):
             for b in xen.data["boots"]:
                 if b["size"] == size and b["run"] not in runs:
                     runs.append(b["run"])
+            loaders = set()
             for run in runs:
                 boots = [dict(b["timeline"] or {}, ok=b["ok"])
                          for b in xen.data["boots"]
                          if b["size"] == size and b["run"] == run]
+                loader = [b["loader"] for b in xen.data["boots"]
+                          if b["run"] == run][0]
+                loaders.add(loader)
                 b = pick([x for x in boots if x["ok"]], "marker")
-                label = "%s (%s)" % (run, "stock mboot.c32" if run.startswith(
-                    "stock") else "our mboot.c32")
+                label = "%s (%s)" % (run, LOADER_NAMES.get(loader, loader))
                 rows.append((label, segments_bios(b) if b else
                              "no boot reached dom0 userspace"))
             for name in NOT_MEASURED_BIOS:
-                rows.append((name, "not measured: no bench boots it"))
-            panels.append(("BIOS (SeaBIOS + iPXE ROM, Debian's pxelinux.0), "
-                           "initrd %s (%.1f MB)" % (
+                if not (name.startswith("iPXE") and "ipxe" in loaders):
+                    rows.append((name, "not measured: no bench boots it"))
+            panels.append(("BIOS (SeaBIOS, the NIC's iPXE ROM, Debian's "
+                           "pxelinux.0), initrd %s (%.1f MB)" % (
                                size, sizes.get(size, 0) / 1e6), rows))
     if isinstance(uefi, Source):
         rows = []
