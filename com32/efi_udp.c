@@ -412,6 +412,11 @@ fail:
 	return -1;
 }
 
+size_t pxe_udp_max(void)
+{
+	return PXE_UDP_MAX;	/* slots of the receive queue are this big */
+}
+
 int pxe_udp_available(void)
 {
 	if (!checked) {

@@ -203,11 +203,14 @@ static void tf_close(struct fetch *f)
 	if (!p)
 		return;
 	tftp_close(&p->t);
-	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts)) {
+	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts ||
+			  p->t.bs != TFTP_BLKSIZE || p->t.smaller)) {
 		char link[160];
 		tftp_link_describe(link, sizeof(link));
-		printf("mboot: %s: %u blocks lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms; %s)\n",
-		       f->name, p->t.lost, p->t.passes, p->t.restarts,
+		printf("mboot: %s: blocks of %u bytes%s, %u lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms; %s)\n",
+		       f->name, p->t.bs,
+		       p->t.smaller ? " (read again in these: big blocks lost frames early)" : "",
+		       p->t.lost, p->t.passes, p->t.restarts,
 		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100, link);
 	}
 	f->url = NULL;

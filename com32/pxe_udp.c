@@ -15,6 +15,7 @@
 #include <syslinux/config.h>
 #include <syslinux/pxe.h>
 #include <syslinux/pxe_api.h>
+#include "fetch.h"
 #include "pxe_udp.h"
 
 /** The low-memory block. */
@@ -22,7 +23,7 @@ struct udp_low {
 	t_PXENV_UDP_WRITE write;
 	t_PXENV_UDP_READ read;
 	uint8_t tx[PXE_UDP_MAX];
-	uint8_t rx[PXE_UDP_MAX + 64];
+	uint8_t rx[PXE_UDP_BIG + 64];
 };
 
 static struct udp_low *low;
@@ -51,6 +52,12 @@ int pxe_udp_available(void)
 	usable = low != NULL;
 #endif
 	return usable;
+}
+
+size_t pxe_udp_max(void)
+{
+	return pxe_udp_available() && fetch_ipxe_available() ? PXE_UDP_BIG :
+							       PXE_UDP_MAX;
 }
 
 /** The CPU's time-stamp counter. */

@@ -16,8 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest datagram received (TFTP DATA of blksize 1408 plus header). */
+/* Largest datagram sent, and received from a plain PXE stack (TFTP DATA
+ * of blksize 1408 plus header: one Ethernet frame). */
 #define PXE_UDP_MAX		1472u
+/* Largest datagram received from a stack that reassembles IP fragments
+ * (iPXE): TFTP DATA of blksize TFTP_BLKSIZE_BIG plus header. */
+#define PXE_UDP_BIG		(8192u + 4u)
 
 /**
  * True when the PXE UDP API can be used: PXELINUX booted over PXE with
@@ -25,6 +29,14 @@
  * address, and low memory for the call blocks.
  */
 int pxe_udp_available(void);
+
+/**
+ * The largest datagram pxe_udp_recv() can return: PXE_UDP_BIG when the
+ * PXE stack is iPXE (PXENV_FILE_API_CHECK answers), which reassembles IP
+ * fragments before PXENV_UDP_READ sees them; PXE_UDP_MAX otherwise (a
+ * plain PXE ROM's UDP API is only specified for single frames).
+ */
+size_t pxe_udp_max(void);
 
 /**
  * Bytes that differ from machine to machine and boot to boot, for keying

@@ -32,6 +32,10 @@
 #define TAIL_SILENCES	2u
 /* Longest ERROR text or option value quoted in a message. */
 #define TEXT_MAX	64u
+
+/* session_run's answer (never returned by tftp_read): a block of the
+ * file's first TFTP_BIG_PROBE was lost while it ran with big blocks. */
+#define SMALLER_BLOCKS	(-1)
 /* Largest tsize taken (2^48 - 1: far past anything that fits in memory,
  * small enough that no byte offset computed from it overflows). */
 #define TSIZE_MAX	0xffffffffffffull
@@ -533,8 +537,8 @@ static int parse_decimal(const char *s, uint64_t max, uint64_t *v)
  * in range, nothing else, every string NUL-terminated.  Fills *@size and
  * *@bs.  Returns 0, or -1 with the cause in @why (capacity @cap).
  */
-static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
-		      uint32_t *bs, char *why, size_t cap)
+static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
+		      uint64_t *size, uint32_t *bs, char *why, size_t cap)
 {
 	int have_size = 0, have_bs = 0;
 	char name[TEXT_MAX], val[TEXT_MAX];
@@ -566,10 +570,10 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint64_t *size,
 				snprintf(why, cap, "answered with option \"blksize\" twice");
 				return -1;
 			}
-			if (parse_decimal((const char *)vl, TFTP_BLKSIZE, &v) ||
+			if (parse_decimal((const char *)vl, ask_bs, &v) ||
 			    v < 8) {
 				snprintf(why, cap, "answered with blksize \"%s\", not a decimal number from 8 to %u (what we asked for)",
-					 val, TFTP_BLKSIZE);
+					 val, ask_bs);
 				return -1;
 			}
 			*bs = (uint32_t)v;
@@ -647,8 +651,8 @@ static void answer_note(struct tftp_file *t, struct answer *a,
 	a->sport = sport;
 	switch (op) {
 	case OP_OACK:
-		if (oack_check(pkt + 2, pkt + len, &a->size, &a->bs, a->why,
-			       sizeof(a->why))) {
+		if (oack_check(pkt + 2, pkt + len, t->ask_bs, &a->size, &a->bs,
+			       a->why, sizeof(a->why))) {
 			send_error(t, a->lport, sport, 8, "options refused");
 			a->kind = ANS_BAD;
 		} else {
@@ -802,21 +806,25 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 			 uint64_t *size, uint32_t *bs, const char *name,
 			 struct mb_error *err)
 {
-	static const char tail[] = "octet\0tsize\0" "0\0blksize\0" "1408";
+	static const char tail[] = "octet\0tsize\0" "0\0blksize";
+	char bs_text[12];
 	uint8_t rrq[PXE_UDP_MAX];
 	size_t plen = strlen(t->path), n;
+	size_t blen = (size_t)snprintf(bs_text, sizeof(bs_text), "%u",
+				       t->ask_bs) + 1;
 	const uint8_t *srv = (const uint8_t *)&t->server;
 	struct answer a[2];
 	char why[120];
 
 	memset(s, 0, sizeof(*s));
-	if (2 + plen + 1 + sizeof(tail) > sizeof(rrq))
+	if (3 + plen + sizeof(tail) + blen > sizeof(rrq))
 		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
 	rrq[0] = 0;
 	rrq[1] = OP_RRQ;
 	memcpy(rrq + 2, t->path, plen + 1);
 	memcpy(rrq + 3 + plen, tail, sizeof(tail));
-	n = 3 + plen + sizeof(tail);
+	memcpy(rrq + 3 + plen + sizeof(tail), bs_text, blen);
+	n = 3 + plen + sizeof(tail) + blen;
 
 	for (unsigned round = 0; round < TFTP_CONTESTS; round++) {
 		request_pair(t, rrq, n, a);
@@ -993,6 +1001,14 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 			if (k > s->seen + 1 && k - 1 > s->lost_to) {
 				cc_loss(t, k - 1, now);
 				s->lost_to = k - 1;
+				/* Big blocks on a link that loses frames:
+				 * each block is several frames, and the
+				 * holes cost passes in big blocks.  Early in
+				 * the file, starting again with small ones
+				 * is cheaper (see tftp_read). */
+				if (t->bs > TFTP_BLKSIZE && !filler &&
+				    k <= TFTP_BIG_PROBE)
+					return SMALLER_BLOCKS;
 			} else if (k == s->seen + 1 && k - 1 > s->resent_to &&
 				   s->sent_blk[(k - 1) % TFTP_WINDOW] == k - 1 &&
 				   now - s->sent_us[(k - 1) % TFTP_WINDOW] >= TFTP_LATE_US) {
@@ -1099,6 +1115,10 @@ int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
 	t->srtt_us = RTT_FIRST_US;
 	t->rttvar_us = RTT_FIRST_US;
 	cc_init();
+	t->ask_bs = TFTP_BLKSIZE;
+	if (pxe_udp_max() >= TFTP_BLKSIZE_BIG + 4 && !cc.losses[0] &&
+	    !cc.losses[1])
+		t->ask_bs = TFTP_BLKSIZE_BIG;
 	rc = session_start(t, &t->first, &t->size, &t->bs, name, err);
 	if (rc)
 		return rc;
@@ -1130,6 +1150,43 @@ static int start_filler(struct tftp_file *t, struct tftp_session *f,
 			       (unsigned long long)t->size, t->bs);
 	}
 	t->passes++;
+	return MB_OK;
+}
+
+/**
+ * Start file @t again with blocks of TFTP_BLKSIZE: its first session lost
+ * one of its first TFTP_BIG_PROBE big blocks.  What was read stays where
+ * it is (the same bytes arrive again); the blocks kept past the last read
+ * are dropped (numbered in the old size).  The server must offer the same
+ * size.  Returns MB_OK or MB_E_READ.
+ */
+static int restart_small(struct tftp_file *t, const char *name,
+			 struct mb_error *err)
+{
+	uint64_t size;
+	uint32_t bs;
+	int rc;
+
+	session_end(t, &t->first);
+	memset(t->cache, 0, sizeof(t->cache));
+	t->ask_bs = TFTP_BLKSIZE;
+	t->ended = 0;
+	rc = session_start(t, &t->first, &size, &bs, name, err);
+	if (rc) {
+		if (err)
+			err->code = MB_E_READ;
+		return MB_E_READ;
+	}
+	if (size != t->size) {
+		session_end(t, &t->first);
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server now offers %llu bytes in blocks of %u, was %llu in %u",
+			       name, (unsigned long long)size, bs,
+			       (unsigned long long)t->size, t->bs);
+	}
+	t->bs = bs;
+	t->nblocks = (uint32_t)(t->size / t->bs) + 1;
+	t->smaller = 1;
 	return MB_OK;
 }
 
@@ -1172,6 +1229,11 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 
 	if (r.nmissing && t->first.lport && !t->first.done)
 		rc = session_run(t, &t->first, &r, 0, 0, name, err);
+	if (rc == SMALLER_BLOCKS) {
+		free(r.missing);
+		rc = restart_small(t, name, err);
+		return rc ? rc : tftp_read(t, dst, len, got, name, err);
+	}
 	for (unsigned pass = 1; !rc && r.nmissing && pass < TFTP_PASSES; pass++) {
 		struct tftp_session *f = &t->fill[pass - 1];
 		/* A session still open goes on if the server has not yet

@@ -116,6 +116,17 @@
 
 /* Block size asked for (PXELINUX's: safe for every PXE ROM's buffers). */
 #define TFTP_BLKSIZE	1408u
+/* Block size asked for when the PXE stack reassembles IP fragments
+ * (pxe_udp_max(), iPXE) and no block of the boot was lost yet: one
+ * PXENV_UDP_READ (the cost that bounds a transfer under emulation, and a
+ * real-mode switch on hardware) brings ~5.8 times the bytes.  A frame lost
+ * loses the whole block, so once losses were seen, later files ask for
+ * TFTP_BLKSIZE (a file's sessions all keep the block size it started
+ * with: its holes are counted in its blocks). */
+#define TFTP_BLKSIZE_BIG	8192u
+/* A block of the first this many lost in big blocks: the file starts
+ * again in small ones (costs at most these again: 512 KiB). */
+#define TFTP_BIG_PROBE	64u
 /* Sessions per read: the first plus fillers; the last one is patient. */
 #define TFTP_PASSES	6u
 /* Blocks that arrived past a read, kept for the next one. */
@@ -168,6 +179,8 @@ struct tftp_file {
 	char path[512];		/* as sent in the read request */
 	uint64_t size;		/* from tsize */
 	uint32_t bs;		/* negotiated block size */
+	uint32_t ask_bs;	/* the block size asked for */
+	uint8_t smaller;	/* started again with small blocks */
 	uint32_t nblocks;	/* blocks in the file: size / bs + 1 */
 	uint64_t pos;		/* where the next read starts */
 	uint8_t ended;		/* the last (short) block arrived, as long
@@ -186,7 +199,7 @@ struct tftp_file {
 	struct {
 		uint32_t blk;		/* 0: empty */
 		uint16_t len;
-		uint8_t data[TFTP_BLKSIZE];
+		uint8_t data[TFTP_BLKSIZE_BIG];
 	} cache[TFTP_CACHE];
 };
 

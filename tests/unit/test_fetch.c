@@ -283,6 +283,11 @@ int pxe_udp_available(void)
 	return udp_on;
 }
 
+size_t pxe_udp_max(void)
+{
+	return PXE_UDP_MAX;	/* a plain PXE stack: 1408-byte blocks */
+}
+
 uint16_t pxe_udp_new_port(void)
 {
 	static uint16_t port = 60000;

@@ -74,6 +74,14 @@ int pxe_call(int opcode, void *param)
 	return 0;
 }
 
+static int is_ipxe;	/* what PXENV_FILE_API_CHECK would say */
+
+/** fetch_ipxe.c's answer: the PXE stack is iPXE. */
+int fetch_ipxe_available(void)
+{
+	return is_ipxe;
+}
+
 /* --- the cases ---------------------------------------------------------------- */
 
 static unsigned passed, failed;
@@ -144,6 +152,15 @@ int main(void)
 	recv_case("a length one past the buffer: dropped", sizeof(low->rx) + 1, -1);
 	recv_case("a length of 65535: dropped", 65535, -1);
 	entropy_case();
+	check(pxe_udp_max() == PXE_UDP_MAX,
+	      "a plain PXE stack: datagrams up to one frame (1408-byte blocks)",
+	      "pxe_udp_max() is not PXE_UDP_MAX");
+	is_ipxe = 1;
+	check(pxe_udp_max() == PXE_UDP_BIG,
+	      "iPXE (reassembles fragments): datagrams up to PXE_UDP_BIG",
+	      "pxe_udp_max() is not PXE_UDP_BIG");
+	recv_case("an 8196-byte datagram (a big TFTP block): whole", PXE_UDP_BIG,
+		  PXE_UDP_BIG);
 	printf("pxe_udp: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -80,12 +80,16 @@ static unsigned rrqs;		/* read requests the server received */
 static unsigned rrqs_sent;	/* read requests the client sent */
 static uint64_t attack_max_us = 1000000;	/* attack_case's time bound */
 static int used_predicted;	/* the client sent from PREDICTED_PORT */
+static unsigned datagrams_read;	/* pxe_udp_recv_to() calls that gave one */
 static uint8_t forged_file[2816];	/* what the attacker serves */
 static const char *open_path = "file.bin";	/* what attack_case opens */
 static int server_slirp;	/* behave as QEMU's slirp (see above) */
 static uint32_t server_tail_drop;	/* drop the first sending of each of
 					 * the file's last N blocks */
 static uint8_t tail_sent[64];	/* [nblocks - k]: block k was sent */
+
+static size_t udp_max = PXE_UDP_MAX;	/* pxe_udp_max(): iPXE's or not */
+static uint32_t server_bs_cap = 65464;	/* largest blksize the server gives */
 
 static const uint8_t *file;	/* the file the server serves */
 static size_t file_size;
@@ -95,7 +99,7 @@ struct pkt {
 	uint32_t src_ip;
 	uint16_t sport, dport;
 	uint16_t len;
-	uint8_t data[1500];
+	uint8_t data[PXE_UDP_BIG];
 };
 static struct pkt queue[QUEUE_MAX];
 static unsigned q_head, q_len;
@@ -174,11 +178,23 @@ static int policed(size_t len)
 	return 0;
 }
 
+/** True when the link drops a datagram of @len bytes: each of its IP
+ * fragments (1480 bytes of UDP each, the first less 8 for the UDP header)
+ * is lost on its own, and one lost loses it all. */
+static int dropped_datagram(size_t len)
+{
+	int lost = 0;
+
+	for (size_t sent = 0; sent < len + 8; sent += 1480)
+		lost |= dropped();
+	return lost;
+}
+
 /** The server sends @len bytes from its port @sport to the client's @dport. */
 static void server_send(uint16_t sport, uint16_t dport, const void *data,
 			size_t len)
 {
-	if (!policed(len) && !dropped())
+	if (!policed(len) && !dropped_datagram(len))
 		enqueue(SERVER_IP, sport, dport, data, len, LATENCY_US);
 	if (len >= 2 && ((const uint8_t *)data)[1] == OP_DATA) {
 		unsigned n = 0;
@@ -245,7 +261,7 @@ static void forge_oack(uint16_t sport, uint16_t dport)
 /** Send block x->s (or the OACK when it is 0) of transfer @x. */
 static void server_send_current(struct transfer *x)
 {
-	uint8_t b[1500];
+	static uint8_t b[PXE_UDP_BIG];
 
 	if (x->s == 0) {
 		int n = sprintf((char *)b + 2, "tsize%c%llu%cblksize%c%u", 0,
@@ -302,6 +318,23 @@ static void server_timers(void)
 }
 
 /** A packet from the client reaches the server. */
+/** The blksize option's value in the read request @p (@len bytes); 512,
+ * the default, when it has none. */
+static uint32_t asked_blksize(const uint8_t *p, size_t len)
+{
+	const char *s = (const char *)p + 2, *end = (const char *)p + len;
+
+	s += strlen(s) + 1;	/* the file name */
+	s += strlen(s) + 1;	/* the mode */
+	while (s < end) {
+		const char *v = s + strlen(s) + 1;
+		if (!strcasecmp(s, "blksize"))
+			return (uint32_t)strtoul(v, NULL, 10);
+		s = v + strlen(v) + 1;
+	}
+	return 512;
+}
+
 static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 			   size_t len)
 {
@@ -336,7 +369,9 @@ static void server_receive(uint16_t cport, uint16_t dport, const uint8_t *p,
 		x->live = 1;
 		x->cport = cport;
 		x->sport = next_port_sim++;
-		x->bs = server_no_options ? 512 : TFTP_BLKSIZE;
+		x->bs = server_no_options ? 512 : asked_blksize(p, len);
+		if (x->bs > server_bs_cap)
+			x->bs = server_bs_cap;
 		x->s = server_no_options ? 1 : 0;
 		x->nblocks = (uint32_t)(file_size / x->bs) + 1;
 		x->next_retx = now_us + SERVER_RETX_US;
@@ -399,6 +434,11 @@ uint64_t clock_us(void)
 int pxe_udp_available(void)
 {
 	return 1;
+}
+
+size_t pxe_udp_max(void)
+{
+	return udp_max;
 }
 
 /* The old client's ports (60000, 60001, ...; for the check against it). */
@@ -487,7 +527,7 @@ int pxe_udp_send(uint32_t ip, uint16_t sport, uint16_t dport,
 int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 		    uint16_t *sport, uint16_t *to)
 {
-	static uint8_t buf[1500];
+	static uint8_t buf[PXE_UDP_BIG];
 
 	now_us += RECV_COST_US;
 	server_timers();
@@ -503,6 +543,7 @@ int pxe_udp_recv_to(uint16_t dport, const uint8_t **data, uint32_t *src_ip,
 	*src_ip = p->src_ip;
 	*sport = p->sport;
 	*to = p->dport;
+	datagrams_read++;
 	return p->len;
 }
 
@@ -541,6 +582,8 @@ static uint8_t *setup(unsigned loss, size_t n, uint32_t seed)
 	memset(xfers, 0, sizeof(xfers));
 	tftp_link_reset();
 	police_rate = police_burst = police_at = 0;
+	udp_max = PXE_UDP_MAX;
+	server_bs_cap = 65464;
 	police_tokens = 0;
 	srv_bytes = srv_dropped = 0;
 	q_head = q_len = 0;
@@ -628,9 +671,10 @@ static void read_case_armed(const char *what, unsigned loss, size_t n,
 		snprintf(detail, sizeof(detail),
 			 "no loss but %u more sessions, %u chains mended, at most %u blocks in flight (window %u)",
 			 t.passes, t.restarts, inflight_max, TFTP_WINDOW);
-	char name[240];
-	snprintf(name, sizeof(name), "%s (%.2f s simulated, %u lost blocks fetched again, %u more sessions, %u chain restarts, at most %u blocks in flight)",
-		 what, s, t.lost, t.passes, t.restarts, inflight_max);
+	char name[480], link[200];
+	tftp_link_describe(link, sizeof(link));
+	snprintf(name, sizeof(name), "%s (%.2f s simulated, %u lost blocks fetched again, %u more sessions, %u chain restarts, at most %u blocks in flight; %s)",
+		 what, s, t.lost, t.passes, t.restarts, inflight_max, link);
 	check(!detail[0], name, detail);
 	free(f);
 	free(got);
@@ -768,6 +812,8 @@ static void policed_case(const char *what, uint64_t rate, uint64_t burst,
 	double ours_ratio = (double)srv_bytes / (double)(n ? n : 1);
 	uint64_t ours_drop = srv_dropped;
 	int ok = !rc && have == n && !memcmp(f, got, n);
+	char link[200];
+	tftp_link_describe(link, sizeof(link));
 
 	setup(0, n, 21);
 	police_rate = rate;
@@ -790,10 +836,65 @@ static void policed_case(const char *what, uint64_t rate, uint64_t burst,
 	else if (ours_s > ls_s * 1.2)
 		snprintf(detail, sizeof(detail), "ours %.2f s, more than 1.2 times lock-step's %.2f s",
 			 ours_s, ls_s);
-	char name[300];
-	snprintf(name, sizeof(name), "%s (ours %.2f s simulated, server sent %.3f bytes per byte, %llu KB dropped, %u more sessions; lock-step %.2f s, %.3f)",
+	char name[500];
+	snprintf(name, sizeof(name), "%s (ours %.2f s simulated, server sent %.3f bytes per byte, %llu KB dropped, %u more sessions; lock-step %.2f s, %.3f; %s)",
 		 what, ours_s, ours_ratio, (unsigned long long)ours_drop / 1000,
-		 t.passes, ls_s, ls_ratio);
+		 t.passes, ls_s, ls_ratio, link);
+	check(!detail[0], name, detail);
+	free(f);
+	free(got);
+}
+
+/**
+ * Big blocks: with a PXE stack that reassembles fragments (pxe_udp_max()
+ * PXE_UDP_BIG, iPXE), the client asks for TFTP_BLKSIZE_BIG and takes what
+ * a server capped at @cap gives; the @n-byte file at @loss % frame loss
+ * (fragments lost one by one) arrives byte-exact in at most @max_s
+ * simulated seconds and, without loss, in at most @max_reads datagrams
+ * read; it ends in blocks of @want_bs, started again in small blocks when
+ * (and only when) frames are lost.  Then a second file on the same link:
+ * after a loss it asks for TFTP_BLKSIZE (@want_next_bs).
+ */
+static void big_case(const char *what, unsigned loss, size_t n, uint32_t cap,
+		     uint32_t want_bs, double max_s, unsigned max_reads,
+		     uint32_t want_next_bs)
+{
+	static struct tftp_file t, t2;
+	struct mb_error err = { 0 };
+	uint8_t *f = setup(loss, n, 31), *got = calloc(1, n + 1);
+	char detail[400] = "", link[200];
+	size_t have = 0;
+
+	udp_max = PXE_UDP_BIG;
+	server_bs_cap = cap;
+	datagrams_read = 0;
+	uint64_t t0 = now_us;
+	int rc = read_whole(&t, "file.bin", got, n, &have, &err);
+	double s = (double)(now_us - t0) / 1e6;
+	unsigned reads = datagrams_read;
+	tftp_link_describe(link, sizeof(link));
+
+	size_t have2 = 0;
+	memset(got + n, 0, 1);
+	int rc2 = rc ? rc : read_whole(&t2, "file.bin", got, n, &have2, &err);
+	if (rc || rc2)
+		snprintf(detail, sizeof(detail), "error %d: %s", rc ? rc : rc2, err.msg);
+	else if (have != n || have2 != n || memcmp(f, got, n))
+		snprintf(detail, sizeof(detail), "got %zu and %zu of %zu bytes", have, have2, n);
+	else if (t.bs != want_bs || t.smaller != (loss > 0))
+		snprintf(detail, sizeof(detail), "ended with blksize %u, %s (expected %u, %s)",
+			 t.bs, t.smaller ? "started again smaller" : "as begun",
+			 want_bs, loss ? "started again smaller" : "as begun");
+	else if (t2.ask_bs != want_next_bs)
+		snprintf(detail, sizeof(detail), "the next file asked for %u, expected %u",
+			 t2.ask_bs, want_next_bs);
+	else if (s > max_s)
+		snprintf(detail, sizeof(detail), "took %.2f s simulated (limit %.2f)", s, max_s);
+	else if (!loss && reads > max_reads)
+		snprintf(detail, sizeof(detail), "%u datagrams read (limit %u)", reads, max_reads);
+	char name[500];
+	snprintf(name, sizeof(name), "%s (blksize %u, %.2f s simulated, %u datagrams read, %u more sessions; next file blksize %u; %s)",
+		 what, t.bs, s, reads, t.passes, t2.bs, link);
 	check(!detail[0], name, detail);
 	free(f);
 	free(got);
@@ -1014,6 +1115,8 @@ static void arm_oack_twice(void) { OACK("tsize\0" "100000\0blksize\0" "1408\0TSI
 static void arm_oack_no_tsize(void) { OACK("blksize\0" "1408\0"); }
 static void arm_oack_unended(void) { OACK("blksize\0" "1408\0tsize\0" "100000"); }
 static void arm_oack_huge(void) { OACK("tsize\0" "281474976710655\0blksize\0" "8\0"); }
+static void arm_oack_big_over(void) { udp_max = PXE_UDP_BIG; OACK("tsize\0" "100000\0blksize\0" "8193\0"); }
+static void arm_oack_big_under(void) { udp_max = PXE_UDP_BIG; server_bs_cap = 1468; OACK("tsize\0" "100000\0blksize\0" "1468\0"); }
 static void arm_oack_case(void) { OACK("TSize\0" "0100000\0BLKSIZE\0" "1408\0"); }
 
 #define SRV "file.bin: TFTP server 192.168.0.1 "
@@ -1166,6 +1269,16 @@ int main(void)
 		    SRV "answered with tsize 281474976710655, too large for blocks of 8", 2);
 	attack_case("OACK in other letter cases, a leading zero: taken", arm_oack_case, 100000,
 		    MB_OK, "", 2);
+	attack_case("OACK blksize 8193 after asking for 8192 (big blocks)", arm_oack_big_over, 100000, MB_E_FIRMWARE,
+		    SRV "answered with blksize \"8193\", not a decimal number from 8 to 8192 (what we asked for)", 2);
+	attack_case("OACK blksize 1468 after asking for 8192 (big blocks): taken", arm_oack_big_under, 100000,
+		    MB_OK, "", 2);
+	/* 3 MiB is 2235 blocks of 1408: big blocks need 385 of 8192. */
+	big_case("big blocks, no loss, 3 MiB", 0, 3 << 20, 65464, 8192, 0.2, 400, 8192);
+	big_case("big blocks, server caps blksize at 1468 (dnsmasq), no loss, 3 MiB", 0, 3 << 20, 1468, 1468, 0.3, 2200, 8192);
+	/* With loss, the same bound as small blocks from the start. */
+	big_case("big blocks, 5 % frame loss, 3 MiB", 5, 3 << 20, 65464, 1408, 2.0, 0, 1408);
+	big_case("big blocks, 20 % frame loss, 1 MiB", 20, 1 << 20, 65464, 1408, 40.0, 0, 1408);
 	read_case("no loss, 3 MiB at once", 0, 3 << 20, 0, 3.0, 1);
 	read_case("no loss, 64 KiB pieces", 0, 1 << 20, 65536, 3.0, 2);
 	read_case("no loss, a multiple of the block size", 0, 1408 * 300, 0,
