@@ -48,6 +48,9 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
 echo "@MARKER@"
 echo "MBOOT-CMDLINE: $(cat /proc/cmdline)"
+# A per-host overlay (demo.py --overlay: a second cpio joined to this one
+# by mboot's -cat) adds this file.
+[ -f /etc/mboot-overlay ] && echo "MBOOT-OVERLAY: $(cat /etc/mboot-overlay)"
 
 exp_size=
 exp_md5=
@@ -192,6 +195,26 @@ def build(busybox, out_path, extra_mb=0, compress=True):
         else:
             f.write(raw.getvalue())
     os.replace(tmp, out_path)
+    with open(out_path, "rb") as f:
+        data = f.read()
+    return len(data), hashlib.md5(data).hexdigest()
+
+
+def build_overlay(out_path, text):
+    """A gzip-compressed cpio holding only etc/mboot-overlay (@text): the
+    per-host part of a -cat initrd.  Compressed because Linux takes an
+    uncompressed archive only at a 4-byte aligned offset of the joined
+    initrd, and the shared part's length is arbitrary.  Returns (size,
+    md5)."""
+    raw = io.BytesIO()
+    w = NewcWriter(raw)
+    w.dir("etc")
+    w.file("etc/mboot-overlay", text.encode() + b"\n")
+    w.trailer()
+    with open(out_path, "wb") as f:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=f,
+                           compresslevel=9, mtime=0) as gz:
+            gz.write(raw.getvalue())
     with open(out_path, "rb") as f:
         data = f.read()
     return len(data), hashlib.md5(data).hexdigest()
