@@ -18,6 +18,10 @@ names its KERNEL line gives, not by an assumed path:
                  as this iPXE (Debian's ipxe-qemu, 1.0.0+git-20190125)
                  refuses xen.gz ("Exec format error"); its screen mirrored
                  to the serial port by SeaBIOS (sercon)
+  grub-tftp      no PXELINUX, no mboot.c32: GRUB 2's BIOS netboot image
+                 (grub-pc-bin, grub-mkimage -O i386-pc-pxe) loads Xen
+                 (multiboot), vmlinuz and the initrd (module --nounzip)
+                 over TFTP through the PXE stack
 
 The path each file really took is read from our module's own summary line
 in the console log ("mboot: NAME: N bytes in S s (R MB/s) via TRANSPORT
@@ -78,6 +82,7 @@ RUNS = [
     ("stock-http", "stock", "http", ""),
     ("ours-http", "ours", "http", ""),
     ("ipxe-own-http", "ipxe", "http", ""),
+    ("grub-tftp", "grub", "tftp", ""),
 ]
 SIZES = [("small", 0), ("200M", 200)]
 
@@ -266,77 +271,158 @@ module %(url)s%(initrd)s || echo XENBENCH-IPXE-FAILED
 echo XENBENCH-IPXE-BOOT
 boot || echo XENBENCH-IPXE-FAILED
 """
-RE_IPXE_FILE = re.compile(r"^(http://\S+)\.\.\..* ok$")
+RE_IPXE_FILE = r"^(http://\S+)\.\.\..* ok$"
 
 
-def run_ipxe(args, key, initrd):
-    """iPXE's own multiboot of Xen + dom0 (no PXELINUX, no module), judged
-    as demo.py judges a boot; returns run_one()'s (result, log path)."""
-    bench = os.path.join(args.build, "xenbench", "ipxe")
-    www = os.path.join(bench, "www")
-    root = os.path.join(bench, "tftp")
-    for d in (www, root):
-        os.makedirs(d, exist_ok=True)
-    debs = demo.fetch_debs(args.build, quiet=True)
-    xen = os.path.join(www, "xen")
-    if not os.path.exists(xen):
-        with open(debs["xen_gz"], "rb") as f, open(xen + ".tmp", "wb") as o:
-            o.write(gzip.decompress(f.read()))
-        os.replace(xen + ".tmp", xen)
-    for name, src in (("vmlinuz", debs["vmlinuz"]),
-                      (os.path.basename(initrd[0]), initrd[0])):
-        dst = os.path.join(www, name)
+def link_files(directory, files):
+    """Hard-link (or copy) @files {name: source} into @directory."""
+    os.makedirs(directory, exist_ok=True)
+    for name, src in files.items():
+        dst = os.path.join(directory, name)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
         if os.path.exists(dst):
             os.unlink(dst)
-        os.link(src, dst)
-    dom0_args = "%s mboot.initrd_size=%d mboot.initrd_md5=%s" % (
-        demo.DOM0_ARGS, initrd[1], initrd[2])
-    sercon = os.path.join(bench, "sercon-port")
-    with open(sercon, "wb") as f:
-        f.write(b"\xf8\x03")          # COM1, 0x3f8
-    log = os.path.join(bench, key + ".log")
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+
+
+def boot_direct(args, key, cmd, log, dom0_args, initrd, failed_rx, what):
+    """Boot QEMU @cmd (a loader other than PXELINUX + mboot.c32) to dom0's
+    power-off, judged as demo.py judges a boot (demo.analyse: Xen's and
+    dom0's command lines, the initrd byte-exact); a console line matching
+    @failed_rx fails it as "@what failed".  Returns (result as run_one's,
+    the pxeboot.Boot)."""
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    with nginx.Nginx(www, os.path.join(bench, "nginx")) as web:
-        with open(os.path.join(root, "boot.ipxe"), "w") as f:
-            f.write(IPXE_SCRIPT % {
-                "url": "http://10.0.2.2:%d/" % web.port,
-                "xen_args": demo.XEN_ARGS, "dom0_args": dom0_args,
-                "initrd": os.path.basename(initrd[0])})
-        cmd = demo.QEMU_CMD + [
-            "-netdev", "user,id=n0,tftp=%s,bootfile=boot.ipxe" % root,
-            "-fw_cfg", "name=etc/sercon-port,file=" + sercon]
-        b = pxeboot.run(cmd, args.timeout, stop_patterns=[
-            r"MBOOT-DOM0-POWEROFF", r"XENBENCH-IPXE-FAILED",
-            r"Panic on CPU", r"Kernel panic"], log_path=log)
+    b = pxeboot.run(cmd, args.timeout, stop_patterns=[
+        r"MBOOT-DOM0-POWEROFF", failed_rx, r"Panic on CPU",
+        r"Kernel panic"], log_path=log)
     wall = time.monotonic() - t0
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-    outcome = "timeout" if b.reason == "timeout" else b.reason
-    ok, fields, reasons, _ = demo.analyse(b, outcome, demo.XEN_ARGS,
+    ok, fields, reasons, _ = demo.analyse(b, b.reason, demo.XEN_ARGS,
                                           dom0_args, initrd, False)
-    if b.first(r"XENBENCH-IPXE-FAILED"):
+    if b.first(failed_rx):
         ok = False
-        reasons.append("iPXE's script failed")
+        reasons.append("%s failed" % what)
     verdict = "DEMO xb-%s: %s %s" % (key, "PASS" if ok else "FAIL(%s)" %
                                      "; ".join(reasons), fields)
     r = {"ok": ok, "verdict": verdict, "wall": wall, "t0": t0,
          "t1": t0 + wall, "cpu": cpu,
          "cpu_pct": 100.0 * cpu / wall if wall else None}
     r.update(analyse(parse_log(log), initrd[1]))
-    # The timeline: iPXE's script starts where PXELINUX's banner would
-    # be; each file from the line before its "URL... ok" to that line.
-    start = b.first(r"^XENBENCH-IPXE-START")
+    return r, b
+
+
+def file_spans(b, start_rx, done_rx):
+    """(start, [file spans]) of Boot @b: the first line matching @start_rx
+    starts the first file; each later line matching @done_rx (group 1: the
+    file's name) ends a file, which began where the one before ended."""
+    start = b.first(start_rx)
     files, t = [], start
+    rx = re.compile(done_rx)
     for tl, line in b.lines:
-        m = RE_IPXE_FILE.match(line)
+        m = rx.match(line)
         if m and start is not None and tl >= start:
             files.append({"name": os.path.basename(m.group(1)),
                           "bytes": None, "start": round(t, 3),
                           "end": round(tl, 3)})
             t = tl
-    r["timeline"].update(banner=start and round(start, 3), files=files,
-                         kind="ipxe")
+    return start and round(start, 3), files
+
+
+def dom0_line(initrd):
+    """dom0's command line with the initrd checks of demo.py's init."""
+    return "%s mboot.initrd_size=%d mboot.initrd_md5=%s" % (
+        demo.DOM0_ARGS, initrd[1], initrd[2])
+
+
+def run_ipxe(args, key, initrd):
+    """iPXE's own multiboot of Xen + dom0 (no PXELINUX, no module) over
+    HTTP; returns run_one()'s (result, log path)."""
+    bench = os.path.join(args.build, "xenbench", "ipxe")
+    www = os.path.join(bench, "www")
+    root = os.path.join(bench, "tftp")
+    os.makedirs(root, exist_ok=True)
+    debs = demo.fetch_debs(args.build, quiet=True)
+    xen = os.path.join(bench, "xen")
+    if not os.path.exists(xen):
+        with open(debs["xen_gz"], "rb") as f, open(xen + ".tmp", "wb") as o:
+            o.write(gzip.decompress(f.read()))
+        os.replace(xen + ".tmp", xen)
+    link_files(www, {"xen": xen, "vmlinuz": debs["vmlinuz"],
+                     os.path.basename(initrd[0]): initrd[0]})
+    dom0_args = dom0_line(initrd)
+    sercon = os.path.join(bench, "sercon-port")
+    with open(sercon, "wb") as f:
+        f.write(b"\xf8\x03")          # COM1, 0x3f8
+    log = os.path.join(bench, key + ".log")
+    with nginx.Nginx(www, os.path.join(bench, "nginx")) as web:
+        with open(os.path.join(root, "boot.ipxe"), "w") as f:
+            f.write(IPXE_SCRIPT % {
+                "url": "http://10.0.2.2:%d/" % web.port,
+                "xen_args": demo.XEN_ARGS, "dom0_args": dom0_args,
+                "initrd": os.path.basename(initrd[0])})
+        r, b = boot_direct(args, key, demo.QEMU_CMD + [
+            "-netdev", "user,id=n0,tftp=%s,bootfile=boot.ipxe" % root,
+            "-fw_cfg", "name=etc/sercon-port,file=" + sercon], log,
+            dom0_args, initrd, r"XENBENCH-IPXE-FAILED", "iPXE's script")
+    # iPXE's script starts where PXELINUX's banner would be; each file
+    # from the line before its "URL... ok" to that line.
+    start, files = file_spans(b, r"^XENBENCH-IPXE-START", RE_IPXE_FILE)
+    r["timeline"].update(banner=start, files=files, kind="ipxe")
+    return r, log
+
+
+# GRUB's grub.cfg: the serial console first (GRUB's own output goes to
+# the screen otherwise), an echo after each file so the console times
+# split the transfers.
+GRUB_CFG = """serial --unit=0 --speed=115200
+terminal_output serial
+echo 'XENBENCH-GRUB-START'
+multiboot /xen.gz %(xen_args)s
+echo 'XENBENCH-GRUB-LOADED xen.gz'
+module /vmlinuz %(dom0_args)s
+echo 'XENBENCH-GRUB-LOADED vmlinuz'
+module --nounzip /%(initrd)s
+echo 'XENBENCH-GRUB-LOADED %(initrd)s'
+boot
+"""
+GRUB_PC = "/usr/lib/grub/i386-pc"
+GRUB_PC_MODULES = ["pxe", "tftp", "net", "normal", "configfile", "echo",
+                   "multiboot", "gzio", "serial", "terminal"]
+
+
+def run_grub(args, key, initrd):
+    """GRUB 2's BIOS netboot image (grub-pc-bin: grub-mkimage -O
+    i386-pc-pxe, the modules built in) booting Xen + dom0 over TFTP
+    through the PXE stack; returns run_one()'s (result, log path)."""
+    bench = os.path.join(args.build, "xenbench", "grub")
+    root = os.path.join(bench, "tftp")
+    os.makedirs(os.path.join(root, "grub"), exist_ok=True)
+    subprocess.run(["grub-mkimage", "-d", GRUB_PC, "-O", "i386-pc-pxe",
+                    "-p", "(tftp)/grub", "-o",
+                    os.path.join(root, "grub", "core.0")] + GRUB_PC_MODULES,
+                   check=True)
+    debs = demo.fetch_debs(args.build, quiet=True)
+    name = os.path.basename(initrd[0])
+    link_files(root, {"xen.gz": debs["xen_gz"], "vmlinuz": debs["vmlinuz"],
+                      name: initrd[0]})
+    dom0_args = dom0_line(initrd)
+    with open(os.path.join(root, "grub", "grub.cfg"), "w") as f:
+        f.write(GRUB_CFG % {"xen_args": demo.XEN_ARGS,
+                            "dom0_args": dom0_args, "initrd": name})
+    log = os.path.join(bench, key + ".log")
+    r, b = boot_direct(args, key, demo.QEMU_CMD + [
+        "-netdev", "user,id=n0,tftp=%s,bootfile=grub/core.0" % root], log,
+        dom0_args, initrd, r"^error: ", "GRUB")
+    # grub.cfg's first echo stands for the banner; its echo after each
+    # file ends that file.
+    start, files = file_spans(b, r"^XENBENCH-GRUB-START",
+                              r"^XENBENCH-GRUB-LOADED (\S+)$")
+    r["timeline"].update(banner=start, files=files, kind="grub")
     return r, log
 
 
@@ -348,6 +434,8 @@ def path_label(rs, loader):
         return "(stock: prints no path)"
     if loader == "ipxe":
         return "(iPXE's own: HTTP, prints no rate)"
+    if loader == "grub":
+        return "(GRUB: TFTP, prints no rate)"
     seen = []
     for r in rs:
         via = r.get("via")
@@ -424,8 +512,9 @@ def main():
                 continue
             lpath = demo.STOCK_MBOOT if loader == "stock" else ours
             say("[%d/%d] %s %s ..." % (rep + 1, args.repeat, key, label))
-            if loader == "ipxe":
-                r, log = run_ipxe(args, key, initrds[label])
+            if loader in ("ipxe", "grub"):
+                r, log = (run_ipxe if loader == "ipxe" else run_grub)(
+                    args, key, initrds[label])
             else:
                 r, log = run_one(args, key, lpath, transport, opts, n,
                                  initrds[label][1])
@@ -434,7 +523,7 @@ def main():
                 key, label, "-%d" % rep if args.repeat > 1 else ""))
             if os.path.exists(log):
                 shutil.copyfile(log, dst)
-            if transport == "http" and loader != "ipxe":
+            if transport == "http" and loader in ("ours", "stock"):
                 acc = os.path.join(args.build, "xen", "nginx-xb-" + key,
                                    "access.log")
                 if os.path.exists(acc):

@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make binutils nasm clang libclang-rt-14-dev zlib1g-dev python3 \
       qemu-system-x86 qemu-utils qemu-user ipxe-qemu seabios syslinux-common pxelinux \
       dpkg-dev cpio gzip xz-utils ca-certificates cppcheck \
-      syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin \
+      syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin grub-pc-bin \
       debhelper strace lintian man-db groff-base libssl-dev \
       dnsmasq-base nftables iproute2 kmod tftpd-hpa swtpm tpm2-tools lzop"
 # atftpd conflicts with tftpd-hpa (both provide tftpd), so the network lab's

@@ -54,8 +54,8 @@ LEFT = 230          # the bars' labels are left of this
 RIGHT = 60
 # Phases of a boot, in order, with their colours (the legend's order).
 PHASES = [
-    ("firmware", "firmware (BIOS: + DHCP + pxelinux.0, to the banner)",
-     "#9e9e9e"),
+    ("firmware", "firmware (BIOS: + DHCP + boot file, to the loader's "
+     "first line)", "#9e9e9e"),
     ("dhcp", "UEFI: the firmware's DHCP", "#c8c8c8"),
     ("pxelinux", "PXELINUX's / GRUB's own files, config, module",
      "#f2b134"),
@@ -67,10 +67,15 @@ PHASES = [
 ]
 COLOUR = {k: c for k, _, c in PHASES}
 # Loaders the issue names that no bench boots: shown as rows saying so.
-NOT_MEASURED_BIOS = ["iPXE's own multiboot", "GRUB netboot (BIOS)"]
+NOT_MEASURED_BIOS = [("ipxe", "iPXE's own multiboot"),
+                     ("grub", "GRUB netboot (BIOS)")]
 NOT_MEASURED_UEFI = ["stock mboot.c32 (efi64)", "iPXE's own multiboot"]
 LOADER_NAMES = {"stock": "stock mboot.c32", "ours": "our mboot.c32",
-                "ipxe": "iPXE's own multiboot"}
+                "ipxe": "iPXE's own multiboot", "grub": "GRUB 2 netboot"}
+# What stands for PXELINUX's banner in a boot without PXELINUX (xenbench's
+# timeline "kind"): the first line of the loader's own script.
+FIRST_LINE = {"ipxe": "QEMU start -> iPXE runs its script",
+              "grub": "QEMU start -> GRUB runs grub.cfg"}
 
 
 class Source:
@@ -201,18 +206,18 @@ def axis(svg, x0, x1, y, vmax, label, data_axis):
 def segments_bios(tl):
     """[(phase, name, start, end)] of a BIOS boot's timeline (xenbench):
     start -> banner -> PXELINUX -> the files (with the loader's work
-    between them) -> hand-over -> Xen -> dom0; for iPXE's own boot (kind
-    "ipxe") its script's first line stands for the banner, and there is no
-    PXELINUX."""
+    between them) -> hand-over -> Xen -> dom0; for iPXE's own and GRUB's
+    boots (kind "ipxe", "grub") their script's first line stands for the
+    banner, and there is no PXELINUX."""
     out = []
     files = tl.get("files") or []
     if tl.get("banner") is None:
         return out
-    ipxe = tl.get("kind") == "ipxe"     # iPXE's own: no PXELINUX
-    out.append(("firmware", "QEMU start -> iPXE runs its script" if ipxe
+    direct = tl.get("kind") in FIRST_LINE   # iPXE's or GRUB's: no PXELINUX
+    out.append(("firmware", FIRST_LINE[tl["kind"]] if direct
                 else "QEMU start -> PXELINUX's banner", 0.0, tl["banner"]))
     t = tl["banner"]
-    if files and not ipxe:
+    if files and not direct:
         out.append(("pxelinux", "banner -> the first file (ldlinux.c32's "
                     "config, libraries, the module)", t, files[0]["start"]))
         t = files[0]["start"]
@@ -310,9 +315,9 @@ def timeline_panels(xen, uefi):
                 label = "%s (%s)" % (run, LOADER_NAMES.get(loader, loader))
                 rows.append((label, segments_bios(b) if b else
                              "no boot reached dom0 userspace"))
-            for name in NOT_MEASURED_BIOS:
-                if not (name.startswith("iPXE") and "ipxe" in loaders):
-                    rows.append((name, "not measured: no bench boots it"))
+            for loader, name in NOT_MEASURED_BIOS:
+                if loader not in loaders:
+                    rows.append((name, "not measured in this run"))
             panels.append(("BIOS (SeaBIOS, the NIC's iPXE ROM, Debian's "
                            "pxelinux.0), initrd %s (%.1f MB)" % (
                                size, sizes.get(size, 0) / 1e6), rows))
