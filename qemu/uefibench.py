@@ -120,10 +120,10 @@ def dump_args(args, name):
                   "file=" + path]
 
 
-def tftp_phases(pcap):
-    """From a pcap of one boot: (startup s, files s, file bytes) or None.
-    Startup: first TFTP read request (the boot program) to the one of
-    xen.gz; files: that one to the last TFTP data packet."""
+def udp_datagrams(pcap):
+    """[(time, source port, destination port, UDP length, payload)] of
+    the IPv4 UDP datagrams in the pcap file @pcap (headers only: QEMU's
+    filter-dump with maxlen), or None when it is missing or no pcap."""
     try:
         with open(pcap, "rb") as f:
             d = f.read()
@@ -132,18 +132,29 @@ def tftp_phases(pcap):
     if len(d) < 24 or struct.unpack("<I", d[:4])[0] != 0xa1b2c3d4:
         return None
     off = 24
-    first_rrq = xen_rrq = last_data = None
-    nbytes = 0
+    out = []
     while off + 16 <= len(d):
         sec, usec, incl, orig = struct.unpack("<IIII", d[off:off + 16])
         p = d[off + 16:off + 16 + incl]
         off += 16 + incl
-        t = sec + usec / 1e6
         if len(p) < 42 or p[12:14] != b"\x08\x00" or p[23] != 17:
             continue
         u = 14 + (p[14] & 15) * 4
         sport, dport, ulen = struct.unpack(">HHH", p[u:u + 6])
-        pl = p[u + 8:]
+        out.append((sec + usec / 1e6, sport, dport, ulen, p[u + 8:]))
+    return out
+
+
+def tftp_phases(pcap):
+    """From a pcap of one boot: (startup s, files s, file bytes) or None.
+    Startup: first TFTP read request (the boot program) to the one of
+    xen.gz; files: that one to the last TFTP data packet."""
+    grams = udp_datagrams(pcap)
+    if grams is None:
+        return None
+    first_rrq = xen_rrq = last_data = None
+    nbytes = 0
+    for t, sport, dport, ulen, pl in grams:
         if len(pl) < 4:
             continue
         op = struct.unpack(">H", pl[:2])[0]
@@ -168,31 +179,17 @@ def tftp_transfers(pcap):
     most data (a loader may ask for a file's size first and fetch it in a
     second session): its read request and its last DATA packet, matched by
     the client's port; ordered by read request."""
-    try:
-        with open(pcap, "rb") as f:
-            d = f.read()
-    except OSError:
+    grams = udp_datagrams(pcap)
+    if grams is None:
         return None
-    if len(d) < 24 or struct.unpack("<I", d[:4])[0] != 0xa1b2c3d4:
-        return None
-    off = 24
     dhcp = None
     sessions = []           # [name, rrq, last DATA, bytes]
     by_port = {}            # client port -> its latest session
-    while off + 16 <= len(d):
-        sec, usec, incl, orig = struct.unpack("<IIII", d[off:off + 16])
-        p = d[off + 16:off + 16 + incl]
-        off += 16 + incl
-        t = sec + usec / 1e6
-        if len(p) < 42 or p[12:14] != b"\x08\x00" or p[23] != 17:
-            continue
-        u = 14 + (p[14] & 15) * 4
-        sport, dport, ulen = struct.unpack(">HHH", p[u:u + 6])
+    for t, sport, dport, ulen, pl in grams:
         if dport == 67 or sport == 67:
             if dhcp is None:
                 dhcp = t
             continue
-        pl = p[u + 8:]
         if len(pl) < 4:
             continue
         op = struct.unpack(">H", pl[:2])[0]

@@ -69,6 +69,7 @@ sys.path.insert(0, os.path.join(HERE, "xen"))
 import demo  # noqa: E402  (qemu/xen/demo.py: its regexes and initrd builder)
 import nginx  # noqa: E402
 import pxeboot  # noqa: E402  (run(): the iPXE boot's console)
+import uefi  # noqa: E402  (link_or_copy)
 sys.path.insert(0, os.path.join(REPO, "tests", "bench"))
 import benchmd  # noqa: E402
 
@@ -175,8 +176,12 @@ def analyse(lines, initrd_bytes):
     r["marker"] = mark and mark[0]
     r["load"] = xen[0] - ban[0] if ban and xen else None
     # Our module's per-file summary lines (several may share a console line
-    # with progress output).
-    transfers = []
+    # with progress output); and for tests/bench/figures.py's timeline
+    # (seconds after QEMU started) each file's transfer as [start, end]:
+    # the summary line's console time is the end, minus the seconds it
+    # reports (stock, below: "Loading NAME..." (the line's start) to its
+    # " ok").
+    transfers, files = [], []
     for t, b, l in lines:
         if boot and t > boot[0]:
             break
@@ -184,19 +189,10 @@ def analyse(lines, initrd_bytes):
             transfers.append({"name": m.group(1), "bytes": int(m.group(2)),
                               "s": float(m.group(3)),
                               "rate": float(m.group(4)), "via": m.group(5)})
-    r["transfers"] = transfers
-    # The boot's timeline for tests/bench/figures.py (seconds after QEMU
-    # started): each file's transfer as [start, end].  Ours: the summary
-    # line's console time is the end, minus the seconds it reports; stock:
-    # "Loading NAME..." (the line's start) to its " ok".
-    files = []
-    for t, b, l in lines:
-        if boot and t > boot[0]:
-            break
-        for m in RE_SUMMARY.finditer(l):
             files.append({"name": m.group(1), "bytes": int(m.group(2)),
                           "start": round(t - float(m.group(3)), 3),
                           "end": t})
+    r["transfers"] = transfers
     linux = first(demo.RE_LINUX, xen[0]) if xen else None
     r["timeline"] = {"banner": r["banner"], "files": files,
                      "booting": boot and boot[0], "xen": r["xen"],
@@ -276,16 +272,8 @@ RE_IPXE_FILE = r"^(http://\S+)\.\.\..* ok$"
 
 def link_files(directory, files):
     """Hard-link (or copy) @files {name: source} into @directory."""
-    os.makedirs(directory, exist_ok=True)
     for name, src in files.items():
-        dst = os.path.join(directory, name)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        if os.path.exists(dst):
-            os.unlink(dst)
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copyfile(src, dst)
+        uefi.link_or_copy(src, os.path.join(directory, name))
 
 
 def boot_direct(args, key, cmd, log, dom0_args, initrd, failed_rx, what):

@@ -221,13 +221,22 @@ def segments_bios(tl):
         out.append(("pxelinux", "banner -> the first file (ldlinux.c32's "
                     "config, libraries, the module)", t, files[0]["start"]))
         t = files[0]["start"]
+    segs, t = transfer_segments(files, t)
+    return out + segs + segments_tail(tl, t)
+
+
+def transfer_segments(files, t):
+    """([(phase, name, start, end)], end) of the loader's @files fetched
+    one after the other from time @t: each file's transfer, and the
+    loader's own work in the gaps between them."""
+    out = []
     for f in files:
         if f["start"] > t:
             out.append(("own", "between files", t, f["start"]))
         out.append(("transfer", os.path.basename(f["name"]),
                     max(f["start"], t), f["end"]))
         t = max(t, f["end"])
-    return out + segments_tail(tl, t)
+    return out, t
 
 
 def segments_tail(tl, t):
@@ -272,13 +281,8 @@ def segments_uefi(b):
         out.append(("pxelinux", os.path.basename(f["name"]) or f["name"],
                     f["start"], nxt))
         t = nxt
-    for f in payload:
-        if f["start"] > t:
-            out.append(("own", "between files", t, f["start"]))
-        out.append(("transfer", os.path.basename(f["name"]),
-                    max(f["start"], t), f["end"]))
-        t = max(t, f["end"])
-    return out + segments_tail(b, t)
+    segs, t = transfer_segments(payload, t)
+    return out + segs + segments_tail(b, t)
 
 
 def pick(boots, key):
