@@ -553,10 +553,10 @@ def draw_loss(net, out):
     nrun = [k for k, v in list(xen_pts.items()) + list(srv_pts.items())
             if v == "not run"]
     if nrun:
-        missing.append("the points marked \"not run\": make bench runs "
-                       "netbench's default cases (loss-0 only); make "
-                       "bench-full runs 5 and 20 %% loss and the server "
-                       "matrix (%d of %d points not run here)" % (
+        missing.append("the points marked \"not run\" (%d of %d): "
+                       "netbench cases this run did not run (make bench "
+                       "runs qemu/netbench.py's DEFAULT_CASES, make "
+                       "bench-full every case)" % (
                            len(nrun), len(xen_pts) + len(srv_pts)))
     missing.append("per loader with tftpd-hpa and atftpd (the server "
                    "matrix runs ours only, with the test kernel) and GRUB "
