@@ -40,6 +40,12 @@ the payload files alone (kernel and modules) is reported too.
 --kernel tk boots the test kernel with random modules (--tk-mods, MiB) whose
 length and CRC-32 it checks: every client must get every module byte-exact.
 --kernel xen boots Xen 4.17 + Debian's dom0 to the initrd's md5 check.
+--kernel iscsi boots Xen + dom0 whose root is an iSCSI LUN that tgt
+(servers.Tgtd) exports in the namespace, on clients with two NICs booting
+from the second, one client per --iscsi-cases entry LOADER:IPAPPEND
+(default ours:2,ours:3,stock:2; qemu/netlab/iscsi.py); it prints
+"iscsi: N passed, M failed" last (a stock case passes when its dom0 finds
+no BOOTIF=, the expected result).
 
 --restart-dnsmasq-after SEC: dnsmasq is killed with SIGKILL in the middle
 of its transfer of the biggest module (vmlinuz for xen), SEC seconds after
@@ -93,6 +99,7 @@ import servers  # noqa: E402
 import clients  # noqa: E402
 import payloads  # noqa: E402
 import spoofer  # noqa: E402
+import iscsi  # noqa: E402  (qemu/netlab/iscsi.py)
 
 RESTART_GAP = 5.0  # seconds between dnsmasq's death and its restart
 NO_BANNER_LIMIT = 240.0  # seconds a client may take to show PXELINUX
@@ -158,7 +165,10 @@ def remove_stale_namespaces():
 
 
 def make_payload(opts):
-    """The TkPayload or XenPayload for @opts."""
+    """The TkPayload, XenPayload or IscsiPayload for @opts."""
+    if opts.kernel == "iscsi":
+        return iscsi.IscsiPayload(opts.build, loader_path(opts),
+                                  pxeboot.STOCK_MBOOT, opts.iscsi_cases)
     if opts.kernel == "tk":
         sizes = [int(float(x) * (1 << 20)) for x in opts.tk_mods.split(",")
                  if x.strip()]
@@ -279,12 +289,14 @@ def run_lab(opts, say=print):
                   "server_rate", "server_burst")},
               "line": line, "events": [],
               "load_before": os.getloadavg()}
-    dnsmasq = web = spoof = tftpd = None
+    dnsmasq = web = spoof = tftpd = tgt = None
     cls = []
     try:
         ns.create()
         for i in range(opts.clients):
             ns.add_tap("tap%d" % i)
+            if getattr(payload, "dead_nic", False):
+                ns.add_dead_tap("dead%d" % i)
         ns.set_loss(opts.loss)
         ns.set_server_link(opts.server_rate, opts.server_burst)
         dnsmasq, tftpd = servers.make_tftp_server(opts.tftp_server, ns,
@@ -294,6 +306,9 @@ def run_lab(opts, say=print):
             tftpd.start()
         if opts.proto == "http":
             web = servers.WebServer(ns, root, workdir).start()
+        if payload.kind == "iscsi":  # the LUN dom0's root is on
+            tgt = servers.Tgtd(ns, workdir, payload.image,
+                               iscsi.TARGET).start()
         if opts.spoof:
             spoof = spoofer.Spoofer(workdir, opts.spoof_rate,
                                     opts.spoof_seconds, opts.spoof_dense,
@@ -301,8 +316,13 @@ def run_lab(opts, say=print):
             spoof.start(ns, armed=opts.spoof_from == "dhcp")
         cls = [clients.Client(i, ns, payload.mem, payload.cpu,
                               os.path.join(workdir, "client%d.log" % i),
-                              sercon if opts.sercon else None)
+                              sercon if opts.sercon else None,
+                              dead_nic=getattr(payload, "dead_nic", False))
                for i in range(opts.clients)]
+        if hasattr(payload, "configs"):  # one pxelinux.cfg file per MAC
+            for name, text in payload.configs(cls, ns.ipv4).items():
+                with open(os.path.join(root, name), "w") as f:
+                    f.write(text)
         restart = _Restarter(opts.restart_dnsmasq_after, dnsmasq,
                              payload.trigger_name, opts.proto == "tftp",
                              result["events"], say)
@@ -340,6 +360,9 @@ def run_lab(opts, say=print):
             result["spoofer"] = spoof.stats()
         if web:
             web.stop()
+        if tgt:
+            result["iscsi_sessions_at_end"] = tgt.sessions()
+            tgt.stop()
         if tftpd:
             tftpd.stop()
         if dnsmasq:
@@ -365,8 +388,10 @@ def run_lab(opts, say=print):
             t_pxelinux=c.first(r"^PXELINUX \d"),
             t_loader=c.first(r"^(mboot: |Loading )"),
             loader_messages=payloads.loader_messages(c, payload.kernel_rx), **j))
-    firsts = [c["t_first"] for c in result["clients"] if c["ok"]]
-    dones = [c["t_done"] for c in result["clients"] if c["ok"]]
+    firsts = [c["t_first"] for c in result["clients"]
+              if c["ok"] and c["t_first"] is not None]
+    dones = [c["t_done"] for c in result["clients"]
+             if c["ok"] and c["t_done"] is not None]
     result.update(
         booted=sum(c["ok"] for c in result["clients"]), total=len(cls),
         first_label=payload.first_label, done_label=payload.done_label,
@@ -478,6 +503,10 @@ def summary_lines(r):
             fmt_s(c["t_done"]), c["detail"], c["outcome"], len(msgs),
             (": " + msgs[-1][1][:70]) if msgs else ""))
     for c in r["clients"]:
+        if "case" in c:  # iscsi: what each case came to
+            out.append("  client %d (%s, boots from %s): %s" % (
+                c["index"], c["case"], c["mac"], c["result"]))
+    for c in r["clients"]:
         for why in c["reasons"]:
             out.append("  client %d: %s" % (c["index"], why))
         interesting = [m for m in c["loader_messages"] if re.search(
@@ -558,7 +587,10 @@ def parser():
     ap.add_argument("--clients", type=int, default=1)
     ap.add_argument("--loss", type=float, default=0,
                     help="percent of frames dropped each way (integer)")
-    ap.add_argument("--kernel", choices=("tk", "xen"), default="tk")
+    ap.add_argument("--kernel", choices=("tk", "xen", "iscsi"), default="tk")
+    ap.add_argument("--iscsi-cases", default="ours:2,ours:3,stock:2",
+                    help="--kernel iscsi: one LOADER:IPAPPEND per client "
+                    "(default %(default)s)")
     ap.add_argument("--restart-dnsmasq-after", type=float, metavar="SEC")
     ap.add_argument("--tftp-server", choices=servers.TFTP_SERVERS,
                     default="dnsmasq",
@@ -609,6 +641,16 @@ def fill_defaults(opts):
     """Defaults that depend on other options; checks ranges."""
     if opts.timeout is None:
         opts.timeout = 300.0 if opts.kernel == "tk" else 600.0
+    if opts.kernel == "iscsi":  # one client per case
+        try:
+            opts.iscsi_cases = [(l, int(v)) for l, v in (
+                c.split(":") for c in opts.iscsi_cases.split(","))]
+        except ValueError:
+            raise LabError("--iscsi-cases: LOADER:IPAPPEND,... expected")
+        if any(l not in ("ours", "stock") or not 1 <= v <= 3
+               for l, v in opts.iscsi_cases):
+            raise LabError("--iscsi-cases: loaders ours|stock, IPAPPEND 1-3")
+        opts.clients = len(opts.iscsi_cases)
     if opts.loss != int(opts.loss) or not 0 <= opts.loss < 100:
         raise LabError("--loss must be an integer percentage 0..99")
     opts.loss = int(opts.loss)
@@ -663,6 +705,9 @@ def main():
               file=sys.stderr)
         return 130
     print("\n".join(summary_lines(r)), flush=True)
+    if opts.kernel == "iscsi":  # a suite line for tests/run-all.sh
+        print("iscsi: %d passed, %d failed" % (r["booted"],
+                                               r["total"] - r["booted"]))
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump(r, f, indent=1)

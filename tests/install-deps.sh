@@ -8,7 +8,8 @@ PKGS="gcc make binutils nasm clang libclang-rt-14-dev zlib1g-dev python3 \
       dpkg-dev cpio gzip xz-utils ca-certificates cppcheck \
       syslinux-efi ovmf gnu-efi nginx-light grub-efi-amd64-bin grub-pc-bin \
       debhelper strace lintian man-db groff-base libssl-dev \
-      dnsmasq-base nftables iproute2 kmod tftpd-hpa swtpm tpm2-tools lzop"
+      dnsmasq-base nftables iproute2 kmod tftpd-hpa swtpm tpm2-tools lzop \
+      tgt open-iscsi e2fsprogs"
 # atftpd conflicts with tftpd-hpa (both provide tftpd), so the network lab's
 # third TFTP server is Debian's atftpd package unpacked, not installed, here
 # (qemu/netlab/servers.py ATFTPD_CACHE):

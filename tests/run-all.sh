@@ -53,6 +53,7 @@ suite fetch python3 qemu/fetchtest.py --build "$B"
 suite xen make -s xen-test
 suite xen-mb2 make -s xen-mb2-test
 suite xen-tboot make -s xen-tboot-test
+suite iscsi make -s iscsi-test BUILD="$B"
 suite xen-cat make -s xen-cat-test
 suite uefi make -s uefi-tests
 suite tpm make -s tpm-tests

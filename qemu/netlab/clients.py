@@ -36,10 +36,11 @@ class Client:
     """One QEMU client: index, MAC, tap, console lines, how it ended."""
 
     def __init__(self, index, ns, mem, cpu, logpath, sercon_file=None,
-                 firmware="bios", vars_path=None):
+                 firmware="bios", vars_path=None, dead_nic=False):
         self.index = index
         self.tap = "tap%d" % index
         self.mac = "52:54:00:77:%02x:%02x" % (index // 256, index % 256)
+        self.dead_mac = "52:54:00:76:%02x:%02x" % (index // 256, index % 256)
         self.logpath = logpath
         self.decode = None
         tap = ["-netdev", "tap,id=n0,ifname=%s,script=no,downscript=no"
@@ -58,9 +59,16 @@ class Client:
                    "-device", "virtio-net-pci,netdev=n0,romfile=,"
                    "bootindex=1,mac=" + self.mac]
         else:
+            # dead_nic: a first e1000 without a boot ROM on tap dead<i>
+            # (on no bridge), so the machine boots from its second NIC,
+            # the one on br0 with self.mac; Linux names the first eth0.
+            dead = ["-netdev", "tap,id=n9,ifname=dead%d,script=no,"
+                    "downscript=no" % index, "-device",
+                    "e1000,netdev=n9,romfile=,mac=" + self.dead_mac] \
+                if dead_nic else []
             cmd = ["qemu-system-x86_64", "-m", str(mem), "-smp", "1",
                    "-display", "none", "-serial", "stdio", "-monitor",
-                   "none", "-no-reboot", "-boot", "n"] + tap + [
+                   "none", "-no-reboot", "-boot", "n"] + dead + tap + [
                    "-device", "e1000,netdev=n0,mac=" + self.mac,
                    "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         if cpu:

@@ -83,6 +83,13 @@ class Namespace:
         self.ip("link", "set", name, "master", BRIDGE, "up")
         self.taps.append(name)
 
+    def add_dead_tap(self, name):
+        """Create tap @name in the namespace, up but on no bridge: a NIC on
+        it reaches nothing (a client's other NIC, in the iSCSI scenario)."""
+        self.ip("tuntap", "add", "dev", name, "mode", "tap")
+        self.ip("link", "set", name, "up")
+        self.taps.append(name)
+
     def set_loss(self, percent):
         """Drop @percent % of the frames the bridge delivers to its own
         address (input hook) and of those it sends (output hook), each frame

@@ -410,3 +410,74 @@ def _tail(path, n=5):
             return " | ".join(f.read().strip().splitlines()[-n:])
     except OSError:
         return "(no output)"
+
+
+class Tgtd:
+    """Debian's tgt (userspace iSCSI target, no kernel target modules) in
+    the namespace, exporting @image as LUN 1 of target @iqn to every
+    initiator on port 3260.  Its management socket
+    (/var/run/tgtd/socket.<port>, outside the namespace's reach) gets a
+    port of its own per lab, so labs and a system tgtd do not meet."""
+
+    def __init__(self, ns, workdir, image, iqn):
+        self.ns, self.workdir, self.image, self.iqn = ns, workdir, image, iqn
+        self.port = 20000 + os.getpid() % 12000  # tgtd takes <= 32767
+        self.log = os.path.join(workdir, "tgtd.log")
+        self.proc = None
+
+    def adm(self, *args):
+        """tgtadm on our socket; raises RuntimeError with its output."""
+        r = subprocess.run(self.ns.prefix(
+            ["tgtadm", "-C", str(self.port), "--lld", "iscsi"] + list(args)),
+            capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("tgtadm %s: %s" % (" ".join(args),
+                                                  (r.stdout + r.stderr).strip()))
+        return r.stdout
+
+    def start(self):
+        """Start tgtd in the foreground and configure the target.  Returns
+        self; raises RuntimeError with its log's tail if it does not come
+        up in 10 s."""
+        out = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            self.ns.prefix(["tgtd", "-f", "-C", str(self.port)]),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True, preexec_fn=die_with_parent)
+        out.close()
+        sock = "/var/run/tgtd/socket.%d" % self.port
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("tgtd did not start: %s" % _tail(self.log))
+            time.sleep(0.05)
+        self.adm("--op", "new", "--mode", "target", "--tid", "1", "-T",
+                 self.iqn)
+        self.adm("--op", "new", "--mode", "logicalunit", "--tid", "1",
+                 "--lun", "1", "-b", self.image)
+        self.adm("--op", "bind", "--mode", "target", "--tid", "1", "-I",
+                 "ALL")
+        return self
+
+    def sessions(self):
+        """The initiators logged in, from tgtadm's target listing."""
+        try:
+            text = self.adm("--op", "show", "--mode", "target")
+        except RuntimeError:
+            return []
+        return [l.split(":", 1)[1].strip() for l in text.splitlines()
+                if l.strip().startswith("Initiator:")]
+
+    def stop(self):
+        """Stop tgtd (SIGTERM, then SIGKILL) and remove its socket."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            _wait_gone(self.proc, 5)  # SIGKILL after 5 s
+        for suffix in ("", ".lock"):
+            try:
+                os.unlink("/var/run/tgtd/socket.%d%s" % (self.port, suffix))
+            except OSError:
+                pass
+        self.proc = None
