@@ -19,10 +19,14 @@ hold mboot's records: EV_IPL, the file name or "kernel_cmdline: ..." /
   bios-required     no TPM and -tpm-required: the error, nothing booted
   bios-dryrun       -n with the TPM: the measurements it would make are
                     the checker's, line for line
+  bios-gzip         tk-elf32.gz and a -gunzip module: PCR 9 covers the
+                    files as the server has them (compressed)
   efi-measured      OVMF (Debian's OVMF_CODE.fd has EFI_TCG2_PROTOCOL):
                     as bios-measured, the log from GetEventLog
   efi-changed       OVMF, one module byte changed: PCR 9 changes, PCR 8
                     does not
+  efi-gzip          OVMF, a gzip kernel and a -gunzip module (the bytes
+                    as fetched are kept for HashLogExtendEvent)
   efi-notpm         OVMF without a TPM: "nothing was measured", the
                     kernel starts
 
@@ -32,6 +36,7 @@ Prints "PASS/FAIL <case>" lines and "tpm: N passed, M failed, K skipped"
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import argparse
+import gzip
 import hashlib
 import os
 import re
@@ -198,20 +203,25 @@ def boot(args, firmware, name, line, files, tpm=True, stops=(
 
 
 def measured(args, firmware, name, kernel, kargs, mod, want=None,
-             line_mod=None):
+             line_mod=None, gzip_mod=False):
     """A measured boot; the PCRs read must be the checker's (and differ
     from, or equal, those of @want as its keys say).  The module's
     arguments are those of @line_mod (default @mod): another module's,
     so that only the file changes (the test kernel's CRC check of it then
-    fails, and only that).  Returns (Result, pcr8, pcr9)."""
+    fails, and only that).  @gzip_mod: the server has it gzip-compressed
+    as mod.gz, loaded with -gunzip (the kernel checks the decompressed
+    bytes; PCR 9 must cover the compressed file).  Returns (Result, pcr8,
+    pcr9)."""
     res = Result(name)
-    line = "-v %s %s --- mod.bin %s" % (kernel[0], kargs,
-                                       margs(line_mod or mod))
+    mname = "mod.gz" if gzip_mod else "mod.bin"
+    line = "-v %s %s --- %s%s %s" % (kernel[0], kargs,
+                                     "-gunzip " if gzip_mod else "", mname,
+                                     margs(line_mod or mod))
     modpath = os.path.join(args.work, name + ".mod")
     with open(modpath, "wb") as f:
-        f.write(mod)
+        f.write(gzip.compress(mod, mtime=0) if gzip_mod else mod)
     b = boot(args, firmware, name, line, {kernel[0]: kernel[1],
-                                          "mod.bin": modpath})
+                                          mname: modpath})
     events, e8, e9 = predict(args.build, b.root, line)
     p8, p9 = read_pcrs(b)
     res.need(bool(events) and e8 and e9, "mboot-check --pcrs gave nothing")
@@ -224,6 +234,8 @@ def measured(args, firmware, name, kernel, kargs, mod, want=None,
     res.need(p9 == e9, "PCR 9 %s, checker %s" % (p9, e9))
     res.need(re.search(r"mboot: measured 2 files and 2 command lines", b.text),
              "no 'measured' line")
+    if gzip_mod or kernel[0].endswith(".gz"):
+        res.need(re.search(r"decompressed", b.text), "nothing decompressed")
     for pcr, value, same in (want or {}).get("pcrs", ()):
         got = p8 if pcr == 8 else p9
         res.need((got == value) == same, "PCR %d %s the earlier boot's" % (
@@ -291,8 +303,8 @@ def main():
     args.work = os.path.join(args.build, "tpm")
     os.makedirs(args.work, exist_ok=True)
     names = ["bios-measured", "bios-module-byte", "bios-argument",
-             "bios-notpm", "bios-required", "bios-dryrun", "efi-measured",
-             "efi-changed", "efi-notpm"]
+             "bios-notpm", "bios-required", "bios-dryrun", "bios-gzip",
+             "efi-measured", "efi-changed", "efi-gzip", "efi-notpm"]
     run = [n for n in names if not args.only or n in args.only]
     missing = [t for t in ("swtpm", "tpm2_eventlog") if not shutil.which(t)]
     if missing:
@@ -336,6 +348,10 @@ def main():
         results.append(required(args, bios_k))
     if want("bios-dryrun"):
         results.append(dryrun(args, bios_k, mod))
+    if want("bios-gzip"):
+        results.append(measured(args, "bios", "bios-gzip", (
+            "tk-elf32.gz", os.path.join(tk, "tk-elf32.gz")), "tk.tpm=2",
+            mod, gzip_mod=True)[0])
     if want("efi-measured") or want("efi-changed"):
         r, p8, p9 = measured(args, "efi", "efi-measured", efi_k, "a=b", mod)
         if want("efi-measured"):
@@ -344,6 +360,12 @@ def main():
             results.append(measured(
                 args, "efi", "efi-changed", efi_k, "a=b", changed,
                 {"pcrs": ((8, p8, True), (9, p9, False))}, line_mod=mod)[0])
+    if want("efi-gzip"):
+        kgz = os.path.join(args.work, "tk-tpm64.bin.gz")
+        with open(efi_k[1], "rb") as f, open(kgz, "wb") as g:
+            g.write(gzip.compress(f.read(), mtime=0))
+        results.append(measured(args, "efi", "efi-gzip", (
+            "tk-tpm64.gz", kgz), "a=b", mod, gzip_mod=True)[0])
     if want("efi-notpm"):
         results.append(notpm(args, "efi", "efi-notpm", efi_k, ""))
     passed = 0
