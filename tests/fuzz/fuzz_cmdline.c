@@ -39,7 +39,10 @@ static int same_request(const struct mb_request *a, const struct mb_request *b)
 		if (strcmp(a->files[i].name, b->files[i].name) ||
 		    strcmp(a->files[i].args, b->files[i].args) ||
 		    a->files[i].opts != b->files[i].opts ||
-		    memcmp(a->files[i].sha256, b->files[i].sha256, 32))
+		    memcmp(a->files[i].sha256, b->files[i].sha256, 32) ||
+		    a->files[i].cat_sha_mask != b->files[i].cat_sha_mask ||
+		    memcmp(a->files[i].cat_sha256, b->files[i].cat_sha256,
+			   sizeof(a->files[i].cat_sha256)))
 			return 0;
 	return 1;
 }
@@ -70,12 +73,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (len >= MB_CMDLINE_MAX)
 		fail("overlong line accepted", line);
+	if (req.cfgfile[0]) {	/* -c FILE: no files on the line itself */
+		if (req.nfiles != 0 || !strstr(line, req.cfgfile))
+			fail("-c FILE with files, or a FILE not from the line", line);
+		return 0;
+	}
 	if (req.nfiles < 1 || req.nfiles > MB_MAX_FILES)
 		fail("file count out of range", line);
 	if (req.opts & ~(MB_OPT_AOUT | MB_OPT_NOAOUT | MB_OPT_QUIET |
 			 MB_OPT_VERBOSE | MB_OPT_PXELINUX | MB_OPT_MB1 |
-			 MB_OPT_MB2 | MB_OPT_DRY_RUN))
+			 MB_OPT_MB2 | MB_OPT_DRY_RUN | MB_OPT_TPM_REQUIRED |
+			 MB_OPT_SOLARIS | MB_OPT_NOSOLARIS))
 		fail("unknown loader option bit", line);
+	if ((req.opts & MB_OPT_SOLARIS) && (req.opts & MB_OPT_NOSOLARIS))
+		fail("-solaris and -nosolaris both set", line);
 
 	size_t text_used = 0;
 	for (unsigned i = 0; i < req.nfiles; i++) {
@@ -94,8 +105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("arguments not trimmed", line);
 		if (!strstr(line, f->name) || !strstr(line, f->args))
 			fail("name or arguments not from the line", line);
-		if (f->opts & ~(MB_FILE_GUNZIP | MB_FILE_SHA256) ||
-		    (i == 0 && (f->opts & MB_FILE_GUNZIP)))
+		if (f->opts & ~(MB_FILE_GUNZIP | MB_FILE_SHA256 | MB_FILE_CAT |
+				MB_FILE_NOGUNZIP) ||
+		    (i == 0 && (f->opts & (MB_FILE_GUNZIP | MB_FILE_CAT |
+					   MB_FILE_NOGUNZIP))) ||
+		    (f->cat_sha_mask && !(f->opts & MB_FILE_CAT)))
 			fail("bad file option bits", line);
 		/* -sha256 is only taken from before the name, and the 64
 		 * digits given are the digest stored (either case). */
@@ -134,11 +148,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < req.nfiles; i++) {
 		if (i)
 			n += (size_t)sprintf(rebuilt + n, " --- ");
-		if (req.files[i].opts & MB_FILE_SHA256) {
+		if (req.files[i].opts & MB_FILE_SHA256 ||
+		    req.files[i].cat_sha_mask) {
+			/* Digest k of a -cat list after k '+' signs. */
 			n += (size_t)sprintf(rebuilt + n, "-sha256=");
-			for (int b = 0; b < 32; b++)
-				n += (size_t)sprintf(rebuilt + n, "%02X",
-						     req.files[i].sha256[b]);
+			for (unsigned k = 0; k < MB_CAT_MAX; k++) {
+				const uint8_t *d = k ? req.files[i].cat_sha256[k] :
+						   req.files[i].sha256;
+				unsigned have = k ? req.files[i].cat_sha_mask >> k & 1 :
+					       !!(req.files[i].opts & MB_FILE_SHA256);
+				if (k && !(req.files[i].cat_sha_mask >> k))
+					break;
+				if (k)
+					rebuilt[n++] = '+';
+				for (int b = 0; have && b < 32; b++)
+					n += (size_t)sprintf(rebuilt + n, "%02X", d[b]);
+			}
 			rebuilt[n++] = ' ';
 		}
 		if (i == 0) {
@@ -158,11 +183,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				n += (size_t)sprintf(rebuilt + n, "-mb1 ");
 			if (req.opts & MB_OPT_MB2)
 				n += (size_t)sprintf(rebuilt + n, "-mb2 ");
+			if (req.opts & MB_OPT_TPM_REQUIRED)
+				n += (size_t)sprintf(rebuilt + n, "-tpm-required ");
+			if (req.opts & MB_OPT_SOLARIS)
+				n += (size_t)sprintf(rebuilt + n, "-solaris ");
+			if (req.opts & MB_OPT_NOSOLARIS)
+				n += (size_t)sprintf(rebuilt + n, "-nosolaris ");
 			if (req.fallback[0])
 				n += (size_t)sprintf(rebuilt + n, "-fallback=%s ",
 						     req.fallback);
-		} else if (req.files[i].opts & MB_FILE_GUNZIP) {
-			n += (size_t)sprintf(rebuilt + n, "-gunzip ");
+		} else {
+			if (req.files[i].opts & MB_FILE_GUNZIP)
+				n += (size_t)sprintf(rebuilt + n, "-gunzip ");
+			if (req.files[i].opts & MB_FILE_NOGUNZIP)
+				n += (size_t)sprintf(rebuilt + n, "-nogunzip ");
+			if (req.files[i].opts & MB_FILE_CAT)
+				n += (size_t)sprintf(rebuilt + n, "-cat ");
 		}
 		mb_file_cmdline(&req.files[i], rebuilt + n);
 		n += strlen(rebuilt + n);
