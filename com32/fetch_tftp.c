@@ -204,12 +204,17 @@ static void tf_close(struct fetch *f)
 		return;
 	tftp_close(&p->t);
 	if (!f->quiet && (p->t.lost || p->t.passes || p->t.restarts ||
-			  p->t.bs != TFTP_BLKSIZE || p->t.smaller)) {
-		char link[160];
+			  p->t.bs != TFTP_BLKSIZE || p->t.smaller ||
+			  p->t.first.wsize)) {
+		char link[160], win[40] = "";
 		tftp_link_describe(link, sizeof(link));
-		printf("mboot: %s: blocks of %u bytes%s, %u lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms; %s)\n",
+		if (p->t.first.wsize)
+			snprintf(win, sizeof(win), " in windows of %u (RFC 7440)",
+				 p->t.first.wsize);
+		printf("mboot: %s: blocks of %u bytes%s%s, %u lost and fetched again in %u more TFTP sessions, %u broken acknowledgement chains mended (round trip %u.%u ms; %s)\n",
 		       f->name, p->t.bs,
 		       p->t.smaller ? " (read again in these: big blocks lost frames early)" : "",
+		       win,
 		       p->t.lost, p->t.passes, p->t.restarts,
 		       p->t.srtt_us / 1000, p->t.srtt_us % 1000 / 100, link);
 	}

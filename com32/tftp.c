@@ -521,7 +521,7 @@ static int parse_decimal(const char *s, uint64_t max, uint64_t *v)
 		return -1;
 	for (; *s; s++) {
 		unsigned d = (unsigned)(*s - '0');
-		if (*s < '0' || *s > '9' || x > (max - d) / 10)
+		if (*s < '0' || *s > '9' || d > max || x > (max - d) / 10)
 			return -1;
 		x = x * 10 + d;
 	}
@@ -538,9 +538,10 @@ static int parse_decimal(const char *s, uint64_t max, uint64_t *v)
  * *@bs.  Returns 0, or -1 with the cause in @why (capacity @cap).
  */
 static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
-		      uint64_t *size, uint32_t *bs, char *why, size_t cap)
+		      uint64_t *size, uint32_t *bs, uint32_t *ws, char *why,
+		      size_t cap)
 {
-	int have_size = 0, have_bs = 0;
+	int have_size = 0, have_bs = 0, have_ws = 0;
 	char name[TEXT_MAX], val[TEXT_MAX];
 	uint64_t v = 0;
 
@@ -577,6 +578,18 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
 				return -1;
 			}
 			*bs = (uint32_t)v;
+		} else if (!strcasecmp((const char *)nm, "windowsize")) {
+			if (have_ws++) {
+				snprintf(why, cap, "answered with option \"windowsize\" twice");
+				return -1;
+			}
+			if (parse_decimal((const char *)vl, TFTP_WINDOWSIZE, &v) ||
+			    v < 1) {
+				snprintf(why, cap, "answered with windowsize \"%s\", not a decimal number from 1 to %u (what we asked for)",
+					 val, TFTP_WINDOWSIZE);
+				return -1;
+			}
+			*ws = (uint32_t)v;
 		} else {
 			snprintf(why, cap, "answered with option \"%s\" (\"%s\"), which we did not ask for",
 				 name, val);
@@ -615,6 +628,7 @@ struct answer {
 	uint16_t sport, other;	/* the answering port; the second one */
 	uint64_t size;		/* ANS_OACK */
 	uint32_t bs;
+	uint32_t ws;		/* its windowsize (0: none, RFC 7440 not known) */
 	unsigned code;		/* ANS_ERROR */
 	char text[TEXT_MAX];
 	char why[200];		/* ANS_BAD */
@@ -651,8 +665,9 @@ static void answer_note(struct tftp_file *t, struct answer *a,
 	a->sport = sport;
 	switch (op) {
 	case OP_OACK:
+		a->ws = 0;
 		if (oack_check(pkt + 2, pkt + len, t->ask_bs, &a->size, &a->bs,
-			       a->why, sizeof(a->why))) {
+			       &a->ws, a->why, sizeof(a->why))) {
 			send_error(t, a->lport, sport, 8, "options refused");
 			a->kind = ANS_BAD;
 		} else {
@@ -749,7 +764,7 @@ static int answers_agree(const struct answer *x, const struct answer *y)
 		return 0;
 	switch (x->kind) {
 	case ANS_OACK:
-		return x->size == y->size && x->bs == y->bs;
+		return x->size == y->size && x->bs == y->bs && x->ws == y->ws;
 	case ANS_ERROR:
 		return x->code == y->code && !strcmp(x->text, y->text);
 	case ANS_BAD:
@@ -807,6 +822,7 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 			 struct mb_error *err)
 {
 	static const char tail[] = "octet\0tsize\0" "0\0blksize";
+	static const char wtail[] = "windowsize\0" TFTP_WINDOWSIZE_TEXT;
 	char bs_text[12];
 	uint8_t rrq[PXE_UDP_MAX];
 	size_t plen = strlen(t->path), n;
@@ -817,7 +833,7 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	char why[120];
 
 	memset(s, 0, sizeof(*s));
-	if (3 + plen + sizeof(tail) + blen > sizeof(rrq))
+	if (3 + plen + sizeof(tail) + blen + sizeof(wtail) > sizeof(rrq))
 		return mb_fail(err, MB_E_FIRMWARE, "%s: TFTP path too long", name);
 	rrq[0] = 0;
 	rrq[1] = OP_RRQ;
@@ -825,6 +841,8 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 	memcpy(rrq + 3 + plen, tail, sizeof(tail));
 	memcpy(rrq + 3 + plen + sizeof(tail), bs_text, blen);
 	n = 3 + plen + sizeof(tail) + blen;
+	memcpy(rrq + n, wtail, sizeof(wtail));
+	n += sizeof(wtail);
 
 	for (unsigned round = 0; round < TFTP_CONTESTS; round++) {
 		request_pair(t, rrq, n, a);
@@ -851,6 +869,7 @@ static int session_start(struct tftp_file *t, struct tftp_session *s,
 				s->conflict_until = w->sent_at + TFTP_CONFLICT_US;
 				s->resume = 0;	/* the OACK: ACK 0 starts the data */
 				s->has_resume = 1;
+				s->wsize = w->ws;
 				*size = w->size;
 				*bs = w->bs;
 				return MB_OK;
@@ -890,6 +909,56 @@ static void session_end(struct tftp_file *t, struct tftp_session *s)
 	if (s->lport && s->rport && !s->done)
 		send_error(t, s->lport, s->rport, 0, "done");
 	s->lport = s->rport = 0;
+}
+
+/**
+ * Check DATA block @k of @n bytes from the transfer's port (the server's
+ * own): every block but the last is full, the last one holds what tsize
+ * leaves (possibly nothing), and the file ends there.  Returns 0, or
+ * MB_E_READ with @err saying what is wrong.
+ */
+static int data_bad(const struct tftp_file *t, uint32_t k, uint32_t n,
+		    const char *name, struct mb_error *err)
+{
+	if (n > t->bs)
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server sent a block of %u bytes, larger than the block size %u",
+			       name, n, t->bs);
+	if (k > t->nblocks || (k == t->nblocks && n > block_len(t, k)))
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server sent more than the %llu bytes its tsize announced",
+			       name, (unsigned long long)t->size);
+	if (n < block_len(t, k))
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server's file ended at byte %llu, short of the %llu bytes its tsize announced",
+			       name, (unsigned long long)(k - 1) * t->bs + n,
+			       (unsigned long long)t->size);
+	return 0;
+}
+
+/**
+ * What ends a running session, as session_recv() returned it in @op: an
+ * ERROR from the server (@k its code, @text its words), an OACK or block
+ * 1 from a second server port @k (one of the two transfers is forged), or
+ * a DATA block data_bad() refused (@err already says why).  Returns
+ * MB_E_READ.
+ */
+static int answer_fail(const struct tftp_file *t,
+		       const struct tftp_session *s, int op, uint32_t k,
+		       const char *text, const char *name,
+		       struct mb_error *err)
+{
+	const uint8_t *v = (const uint8_t *)&t->server;
+
+	if (op == OP_ERROR)
+		return mb_fail(err, MB_E_READ,
+			       "%s: the TFTP server ended the transfer (error %u, \"%s\")",
+			       name, k, text);
+	if (op == OP_OACK)
+		return mb_fail(err, MB_E_READ,
+			       "%s: forged TFTP packets: TFTP server %u.%u.%u.%u answered one read request from ports %u and %u",
+			       name, v[0], v[1], v[2], v[3], s->rport, k);
+	return MB_E_READ;
 }
 
 /** The last block session @s may acknowledge for range @r (see below). */
@@ -956,35 +1025,10 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n, text);
 		uint64_t now = clock_us();
 
-		if (op == OP_ERROR)
-			return mb_fail(err, MB_E_READ,
-				       "%s: the TFTP server ended the transfer (error %u, \"%s\")",
-				       name, k, text);
-		if (op == OP_OACK) {
-			const uint8_t *v = (const uint8_t *)&t->server;
-			return mb_fail(err, MB_E_READ,
-				       "%s: forged TFTP packets: TFTP server %u.%u.%u.%u answered one read request from ports %u and %u",
-				       name, v[0], v[1], v[2], v[3], s->rport, k);
-		}
+		if (op == OP_ERROR || op == OP_OACK ||
+		    (op == OP_DATA && data_bad(t, k, n, name, err)))
+			return answer_fail(t, s, op, k, text, name, err);
 		if (op == OP_DATA) {
-			/* From the transfer's port: the server's own block.
-			 * Its length is checked exactly: every block but the
-			 * last is full, the last one holds what tsize leaves
-			 * (possibly nothing); the file ends there. */
-			if (n > t->bs)
-				return mb_fail(err, MB_E_READ,
-					       "%s: the TFTP server sent a block of %u bytes, larger than the block size %u",
-					       name, n, t->bs);
-			if (k > t->nblocks ||
-			    (k == t->nblocks && n > block_len(t, k)))
-				return mb_fail(err, MB_E_READ,
-					       "%s: the TFTP server sent more than the %llu bytes its tsize announced",
-					       name, (unsigned long long)t->size);
-			if (n < block_len(t, k))
-				return mb_fail(err, MB_E_READ,
-					       "%s: the TFTP server's file ended at byte %llu, short of the %llu bytes its tsize announced",
-					       name, (unsigned long long)(k - 1) * t->bs + n,
-					       (unsigned long long)t->size);
 			/* A round trip from the ACK that made the server send
 			 * this block, unless that ACK went out twice (Karn). */
 			if (!silences && k - 1 > s->resent_to &&
@@ -1095,6 +1139,117 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 		s->has_resume = 1;
 	}
 	return MB_OK;
+}
+
+/**
+ * Run session @s, whose server granted RFC 7440's windowsize, through
+ * range @r: the server sends s->wsize blocks for each ACK, and we
+ * acknowledge the last block of each window.  A block missing (a later
+ * one came first) or a silence is answered by acknowledging the last
+ * block received in order: the server goes back to the one after it
+ * (RFC 7440, section 4), so nothing is left for a later session and no
+ * block is fetched by passing others again.  Blocks of the window after a
+ * gap are taken where the range needs them (they are the server's, from
+ * the transfer's port), and come again.  A block numbered past the
+ * window we acknowledged is not taken: the server cannot have sent it.
+ * Stops once block r->lb (or a later one) arrived, or at the end of the
+ * file; the next read goes on by acknowledging the last block received.
+ * Returns MB_OK or MB_E_READ.
+ */
+static int window_run(struct tftp_file *t, struct tftp_session *s,
+		      struct range *r, const char *name, struct mb_error *err)
+{
+	uint64_t last_rx = clock_us();
+	unsigned silences = 0;
+	uint32_t back_at = 0;	/* the block we last went back from */
+
+	if (s->has_resume) {
+		send_ack(t, s, s->resume);
+		s->acked = s->resume;
+		s->has_resume = 0;
+	}
+	while (!s->done && s->seen < r->lb) {
+		uint32_t wait = rto_us(t) << (silences < 7 ? silences : 7), k = 0, n = 0;
+		const uint8_t *p = NULL;
+		char text[TEXT_MAX];
+
+		if (wait > RTO_MAX_US)
+			wait = RTO_MAX_US;
+		int op = session_recv(t, s, clock_us() + wait, &k, &p, &n, text);
+		uint64_t now = clock_us();
+
+		/* Not sent for the ACKs we sent, or a block we have: not
+		 * looked at (a block past the window is no block of ours). */
+		if (op == OP_DATA && (k > s->acked + s->wsize || k <= s->seen))
+			continue;
+		if (op == OP_ERROR || op == OP_OACK ||
+		    (op == OP_DATA && data_bad(t, k, n, name, err)))
+			return answer_fail(t, s, op, k, text, name, err);
+		if (op == OP_DATA) {
+			take_block(t, r, k, p, n);
+			if (k > s->seen + 1) {
+				/* A gap: go back once per block missing; big
+				 * blocks lost early: small ones (tftp_read). */
+				cc_loss(t, s->seen + 1, now);
+				if (t->bs > TFTP_BLKSIZE && k <= TFTP_BIG_PROBE)
+					return SMALLER_BLOCKS;
+				if (back_at != s->seen) {
+					back_at = s->seen;
+					t->restarts++;
+					send_ack(t, s, s->seen);
+					s->acked = s->seen;
+				}
+				continue;
+			}
+			/* A round trip: the ACK of the window before to
+			 * this window's first block, unless that ACK went
+			 * out again (Karn). */
+			if (k == s->acked + 1 && !silences &&
+			    back_at != s->acked &&
+			    s->sent_blk[s->acked % TFTP_WINDOW] == s->acked)
+				rtt_sample(t, (uint32_t)(now -
+					   s->sent_us[s->acked % TFTP_WINDOW]));
+			s->seen = k;
+			last_rx = now;
+			silences = 0;
+			if (k == t->nblocks) {	/* the last block: end it */
+				t->ended = 1;
+				send_ack(t, s, k);
+				s->acked = k;
+				s->done = 1;
+			} else if (k == s->acked + s->wsize && k < r->lb) {
+				send_ack(t, s, k);	/* the next window */
+				s->acked = k;
+			}
+			continue;
+		}
+		/* Silence: the window's last block or our ACK was lost. */
+		silences++;
+		cc_loss(t, s->seen + 1, now);
+		if (t->bs > TFTP_BLKSIZE && s->seen < TFTP_BIG_PROBE)
+			return SMALLER_BLOCKS;
+		if (now - last_rx > TFTP_SILENT_MS * 1000ull)
+			return mb_fail(err, MB_E_READ, "%s: no data for %u s",
+				       name, TFTP_SILENT_MS / 1000);
+		t->restarts++;
+		back_at = s->seen;
+		send_ack(t, s, s->seen);
+		s->acked = s->seen;
+	}
+	if (!s->done && r->lb < t->nblocks) {
+		s->resume = s->seen;
+		s->has_resume = 1;
+	}
+	return MB_OK;
+}
+
+/** Run session @s through range @r as its server allows (see above). */
+static int run(struct tftp_file *t, struct tftp_session *s, struct range *r,
+	       int filler, int patient, const char *name, struct mb_error *err)
+{
+	if (s->wsize)
+		return window_run(t, s, r, name, err);
+	return session_run(t, s, r, filler, patient, name, err);
 }
 
 int tftp_open(struct tftp_file *t, uint32_t server, uint16_t port,
@@ -1228,7 +1383,7 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 		take_block(t, &r, t->nblocks, NULL, 0);
 
 	if (r.nmissing && t->first.lport && !t->first.done)
-		rc = session_run(t, &t->first, &r, 0, 0, name, err);
+		rc = run(t, &t->first, &r, 0, 0, name, err);
 	if (rc == SMALLER_BLOCKS) {
 		free(r.missing);
 		rc = restart_small(t, name, err);
@@ -1252,8 +1407,8 @@ int tftp_read(struct tftp_file *t, void *dst, size_t len, size_t *got,
 			}
 			uint32_t seen = f->seen;
 			t->filling = 1;
-			rc = session_run(t, f, &r, 1, pass == TFTP_PASSES - 1,
-					 name, err);
+			rc = run(t, f, &r, 1, pass == TFTP_PASSES - 1, name,
+				 err);
 			t->filling = 0;
 			/* A session that had waited and now brings nothing
 			 * has died meanwhile (the server forgot it): anew. */

@@ -142,6 +142,13 @@
  * iPXE's e1000 driver drops a packet when its 15 descriptors are taken. */
 #define TFTP_WINDOW	8u
 
+/* RFC 7440 windowsize asked for (blocks the server sends per ACK): a
+ * server that grants it is read window by window, a lost block fetched
+ * again by acknowledging the last one in order (tftp.c, window_run);
+ * one that ignores it by acknowledging ahead (session_run). */
+#define TFTP_WINDOWSIZE		8u
+#define TFTP_WINDOWSIZE_TEXT	"8"
+
 /* Congestion control (see tftp.c, "congestion control"): the window grows
  * TFTP_PLATEAU times more slowly from one below the window at the last
  * loss on.  A block that comes TFTP_LATE_US after its ACK was sent again by
@@ -167,6 +174,7 @@ struct tftp_session {
 	uint64_t conflict_until;	/* clock_us: see TFTP_CONFLICT_US */
 	uint32_t resent_to;	/* ACKs up to here may have been sent twice */
 	uint32_t lost_to;	/* blocks up to here were counted as lost */
+	uint32_t wsize;		/* RFC 7440 windowsize granted (0: none) */
 	/* when each acknowledgement in the window was sent (round trips) */
 	uint32_t sent_blk[TFTP_WINDOW];
 	uint64_t sent_us[TFTP_WINDOW];

@@ -388,6 +388,28 @@ def all_booted(r):
     return []
 
 
+# Our client's summary line for a file read window by window (RFC 7440).
+RE_WINDOWS = re.compile(r"mboot: \S+: blocks of \d+ bytes.* in windows of "
+                        r"8 \(RFC 7440\)")
+
+
+def windows_as_granted(srv):
+    """A judge for the matrix case of server @srv: all_booted, and each
+    client read its files window by window exactly when the server grants
+    windowsize (atftpd; dnsmasq and tftpd-hpa leave it out)."""
+    def judge(r):
+        why = all_booted(r)
+        want = srv == "atftpd"
+        for c in r["clients"]:
+            got = any(RE_WINDOWS.search(m) for _, m in c["loader_messages"])
+            if got != want:
+                why.append("client %d: %s" % (
+                    c["index"], "no file read in windows of 8 (RFC 7440)"
+                    if want else "a file read in RFC 7440 windows"))
+        return why
+    return judge
+
+
 def recovered(r):
     """all_booted, and dnsmasq was killed and restarted, and each client's
     loader said it retried."""
@@ -544,7 +566,8 @@ def ci_cases(build):
         ("matrix-%s" % srv, "tftp from %s, 2 clients 5 %% loss"
          % SERVER_NAMES[srv],
          lab_opts(build, "ours", "tftp", 2, 5, "tk", 240, None,
-                  "0.25,0.125", ["--tftp-server", srv]), all_booted)
+                  "0.25,0.125", ["--tftp-server", srv]),
+         windows_as_granted(srv))
         for srv in SERVERS] + [
             ("dnsmasq-restart", "tftp dnsmasq restart",
              lab_opts(build, "ours", "tftp", 1, 0, "tk", 180, 0.3,
