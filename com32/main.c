@@ -481,9 +481,10 @@ static bool module_is_linux(void *ctx, unsigned i)
 }
 
 /**
- * Stage, right after parsing and before any download: -ipappend= checked
- * against the line, and the strings given now when the option names the
- * part (the default waits for the modules' contents).
+ * Stage, once the parts are known (the line's, or a -c FILE's) and before
+ * the kernel or any module is downloaded: -ipappend= checked against
+ * them, and the strings given now when the option names the part (the
+ * default waits for the modules' contents).
  */
 static int route_ipappend(struct mb_error *err)
 {
@@ -740,14 +741,16 @@ static int run(const char *line, struct mb_error *err)
 			 &ipa);
 	int rc = mb_parse_cmdline(ipa.line, &req, err);
 	if (!rc)
-		rc = route_ipappend(err);
-	if (!rc)
 		rc = fw_init(err);
 	if (!rc)
 		rc = measure_begin(&req, err);
 	if (!rc && req.cfgfile[0])	/* -c FILE: the files are in FILE */
 		rc = cfgfile_load(&req, fetch_flags(), req.opts & MB_OPT_QUIET,
 				  err);
+	/* Once the parts are known (after a -c FILE's), before any of
+	 * them is downloaded. */
+	if (!rc)
+		rc = route_ipappend(err);
 	if (!rc)
 		rc = load_kernel(err);
 	for (unsigned i = 1; i < req.nfiles && !rc; i++)

@@ -161,6 +161,13 @@ def bootcfg(case, name="boot.cfg"):
     return case
 
 
+def with_line_opts(case, opts):
+    """@case whose IPAPPEND label's APPEND starts with loader options
+    @opts (a -c case's other options stay in its boot.cfg)."""
+    case.line_opts = opts
+    return case
+
+
 def write_bootcfg(case, data_dir, files, kopts, kname, kargs, parts):
     """Write case.bootcfg into @data_dir for the kernel part (@kopts,
     @kname, @kargs) and the module @parts (each "[opts] name args"), with
@@ -266,8 +273,11 @@ def build_case(case, build, default_line=None):
     want_cmdline = kname + " " + kargs
     if case.ipappend is not None:
         # PXELINUX appends the strings to a label's line: boot one.
+        append = line.split(" ", 1)[1]
+        if getattr(case, "line_opts", ""):
+            append = case.line_opts + " " + append
         extra_cfg += "LABEL ipa\n  KERNEL mboot.c32\n  APPEND %s\n  IPAPPEND %d\n" % (
-            line.split(" ", 1)[1], case.ipappend)
+            append, case.ipappend)
         default_line = "ipa"
         text = ipappend_text(case.ipappend)
         if case.ipappend_to == "kernel":
@@ -817,6 +827,13 @@ def cases():
             ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
             ("initrd.bin", 5000, "", ""),
         ], opts="-ipappend=keep", ipappend=3, ipappend_to=1),
+        # -c boot.cfg: the parts come from the file; -ipappend=1 on the
+        # line names its first module (auto would take bz.bin).
+        with_line_opts(bootcfg(Case("ipappend-bootcfg", "tk-elf32.elf", "", [
+            ("notbz.bin", 3000, "", ""),
+            ("bz.bin", fake_bzimage("bz", 9000), "console=hvc0", ""),
+            ("initrd.bin", 5000, "", ""),
+        ], ipappend=3, ipappend_to=0)), "-ipappend=1"),
         # A part that does not exist: refused before any download.
         Case("ipappend-bad-part", "tk-elf32.elf", "", [
             ("bz.bin", fake_bzimage("bz", 9000), "", ""),

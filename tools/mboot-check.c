@@ -1030,13 +1030,16 @@ int main(int argc, char **argv)
 	}
 
 	lint_separators(line, name_exists, NULL);
-	if (mb_parse_cmdline(line, &req, &err) ||
-	    mb_ipappend_check(&req, &err)) {
+	if (mb_parse_cmdline(line, &req, &err)) {
 		diag(DIAG_ERROR, "%s", err.msg);
 		goto verdict;
 	}
 	if (req.cfgfile[0] && !cfgread_apply(&req, &names))	/* -c FILE */
 		goto verdict;
+	if (mb_ipappend_check(&req, &err)) {	/* the parts are known now */
+		diag(DIAG_ERROR, "%s", err.msg);
+		goto verdict;
+	}
 	if (req.fallback[0] && opt.config && !pxecfg_has_label(req.fallback))
 		diag(DIAG_WARNING, "-fallback=%s: %s has no label \"%s\": after a failure PXELINUX would not find it either",
 		     req.fallback, opt.config, req.fallback);
