@@ -373,6 +373,14 @@ int pxe_udp_available(void)
 	return 1;
 }
 
+/* iPXE's stack (big blocks asked for) or a plain one: from the input. */
+static size_t udp_max = PXE_UDP_MAX;
+
+size_t pxe_udp_max(void)
+{
+	return udp_max;
+}
+
 size_t pxe_udp_boot_entropy(uint8_t *buf, size_t cap)
 {
 	static const uint8_t ack[16] = { 2, 1, 6, 0, 0x12, 0x34, 0x56, 0x78,
@@ -503,6 +511,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_pos = 0;
 	file_size = (data[0] | (size_t)data[1] << 8) % (MAX_FILE + 1);
 	srv_bs = sizes[data[2] & 7];
+	udp_max = data[2] & 8 ? PXE_UDP_BIG : PXE_UDP_MAX;
 	for (size_t i = 0; i < file_size; i++)
 		file[i] = (uint8_t)(i * 131 + data[3]);
 	switch (data[4] & 3) {	/* the tsize it announces */
