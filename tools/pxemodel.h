@@ -64,11 +64,14 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
  * before it grabs its block): measured, see pxemodel.c.  Fitted for the
  * module of commit 3a51383 (tests/checker/measure_space.py: measured -
  * model = 0 for tk-elf32.elf at -m 48 and 512, tk-elf32.gz and the
- * -gunzip module; -16 for three modules).  Earlier modules: 0x493469
- * (7a8dcc0), 0x393439 (5bc43a6, before the TFTP read-ahead buffer).
+ * -gunzip module; -16 for three modules), then at 2ee944f: +28176 for
+ * tk-elf32.elf (its TFTP file state keeps four 8192-byte blocks since
+ * c1a7bbe: +27280; the rest +896, the same with -pxelinux).  Earlier
+ * modules: 0x4936b9 (3a51383), 0x493469 (7a8dcc0), 0x393439 (5bc43a6,
+ * before the TFTP read-ahead buffer).
  * Refit when mboot.c32 changes what it allocates before it takes its
  * block. */
-#define PXE_HEAP_USED_BASE 0x4936b9u
+#define PXE_HEAP_USED_BASE 0x49a4c9u
 /* The free gap below the kernel's heap copy that mboot.c32's later heap
  * copies (-gunzip modules) fill first: the 64 KiB stream piece and, since
  * its own TFTP client (commit 5723db8), the transport's 1 MiB read-ahead
@@ -77,8 +80,9 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
 /* What mboot's own TFTP client holds while the kernel arrives (its 1 MiB
  * read-ahead buffer and session), part of PXE_HEAP_USED_BASE: measured
  * with -pxelinux at 7a8dcc0, 1054592 and 1054544 bytes less; at 3a51383
- * the session takes 592 bytes more. */
-#define PXE_OWN_TFTP_HEAP 1055152u
+ * the session takes 592 bytes more; at 2ee944f 27280 more (its kept
+ * blocks are up to 8192 bytes: big blocks over iPXE). */
+#define PXE_OWN_TFTP_HEAP 1082432u
 
 /** What sits in PXELINUX's heap before mboot.c32 grabs its block. */
 struct pxe_heap_input {
