@@ -530,12 +530,38 @@ static int parse_decimal(const char *s, uint64_t max, uint64_t *v)
 }
 
 /**
+ * Take the value @vl (@val: printable) of OACK option @opt, a count we
+ * asked for up to @hi: once (*@have counts), decimal, from @lo to @hi,
+ * into *@out.  Returns 0, or -1 with @why (capacity @cap) saying why not.
+ */
+static int asked_count(const char *opt, const uint8_t *vl, const char *val,
+		       uint32_t lo, uint32_t hi, int *have, uint32_t *out,
+		       char *why, size_t cap)
+{
+	uint64_t v;
+
+	if ((*have)++) {
+		snprintf(why, cap, "answered with option \"%s\" twice", opt);
+		return -1;
+	}
+	if (parse_decimal((const char *)vl, hi, &v) || v < lo) {
+		snprintf(why, cap, "answered with %s \"%s\", not a decimal number from %u to %u (what we asked for)",
+			 opt, val, lo, hi);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/**
  * Check the options [@p, @end) of an OACK against our request (RFC 2347:
  * the server may only acknowledge options the client asked for; RFC 2348:
- * blksize from 8 to what we asked; RFC 2349: tsize, the size in bytes):
- * each of tsize and blksize exactly once, case aside, with a decimal value
- * in range, nothing else, every string NUL-terminated.  Fills *@size and
- * *@bs.  Returns 0, or -1 with the cause in @why (capacity @cap).
+ * blksize from 8 to what we asked, @ask_bs; RFC 2349: tsize, the size in
+ * bytes; RFC 7440: windowsize from 1 to the TFTP_WINDOWSIZE asked, if
+ * granted): each of tsize and blksize exactly once, windowsize at most
+ * once, case aside, with a decimal value in range, nothing else, every
+ * string NUL-terminated.  Fills *@size, *@bs and (when granted) *@ws.
+ * Returns 0, or -1 with the cause in @why (capacity @cap).
  */
 static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
 		      uint64_t *size, uint32_t *bs, uint32_t *ws, char *why,
@@ -543,7 +569,6 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
 {
 	int have_size = 0, have_bs = 0, have_ws = 0;
 	char name[TEXT_MAX], val[TEXT_MAX];
-	uint64_t v = 0;
 
 	while (p < end) {
 		const uint8_t *nm = p, *vl, *z = find_nul(p, end);
@@ -567,29 +592,13 @@ static int oack_check(const uint8_t *p, const uint8_t *end, uint32_t ask_bs,
 				return -1;
 			}
 		} else if (!strcasecmp((const char *)nm, "blksize")) {
-			if (have_bs++) {
-				snprintf(why, cap, "answered with option \"blksize\" twice");
+			if (asked_count("blksize", vl, val, 8, ask_bs, &have_bs,
+					bs, why, cap))
 				return -1;
-			}
-			if (parse_decimal((const char *)vl, ask_bs, &v) ||
-			    v < 8) {
-				snprintf(why, cap, "answered with blksize \"%s\", not a decimal number from 8 to %u (what we asked for)",
-					 val, ask_bs);
-				return -1;
-			}
-			*bs = (uint32_t)v;
 		} else if (!strcasecmp((const char *)nm, "windowsize")) {
-			if (have_ws++) {
-				snprintf(why, cap, "answered with option \"windowsize\" twice");
+			if (asked_count("windowsize", vl, val, 1, TFTP_WINDOWSIZE,
+					&have_ws, ws, why, cap))
 				return -1;
-			}
-			if (parse_decimal((const char *)vl, TFTP_WINDOWSIZE, &v) ||
-			    v < 1) {
-				snprintf(why, cap, "answered with windowsize \"%s\", not a decimal number from 1 to %u (what we asked for)",
-					 val, TFTP_WINDOWSIZE);
-				return -1;
-			}
-			*ws = (uint32_t)v;
 		} else {
 			snprintf(why, cap, "answered with option \"%s\" (\"%s\"), which we did not ask for",
 				 name, val);
