@@ -1170,7 +1170,8 @@ static int window_run(struct tftp_file *t, struct tftp_session *s,
 {
 	uint64_t last_rx = clock_us();
 	unsigned silences = 0;
-	uint32_t back_at = 0;	/* the block we last went back from */
+	uint32_t back_at = UINT32_MAX;	/* the block we last went back from
+					 * (none yet: block 1 may be lost) */
 
 	if (s->has_resume) {
 		send_ack(t, s, s->resume);
