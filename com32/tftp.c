@@ -1059,7 +1059,7 @@ static int session_run(struct tftp_file *t, struct tftp_session *s,
 				 * holes cost passes in big blocks.  Early in
 				 * the file, starting again with small ones
 				 * is cheaper (see tftp_read). */
-				if (t->bs > TFTP_BLKSIZE && !filler &&
+				if (t->bs > PXE_UDP_MAX - 4 && !filler &&
 				    k <= TFTP_BIG_PROBE)
 					return SMALLER_BLOCKS;
 			} else if (k == s->seen + 1 && k - 1 > s->resent_to &&
@@ -1201,7 +1201,7 @@ static int window_run(struct tftp_file *t, struct tftp_session *s,
 				/* A gap: go back once per block missing; big
 				 * blocks lost early: small ones (tftp_read). */
 				cc_loss(t, s->seen + 1, now);
-				if (t->bs > TFTP_BLKSIZE && k <= TFTP_BIG_PROBE)
+				if (t->bs > PXE_UDP_MAX - 4 && k <= TFTP_BIG_PROBE)
 					return SMALLER_BLOCKS;
 				if (back_at != s->seen) {
 					back_at = s->seen;
@@ -1236,7 +1236,7 @@ static int window_run(struct tftp_file *t, struct tftp_session *s,
 		/* Silence: the window's last block or our ACK was lost. */
 		silences++;
 		cc_loss(t, s->seen + 1, now);
-		if (t->bs > TFTP_BLKSIZE && s->seen < TFTP_BIG_PROBE)
+		if (t->bs > PXE_UDP_MAX - 4 && s->seen < TFTP_BIG_PROBE)
 			return SMALLER_BLOCKS;
 		if (now - last_rx > TFTP_SILENT_MS * 1000ull)
 			return mb_fail(err, MB_E_READ, "%s: no data for %u s",

@@ -124,8 +124,9 @@
  * TFTP_BLKSIZE (a file's sessions all keep the block size it started
  * with: its holes are counted in its blocks). */
 #define TFTP_BLKSIZE_BIG	8192u
-/* A block of the first this many lost in big blocks: the file starts
- * again in small ones (costs at most these again: 512 KiB). */
+/* A block of the first this many lost in blocks bigger than one frame
+ * (PXE_UDP_MAX - 4 = 1468 bytes of data): the file starts again in small
+ * ones (costs at most these again: 512 KiB). */
 #define TFTP_BIG_PROBE	64u
 /* Sessions per read: the first plus fillers; the last one is patient. */
 #define TFTP_PASSES	6u
