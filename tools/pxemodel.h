@@ -67,8 +67,9 @@ uint32_t pxe_model_module_image(const uint8_t *elf, size_t len);
  * -gunzip module; -16 for three modules), then at 2ee944f: +28176 for
  * tk-elf32.elf (its TFTP file state keeps four 8192-byte blocks since
  * c1a7bbe: +27280; the rest +896, the same with -pxelinux), then at
- * 5e9e916: -928 for every row, -pxelinux too (0x49a4c9 had been fitted
- * to a build of the working tree that held uncommitted work).  Earlier
+ * 5e9e916: -928 for every row, -pxelinux too (why it moved by 928 bytes
+ * between the two fits is not known: the commits between them changed
+ * no allocation on purpose).  Earlier
  * modules: 0x49a4c9 (that build), 0x4936b9 (3a51383), 0x493469
  * (7a8dcc0), 0x393439 (5bc43a6, before the TFTP read-ahead buffer).
  * Refit when mboot.c32 changes what it allocates before it takes its
